@@ -1,0 +1,63 @@
+import { getgrnam } from './platform/groups';
+import { ApiServer, SocketInUseError } from './api/server';
+import { Router } from './api/router';
+import { systemRoutes } from './api/routes/system';
+import { SystemService } from './engine/system/system-service';
+import { USAGE, UsageError, parseDaemonOptions, type DaemonOptions } from './lib/config';
+import { createLogger } from './lib/logger';
+
+/** Composition root: options -> platform -> stores -> engine -> API server. */
+async function main(): Promise<number> {
+  let options: DaemonOptions | 'help';
+  try {
+    options = parseDaemonOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`berthd: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = createLogger(options.logLevel);
+
+  const system = new SystemService();
+  const router = new Router([systemRoutes(system)]);
+  const server = new ApiServer({ socketPath: options.socket, socketGid: await getgrnam(options.group), router, log });
+
+  try {
+    await server.listen();
+  } catch (err) {
+    if (err instanceof SocketInUseError) {
+      process.stderr.write(`berthd: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  log.info({ socket: options.socket, dataRoot: options.dataRoot, pid: process.pid }, 'berthd listening');
+  process.stdout.write(`berthd: listening on unix://${options.socket}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      log.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`berthd: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
