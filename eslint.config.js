@@ -1,0 +1,57 @@
+// One ESLint config for the whole repo. The import zones enforce the dependency direction from
+// ../shared/style.md §3: a layer imports only the layers to its right, plus src-shared.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import globals from 'globals';
+
+const zone = (target, from, message) => ({ target, from, message });
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'helper/dist/**', 'helper/native/build/**', 'test-results/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            zone('./src-shared', ['./helper', './src-main', './src-renderer'], 'src-shared is a leaf'),
+            zone('./helper', ['./src-main', './src-renderer'], 'berthd shares only src-shared with the app'),
+            zone('./src-main', ['./helper', './src-renderer'], 'src-main shares only src-shared with berthd and the renderer'),
+            zone('./src-renderer', ['./helper', './src-main'], 'the renderer reaches main only through the typed contract'),
+            zone('./helper/src/registry', ['./helper/src/store', './helper/src/runtime', './helper/src/engine', './helper/src/api'], 'registry does not import store, runtime, engine or api'),
+            zone('./helper/src/store', ['./helper/src/registry', './helper/src/runtime', './helper/src/engine', './helper/src/api'], 'store does not import registry, runtime, engine or api'),
+            zone('./helper/src/runtime', ['./helper/src/registry', './helper/src/store', './helper/src/engine', './helper/src/api'], 'runtime does not import registry, store, engine or api'),
+            zone('./helper/src/engine', ['./helper/src/api'], 'the engine knows nothing of HTTP'),
+            zone('./helper/src/platform', ['./helper/src/registry', './helper/src/store', './helper/src/runtime', './helper/src/engine', './helper/src/api'], 'platform is below everything but lib'),
+            zone('./src-main/services', ['./src-main/app', './src-main/ipc', './src-main/web', './src-main/preload'], 'services are shared by Electron and web mode'),
+            zone('./src-main/engine-client', ['./src-main/services', './src-main/app', './src-main/ipc', './src-main/web'], 'engine-client sits below services'),
+            zone('./src-main/connections', ['./src-main/engine-client', './src-main/services', './src-main/app', './src-main/ipc', './src-main/web'], 'connections sit below engine-client'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    ignores: ['src-main/app/**', 'src-main/preload/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only the Electron glue (src-main/app, src-main/preload) imports electron.' }] }] },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: [{ group: ['node:*'], message: 'The renderer runs in a browser.' }] }],
+    },
+  },
+  {
+    files: ['scripts/**/*.{js,mjs}', 'bench/**/*.ts', 'test/**/*.ts', 'helper/src/main.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);
