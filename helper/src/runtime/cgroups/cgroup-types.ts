@@ -1,0 +1,47 @@
+/**
+ * Plain models shared by the cgroup managers and the runtime. Units are Docker's: bytes, and
+ * nanoseconds for CPU time, whatever the cgroup version reports natively.
+ */
+
+/** Limits as written to a container's cgroup (resolved from ResourceLimits by the manager). */
+export interface CgroupLimits {
+  /** Bytes; undefined = unlimited. */
+  memory?: number;
+  /** Memory+swap bytes; -1 = unlimited swap; undefined = kernel default (v1: same as memory → no swap unless set). */
+  memorySwap?: number;
+  /** CFS quota/period in µs; quota undefined = unlimited. */
+  cpuQuotaUs?: number;
+  cpuPeriodUs?: number;
+  /** v1 cpu.shares (2..262144); converted to cpu.weight on v2. */
+  cpuShares?: number;
+  /** undefined = unlimited. */
+  pidsMax?: number;
+}
+
+export interface CgroupStats {
+  cpu: {
+    /** Total CPU time consumed, ns. */
+    totalNs: number;
+    userNs: number;
+    systemNs: number;
+    /** v1 only (cpuacct.usage_percpu). */
+    perCpuNs?: number[];
+    throttling: { periods: number; throttledPeriods: number; throttledNs: number };
+  };
+  memory: {
+    /** Current usage in bytes (v1 usage_in_bytes, v2 memory.current). */
+    usage: number;
+    /** Peak usage when the kernel reports it (v1 max_usage_in_bytes, v2 memory.peak). */
+    maxUsage?: number;
+    /** Limit in force; undefined = unlimited (the engine reports the host MemTotal then). */
+    limit?: number;
+    /** memory.stat as numbers (v1 keys include total_*; v2 keys are flat). */
+    stat: Record<string, number>;
+    /** v1 memory.failcnt. */
+    failcnt?: number;
+    /** Number of OOM kills in this cgroup (v1 memory.oom_control oom_kill, v2 memory.events oom_kill). */
+    oomKills: number;
+  };
+  pids: { current: number; limit?: number };
+  blkio: { ioServiceBytesRecursive: Array<{ major: number; minor: number; op: 'read' | 'write'; value: number }> };
+}
