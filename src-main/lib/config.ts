@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  /** Socket of the local berthd (or any Engine API daemon). */
+  localSocket: z.string().min(1).default('/run/berth/berthd.sock'),
+  /** Where the app keeps its settings (hosts, accepted host keys). */
+  stateDir: z.string().min(1).default(`${process.env.HOME ?? '/root'}/.config/berth`),
+  webPort: z.coerce.number().int().min(0).max(65535).default(0),
+  webToken: z.string().min(16).optional(),
+  /** Built renderer directory served in web mode. */
+  rendererDir: z.string().min(1),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+
+/** Parsed once in each composition root; nothing else in src-main reads process.env. */
+export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: { rendererDir: string }): AppConfig {
+  return schema.parse({
+    localSocket: env.BERTH_SOCKET,
+    stateDir: env.BERTH_STATE_DIR,
+    webPort: env.BERTH_WEB_PORT,
+    webToken: env.BERTH_WEB_TOKEN,
+    rendererDir: env.BERTH_RENDERER_DIR ?? defaults.rendererDir,
+  });
+}
