@@ -6,17 +6,161 @@
  *
  * `InvokeContract[C]` = { args; result } for request/response calls.
  * `StreamContract[C]` = { args; event; input } for streams (input is `never` when read-only).
+ *
+ * Conventions:
+ * - Every host-scoped channel takes `hostId` (`'local'` for the local daemon, see models/hosts).
+ * - Failures are ErrorEnvelopes: `kind` says how to react (NotFound, Conflict, InvalidArgument,
+ *   Unavailable = daemon down or host not connected, ...), `code` is stable (`ENGINE_UNAVAILABLE`,
+ *   `HOST_NOT_CONNECTED`, `CONTAINER_NOT_FOUND`, `HOST_KEY_UNKNOWN`, ...). Never branch on message text.
+ * - Lists are invalidated from the `engine:events` stream, not polled.
+ * - Channel names are stable; changes are additive and listed in /work/notes/contract-changes.md.
  */
 import type { AppInfo } from './models/app';
+import type {
+  ContainerDetailView,
+  ContainerProcessesView,
+  ContainerView,
+  LogBatchView,
+  LogsArgs,
+  PruneResultView,
+  RunResultView,
+  RunSpec,
+  StatsSummaryView,
+  StatsView,
+} from './models/containers';
+import type { AddSshHostArgs, HostStatusView, HostView, UpdateSshHostArgs } from './models/hosts';
+import type {
+  ImageDetailView,
+  ImageHistoryEntryView,
+  ImageLayersView,
+  ImageView,
+  RegistryAuthArgs,
+  RemoveImageResultView,
+  TransferProgressView,
+} from './models/images';
+import type { MirrorsConfigView, MirrorsHealthView, MirrorsUpdate, MirrorsValidationView } from './models/mirrors';
+import type { EngineEventView, EngineInfoView } from './models/system';
+import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
+
+type HostArgs = { hostId: string };
+type ContainerArgs = { hostId: string; id: string };
+type ImageArgs = { hostId: string; ref: string };
+type Empty = Record<string, never>;
 
 export interface InvokeContract {
   /** Which build and mode is serving the UI. */
-  'app:info': { args: Record<string, never>; result: AppInfo };
+  'app:info': { args: Empty; result: AppInfo };
+
+  // ---- hosts -------------------------------------------------------------------------------
+  /** All hosts, the local one first. */
+  'hosts:list': { args: Empty; result: HostView[] };
+  /** Current status of every host (the same values `host:status` streams). */
+  'hosts:statuses': { args: Empty; result: HostStatusView[] };
+  /** Adds an SSH host (persisted; passphrase in memory only unless `savePassphrase`). Does not connect. */
+  'hosts:add': { args: AddSshHostArgs; result: HostView };
+  /** Changes an SSH host's settings; reconnects it if it was connected. */
+  'hosts:update': { args: UpdateSshHostArgs; result: HostView };
+  /** Removes an SSH host (disconnecting it). The local host cannot be removed (InvalidArgument). */
+  'hosts:remove': { args: HostArgs; result: void };
+  /**
+   * Connects (or retries now, resetting backoff). Resolves with the status after the first
+   * attempt: check `state` — a failed attempt is a status, not a rejection. `passphrase` is
+   * used for this session (and saved when `savePassphrase`).
+   */
+  'hosts:connect': { args: { hostId: string; passphrase?: string; savePassphrase?: boolean }; result: HostStatusView };
+  /** Closes the connection and stops reconnecting. */
+  'hosts:disconnect': { args: HostArgs; result: HostStatusView };
+  /**
+   * Trusts the pending unknown host key (status.hostKey, reason `unknown`) and connects.
+   * `fingerprint` must equal the pending one (guards against accepting a key the user did not see).
+   * A changed key can never be accepted here (Forbidden, `HOST_KEY_CHANGED`).
+   */
+  'hosts:acceptHostKey': { args: { hostId: string; fingerprint: string }; result: HostStatusView };
+
+  // ---- system ------------------------------------------------------------------------------
+  'system:info': { args: HostArgs; result: EngineInfoView };
+
+  // ---- containers --------------------------------------------------------------------------
+  /** `all`: include stopped containers (default true). */
+  'containers:list': { args: { hostId: string; all?: boolean }; result: ContainerView[] };
+  'containers:inspect': { args: ContainerArgs; result: ContainerDetailView };
+  /** Creates (and by default starts) a container from the run dialog. */
+  'containers:run': { args: { hostId: string; spec: RunSpec; start?: boolean }; result: RunResultView };
+  'containers:start': { args: ContainerArgs; result: void };
+  /** `timeoutSeconds`: before SIGKILL (engine default 10). */
+  'containers:stop': { args: ContainerArgs & { timeoutSeconds?: number }; result: void };
+  'containers:restart': { args: ContainerArgs & { timeoutSeconds?: number }; result: void };
+  /** `signal`: default SIGKILL. */
+  'containers:kill': { args: ContainerArgs & { signal?: string }; result: void };
+  /** `force`: kill a running container first. */
+  'containers:remove': { args: ContainerArgs & { force?: boolean; volumes?: boolean }; result: void };
+  /** Removes all stopped containers. */
+  'containers:prune': { args: HostArgs; result: PruneResultView };
+  /** Processes with host and container PIDs (Berth), degrading to `/top` on other daemons. */
+  'containers:processes': { args: ContainerArgs; result: ContainerProcessesView };
+
+  // ---- images ------------------------------------------------------------------------------
+  /** Includes shared size when the engine computes it. */
+  'images:list': { args: HostArgs; result: ImageView[] };
+  'images:inspect': { args: ImageArgs; result: ImageDetailView };
+  'images:history': { args: ImageArgs; result: ImageHistoryEntryView[] };
+  /** Layers with size and which other images share them. */
+  'images:layers': { args: ImageArgs; result: ImageLayersView };
+  /** Tags `ref` as `repo:tag` (tag default `latest`). */
+  'images:tag': { args: ImageArgs & { repo: string; tag?: string }; result: void };
+  'images:remove': { args: ImageArgs & { force?: boolean; noPrune?: boolean }; result: RemoveImageResultView };
+  /** `all`: also unused tagged images (default: dangling only). */
+  'images:prune': { args: HostArgs & { all?: boolean }; result: PruneResultView };
+
+  // ---- mirrors -----------------------------------------------------------------------------
+  'mirrors:get': { args: HostArgs; result: MirrorsConfigView };
+  /** Dry run: never changes anything. Resolves `valid: false` with messages for a bad config. */
+  'mirrors:validate': { args: HostArgs & { update: MirrorsUpdate }; result: MirrorsValidationView };
+  /**
+   * Applies (berthd hot-reloads; running containers are untouched). Rejects with
+   * InvalidArgument (`INVALID_CONFIG`) when invalid; the old config stays in force.
+   */
+  'mirrors:apply': { args: HostArgs & { update: MirrorsUpdate }; result: MirrorsConfigView };
+  /** Probes every configured mirror (`GET /v2/`): reachability and latency. */
+  'mirrors:health': { args: HostArgs; result: MirrorsHealthView };
 }
 
 export interface StreamContract {
   /** A heartbeat every `intervalMs`: lets the UI tell a dead main process from a dead daemon. */
   'app:heartbeat': { args: { intervalMs: number }; event: { at: number }; input: never };
+
+  /**
+   * Host connection states: first one event per host (snapshot), then one per change
+   * (connecting/connected/reconnecting/failed, lastError, retry times). `hostId` filters to one host.
+   * The renderer shows the daemon-down state from this and recovers when `connected` comes back.
+   */
+  'host:status': { args: { hostId?: string }; event: HostStatusView; input: never };
+
+  /**
+   * Engine events of one host (one upstream stream per host, fanned out). Survives reconnects:
+   * after the host comes back, events resume (the renderer should refetch on `host:status` connected).
+   * `types` filters, e.g. ['container', 'image'].
+   */
+  'engine:events': { args: { hostId: string; types?: string[] }; event: EngineEventView; input: never };
+
+  /** Log lines, batched; ends when the log ends (not following) or the container is removed. */
+  'containers:logs': { args: LogsArgs; event: LogBatchView; input: never };
+  /** One sample per second from the engine's stats stream. */
+  'containers:stats': { args: ContainerArgs; event: StatsView; input: never };
+  /** CPU/memory of every running container of a host, about every 2 s, for the list columns. */
+  'containers:stats-summary': { args: HostArgs; event: StatsSummaryView; input: never };
+
+  /** An interactive terminal in a container: see models/terminal. */
+  'terminal:open': { args: TerminalOpenArgs; event: TerminalEvent; input: TerminalInput };
+
+  /**
+   * Pulls an image: aggregated per-layer progress snapshots (throttled), the mirror used, and a
+   * final snapshot with state `done`; a failed pull ends the stream with an error (and the last
+   * snapshot has state `error`).
+   */
+  'images:pull': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
+  /** Pushes an image; same progress shape as pull. */
+  'images:push': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
 }
 
 export type InvokeChannel = keyof InvokeContract;
@@ -27,5 +171,47 @@ export type StreamArgs<C extends StreamChannel> = StreamContract[C]['args'];
 export type StreamEvent<C extends StreamChannel> = StreamContract[C]['event'];
 export type StreamInput<C extends StreamChannel> = StreamContract[C]['input'];
 
-export const INVOKE_CHANNELS = ['app:info'] as const satisfies readonly InvokeChannel[];
-export const STREAM_CHANNELS = ['app:heartbeat'] as const satisfies readonly StreamChannel[];
+export const INVOKE_CHANNELS = [
+  'app:info',
+  'hosts:list',
+  'hosts:statuses',
+  'hosts:add',
+  'hosts:update',
+  'hosts:remove',
+  'hosts:connect',
+  'hosts:disconnect',
+  'hosts:acceptHostKey',
+  'system:info',
+  'containers:list',
+  'containers:inspect',
+  'containers:run',
+  'containers:start',
+  'containers:stop',
+  'containers:restart',
+  'containers:kill',
+  'containers:remove',
+  'containers:prune',
+  'containers:processes',
+  'images:list',
+  'images:inspect',
+  'images:history',
+  'images:layers',
+  'images:tag',
+  'images:remove',
+  'images:prune',
+  'mirrors:get',
+  'mirrors:validate',
+  'mirrors:apply',
+  'mirrors:health',
+] as const satisfies readonly InvokeChannel[];
+export const STREAM_CHANNELS = [
+  'app:heartbeat',
+  'host:status',
+  'engine:events',
+  'containers:logs',
+  'containers:stats',
+  'containers:stats-summary',
+  'terminal:open',
+  'images:pull',
+  'images:push',
+] as const satisfies readonly StreamChannel[];
