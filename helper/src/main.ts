@@ -2,6 +2,11 @@ import { getgrnam } from './platform/groups';
 import { ApiServer, SocketInUseError } from './api/server';
 import { Router } from './api/router';
 import { systemRoutes } from './api/routes/system';
+import { berthConfigRoutes } from './api/routes/berth-config';
+import { ConfigStore } from './config/config-store';
+import { ConfigValidationError } from './config/daemon-config-parse';
+import { checkMirrors } from './config/mirror-health';
+import { ConfigService } from './engine/config/config-service';
 import { SystemService } from './engine/system/system-service';
 import { USAGE, UsageError, parseDaemonOptions, type DaemonOptions } from './lib/config';
 import { createLogger } from './lib/logger';
@@ -24,8 +29,27 @@ async function main(): Promise<number> {
   }
   const log = createLogger(options.logLevel);
 
+  // Like dockerd, refuse to start on an invalid daemon.json rather than run with a policy the user did not write.
+  let config: ConfigStore;
+  try {
+    config = await ConfigStore.open(options.configFile, log);
+  } catch (err) {
+    if (err instanceof ConfigValidationError) {
+      process.stderr.write(`berthd: invalid config ${options.configFile}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const applyDebug = (debug: boolean): void => {
+    log.level = debug ? 'debug' : options.logLevel;
+  };
+  applyDebug(config.current().debug);
+  config.onChange((next) => applyDebug(next.debug));
+  // SIGHUP re-reads daemon.json (dockerd's reload); a broken file is logged and the old config stays.
+  process.on('SIGHUP', () => void config.reload());
+
   const system = new SystemService();
-  const router = new Router([systemRoutes(system)]);
+  const router = new Router([systemRoutes(system, config), berthConfigRoutes(new ConfigService(config, checkMirrors))]);
   const server = new ApiServer({ socketPath: options.socket, socketGid: await getgrnam(options.group), router, log });
 
   try {

@@ -1,5 +1,6 @@
 import type { SystemInfoResponse, VersionResponse } from '../../../../src-shared/docker-api/system';
 import type { HostInfo, VersionInfo } from '../../engine/system/system-service';
+import type { DaemonConfig } from '../../config/daemon-config';
 
 const BUILD_TIME = new Date().toISOString();
 
@@ -76,4 +77,34 @@ export function toInfoResponse(
     Warnings: [],
     ...extra,
   };
+}
+
+/** Loopback is always plain HTTP, as in dockerd's default InsecureRegistryCIDRs. */
+const LOOPBACK_CIDRS = ['::1/128', '127.0.0.0/8'];
+
+/**
+ * `RegistryConfig` of `/info` from the live config, shaped like dockerd's: Hub mirrors keep
+ * dockerd's trailing slash ("Registry Mirrors:" in `docker info`), CIDR insecure entries go to
+ * InsecureRegistryCIDRs and host entries become non-secure IndexConfigs (the CLI lists both under
+ * "Insecure Registries:"). Berth's per-registry `mirrors` appear as those registries' IndexConfigs.
+ */
+export function toRegistryConfigDto(config: DaemonConfig): SystemInfoResponse['RegistryConfig'] {
+  const slash = (url: string): string => `${url}/`;
+  const hubMirrors = config.registryMirrors.map(slash);
+  const indexConfigs: SystemInfoResponse['RegistryConfig']['IndexConfigs'] = {
+    'docker.io': { Name: 'docker.io', Mirrors: hubMirrors, Secure: true, Official: true },
+  };
+  const cidrs = [...LOOPBACK_CIDRS];
+  for (const entry of config.insecureRegistries) {
+    if (entry.includes('/')) {
+      if (!cidrs.includes(entry)) cidrs.push(entry);
+    } else {
+      indexConfigs[entry] = { Name: entry, Mirrors: [], Secure: false, Official: false };
+    }
+  }
+  for (const [host, urls] of Object.entries(config.mirrors)) {
+    const existing = indexConfigs[host];
+    indexConfigs[host] = { Name: host, Mirrors: urls.map(slash), Secure: existing?.Secure ?? true, Official: false };
+  }
+  return { IndexConfigs: indexConfigs, InsecureRegistryCIDRs: cidrs, Mirrors: hubMirrors };
 }

@@ -1,7 +1,8 @@
 import type { Route, RequestContext } from '../router';
 import { sendJson } from '../http';
 import type { SystemService } from '../../engine/system/system-service';
-import { toInfoResponse, toVersionResponse } from '../dto/system-dto';
+import { toInfoResponse, toRegistryConfigDto, toVersionResponse } from '../dto/system-dto';
+import type { DaemonConfigSource } from '../../config/daemon-config';
 
 /** Headers the docker CLI reads from `_ping` to negotiate (moby client/ping.go). */
 function pingHeaders(apiVersion: string): Record<string, string> {
@@ -16,7 +17,7 @@ function pingHeaders(apiVersion: string): Record<string, string> {
   };
 }
 
-export function systemRoutes(system: SystemService): Route[] {
+export function systemRoutes(system: SystemService, config?: DaemonConfigSource): Route[] {
   const ping = ({ req, res }: RequestContext): void => {
     const headers = { ...pingHeaders(system.version().apiVersion), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': '2' };
     res.writeHead(200, headers);
@@ -31,7 +32,8 @@ export function systemRoutes(system: SystemService): Route[] {
       path: '/info',
       handler: async ({ res }) => {
         const [host, containers, images] = await Promise.all([system.host(), system.containerCounts(), system.imageCount()]);
-        sendJson(res, 200, toInfoResponse(system.version(), host, containers, images));
+        const extra = config ? { RegistryConfig: toRegistryConfigDto(config.current()) } : {};
+        sendJson(res, 200, toInfoResponse(system.version(), host, containers, images, extra));
       },
     },
   ];
