@@ -1,0 +1,17 @@
+/**
+ * The registered benchmarks, run in this order by bench/run.ts. Add yours here: one module per
+ * benchmark under bench/cases/, exporting a `Benchmark` (see bench/framework.ts).
+ *
+ * Still to be added by their owners (design.md, "Performance targets"):
+ * `docker run --rm --network none busybox true` latency, monitor RSS per running container,
+ * terminal output throughput, keystroke latency and container list render time.
+ */
+import type { Benchmark } from './framework';
+import { idleRssBenchmark } from './cases/idle-rss';
+import { pullBenchmark } from './cases/pull';
+
+export const benchmarks: Benchmark[] = [
+  // Idle memory first: before anything has been pulled or run.
+  idleRssBenchmark,
+  pullBenchmark,
+];
