@@ -3,6 +3,9 @@ import { ApiServer, SocketInUseError } from './api/server';
 import { Router } from './api/router';
 import { systemRoutes } from './api/routes/system';
 import { berthConfigRoutes } from './api/routes/berth-config';
+import { authRoutes } from './api/routes/auth';
+import { LoginService } from './engine/auth/login-service';
+import { HttpTransport } from './registry/http-transport';
 import { ConfigStore } from './config/config-store';
 import { ConfigValidationError } from './config/daemon-config-parse';
 import { checkMirrors } from './config/mirror-health';
@@ -49,7 +52,13 @@ async function main(): Promise<number> {
   process.on('SIGHUP', () => void config.reload());
 
   const system = new SystemService();
-  const router = new Router([systemRoutes(system, config), berthConfigRoutes(new ConfigService(config, checkMirrors))]);
+  // One keep-alive transport for every registry conversation (pull, push, login).
+  const registryTransport = new HttpTransport();
+  const router = new Router([
+    systemRoutes(system, config),
+    berthConfigRoutes(new ConfigService(config, checkMirrors)),
+    authRoutes(new LoginService(registryTransport, config)),
+  ]);
   const server = new ApiServer({ socketPath: options.socket, socketGid: await getgrnam(options.group), router, log });
 
   try {
@@ -73,6 +82,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
   });
   await server.close();
+  registryTransport.close();
   return 0;
 }
 
