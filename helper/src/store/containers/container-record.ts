@@ -98,6 +98,10 @@ export interface ContainerRootfs {
   upperDir: string;
   workDir: string;
   mergedDir: string;
+  /** Overlay mount data as the layer store gave it; absent = built from the dirs above. */
+  mountOptions?: string[];
+  /** Directory relative lowerdirs resolve against (moby's `mountFrom`). */
+  mountCwd?: string;
 }
 
 /** Identity resolved at create time from the image's /etc/passwd and /etc/group. */

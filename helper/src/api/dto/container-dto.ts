@@ -1,0 +1,445 @@
+import type {
+  BerthContainerProcessesResponse,
+  ContainerConfigDto,
+  ContainerCreateRequest,
+  ContainerInspectResponse,
+  ContainerStatsResponse,
+  ContainerSummaryDto,
+  CpuStatsDto,
+  EventMessageDto,
+  ExecCreateRequest,
+  ExecInspectResponse,
+  HostConfigDto,
+  MountPointDto,
+} from '../../../../src-shared/docker-api/containers';
+import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
+import type { ContainerCreateInput, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
+import type { ExecCreateInput, ExecRecord } from '../../engine/exec/exec-service';
+import type { EngineEvent } from '../../engine/events/events-service';
+import type { ContainerStats } from '../../runtime/runtime';
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+const DEFAULT_SHM = 64 * 1024 * 1024;
+
+const toSlice = (v: string[] | string | null | undefined): string[] | null => (v === undefined || v === null ? null : typeof v === 'string' ? [v] : v);
+
+/** HostConfig keys berthd models; everything else in a posted HostConfig is kept in `extra`. */
+const MODELLED_HOST_KEYS = new Set([
+  'Binds', 'Mounts', 'NetworkMode', 'AutoRemove', 'Init', 'Privileged', 'ReadonlyRootfs', 'Memory', 'MemorySwap', 'MemoryReservation',
+  'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'CpusetCpus', 'PidsLimit', 'OomKillDisable', 'CapAdd', 'CapDrop', 'ConsoleSize',
+  'ShmSize', 'RestartPolicy', 'LogConfig', 'Dns', 'ExtraHosts', 'Sysctls', 'MaskedPaths', 'ReadonlyPaths',
+]);
+
+/** The create body as the engine's input, with dockerd's defaults filled. */
+export function toContainerCreateInput(body: ContainerCreateRequest, name: string | undefined): ContainerCreateInput {
+  const hc: HostConfigDto = body.HostConfig ?? {};
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hc)) if (!MODELLED_HOST_KEYS.has(k)) extra[k] = v;
+  const [h = 0, w = 0] = hc.ConsoleSize ?? [];
+  const config: ContainerConfig = {
+    hostname: body.Hostname ?? '',
+    domainname: body.Domainname ?? '',
+    user: body.User ?? '',
+    attachStdin: body.AttachStdin ?? false,
+    attachStdout: body.AttachStdout ?? false,
+    attachStderr: body.AttachStderr ?? false,
+    tty: body.Tty ?? false,
+    openStdin: body.OpenStdin ?? false,
+    stdinOnce: body.StdinOnce ?? false,
+    env: body.Env ?? [],
+    cmd: toSlice(body.Cmd),
+    entrypoint: toSlice(body.Entrypoint),
+    image: body.Image ?? '',
+    workingDir: body.WorkingDir ?? '',
+    labels: body.Labels ?? {},
+    stopSignal: body.StopSignal || undefined,
+    stopTimeout: body.StopTimeout ?? undefined,
+    exposedPorts: body.ExposedPorts ?? undefined,
+    volumes: body.Volumes ?? null,
+    onBuild: null,
+  };
+  const hostConfig: HostConfig = {
+    binds: hc.Binds ?? [],
+    mounts: (hc.Mounts ?? []).map((m) => ({
+      type: m.Type === 'tmpfs' ? ('tmpfs' as const) : ('bind' as const),
+      source: m.Source ?? '',
+      destination: m.Target ?? '',
+      readOnly: m.ReadOnly ?? false,
+      mode: m.ReadOnly ? 'ro' : '',
+    })),
+    networkMode: hc.NetworkMode ?? 'default',
+    autoRemove: hc.AutoRemove ?? false,
+    init: hc.Init ?? false,
+    privileged: hc.Privileged ?? false,
+    readonlyRootfs: hc.ReadonlyRootfs ?? false,
+    memory: hc.Memory ?? 0,
+    memorySwap: hc.MemorySwap ?? 0,
+    memoryReservation: hc.MemoryReservation ?? 0,
+    nanoCpus: hc.NanoCpus ?? 0,
+    cpuShares: hc.CpuShares ?? 0,
+    cpuQuota: hc.CpuQuota ?? 0,
+    cpuPeriod: hc.CpuPeriod ?? 0,
+    cpusetCpus: hc.CpusetCpus ?? '',
+    pidsLimit: hc.PidsLimit ?? 0,
+    oomKillDisable: hc.OomKillDisable ?? false,
+    capAdd: hc.CapAdd ?? [],
+    capDrop: hc.CapDrop ?? [],
+    consoleSize: [h, w],
+    shmSize: hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : DEFAULT_SHM,
+    restartPolicy: { name: hc.RestartPolicy?.Name || 'no', maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
+    logConfig: { type: hc.LogConfig?.Type || 'json-file', config: hc.LogConfig?.Config ?? {} },
+    dns: hc.Dns ?? [],
+    extraHosts: hc.ExtraHosts ?? [],
+    sysctls: hc.Sysctls ?? {},
+    maskedPaths: hc.MaskedPaths ?? [],
+    readonlyPaths: hc.ReadonlyPaths ?? [],
+    extra,
+  };
+  return { name, config, hostConfig };
+}
+
+export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
+  return {
+    Binds: hc.binds.length > 0 ? hc.binds : null,
+    ContainerIDFile: '',
+    LogConfig: { Type: hc.logConfig.type, Config: hc.logConfig.config },
+    NetworkMode: hc.networkMode,
+    PortBindings: {},
+    RestartPolicy: { Name: hc.restartPolicy.name, MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
+    AutoRemove: hc.autoRemove,
+    VolumeDriver: '',
+    VolumesFrom: null,
+    ConsoleSize: hc.consoleSize,
+    CapAdd: hc.capAdd.length > 0 ? hc.capAdd : null,
+    CapDrop: hc.capDrop.length > 0 ? hc.capDrop : null,
+    CgroupnsMode: 'host',
+    Dns: hc.dns,
+    DnsOptions: [],
+    DnsSearch: [],
+    ExtraHosts: hc.extraHosts.length > 0 ? hc.extraHosts : null,
+    GroupAdd: null,
+    IpcMode: 'private',
+    Cgroup: '',
+    Links: null,
+    OomScoreAdj: 0,
+    PidMode: '',
+    Privileged: hc.privileged,
+    PublishAllPorts: false,
+    ReadonlyRootfs: hc.readonlyRootfs,
+    SecurityOpt: null,
+    UTSMode: '',
+    UsernsMode: '',
+    ShmSize: hc.shmSize,
+    Runtime: 'runc',
+    Isolation: '',
+    CpuShares: hc.cpuShares,
+    Memory: hc.memory,
+    NanoCpus: hc.nanoCpus,
+    CgroupParent: '',
+    BlkioWeight: 0,
+    CpuPeriod: hc.cpuPeriod,
+    CpuQuota: hc.cpuQuota,
+    CpusetCpus: hc.cpusetCpus,
+    CpusetMems: '',
+    Devices: [],
+    MemoryReservation: hc.memoryReservation,
+    MemorySwap: hc.memorySwap,
+    MemorySwappiness: null,
+    OomKillDisable: hc.oomKillDisable,
+    PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
+    Ulimits: [],
+    Init: hc.init,
+    // Binds are parsed into the front of `mounts`; the rest came from the posted Mounts.
+    Mounts: hc.mounts.length > hc.binds.length
+      ? hc.mounts.slice(hc.binds.length).map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly }))
+      : undefined,
+    MaskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : DEFAULT_MASKED_PATHS,
+    ReadonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : DEFAULT_READONLY_PATHS,
+    Sysctls: Object.keys(hc.sysctls).length > 0 ? hc.sysctls : undefined,
+    // Posted fields berthd does not model are echoed as given (they never collide with the above
+    // modelled keys, and win over the unmodelled defaults such as CgroupnsMode).
+    ...hc.extra,
+  };
+}
+
+/** dockerd's defaults, echoed in inspect as it does (engine-api.md §5.1). */
+const DEFAULT_MASKED_PATHS = [
+  '/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+];
+const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+export function toContainerConfigDto(c: ContainerConfig): ContainerConfigDto {
+  return {
+    Hostname: c.hostname,
+    Domainname: c.domainname,
+    User: c.user,
+    AttachStdin: c.attachStdin,
+    AttachStdout: c.attachStdout,
+    AttachStderr: c.attachStderr,
+    ...(c.exposedPorts ? { ExposedPorts: c.exposedPorts } : {}),
+    Tty: c.tty,
+    OpenStdin: c.openStdin,
+    StdinOnce: c.stdinOnce,
+    Env: c.env,
+    Cmd: c.cmd,
+    Image: c.image,
+    Volumes: c.volumes,
+    WorkingDir: c.workingDir,
+    Entrypoint: c.entrypoint,
+    OnBuild: c.onBuild,
+    Labels: c.labels,
+    ...(c.stopSignal !== undefined ? { StopSignal: c.stopSignal } : {}),
+    ...(c.stopTimeout !== undefined ? { StopTimeout: c.stopTimeout } : {}),
+  };
+}
+
+function toMountsDto(rec: ContainerRecord): MountPointDto[] {
+  return rec.hostConfig.mounts.map((m) => ({
+    Type: m.type,
+    Source: m.source,
+    Destination: m.destination,
+    Mode: m.mode,
+    RW: !m.readOnly,
+    Propagation: m.type === 'bind' ? 'rprivate' : '',
+  }));
+}
+
+/** ISO time with dockerd's RFC3339Nano look; null = Go's zero time. */
+const timeOrZero = (t: string | null): string => t ?? ZERO_TIME;
+
+export function toContainerInspectDto(v: ContainerView, paths: { dir: string; logPath: string }): ContainerInspectResponse {
+  const r = v.record;
+  const s = r.state;
+  return {
+    Id: r.id,
+    Created: r.created,
+    Path: r.path,
+    Args: r.args,
+    State: {
+      Status: s.status,
+      Running: s.status === 'running',
+      Paused: false,
+      Restarting: false,
+      OOMKilled: s.oomKilled,
+      Dead: s.status === 'dead',
+      Pid: s.pid,
+      ExitCode: s.exitCode,
+      Error: s.error,
+      StartedAt: timeOrZero(s.startedAt),
+      FinishedAt: timeOrZero(s.finishedAt),
+    },
+    Image: r.imageId,
+    ResolvConfPath: `${paths.dir}/resolv.conf`,
+    HostnamePath: `${paths.dir}/hostname`,
+    HostsPath: `${paths.dir}/hosts`,
+    LogPath: paths.logPath,
+    Name: `/${r.name}`,
+    RestartCount: r.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: v.execIds.length > 0 ? v.execIds : null,
+    HostConfig: toHostConfigDto(r.hostConfig),
+    GraphDriver: {
+      Name: 'overlay2',
+      Data: {
+        ID: r.rootfs.mountId,
+        LowerDir: r.rootfs.lowerDirs.join(':'),
+        UpperDir: r.rootfs.upperDir,
+        MergedDir: r.rootfs.mergedDir,
+        WorkDir: r.rootfs.workDir,
+      },
+    },
+    ...(v.sizeRw !== undefined ? { SizeRw: v.sizeRw, SizeRootFs: v.sizeRootFs ?? v.sizeRw } : {}),
+    Mounts: toMountsDto(r),
+    Config: toContainerConfigDto(r.config),
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      SandboxKey: '',
+      Ports: {},
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: '',
+      Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      MacAddress: '',
+      Networks: networksOf(r),
+    },
+  };
+}
+
+function networksOf(r: ContainerRecord): Record<string, unknown> {
+  const mode = r.hostConfig.networkMode === 'host' ? 'host' : 'none';
+  return { [mode]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null, DNSNames: null } };
+}
+
+/** go-units `HumanDuration`, which `docker ps` shows in STATUS. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/** moby `State.String()`: "Up 3 minutes", "Exited (3) 2 seconds ago", "Created"… */
+export function statusText(r: ContainerRecord, now: number): string {
+  const s = r.state;
+  switch (s.status) {
+    case 'running':
+      return `Up ${humanDuration(now - Date.parse(s.startedAt ?? r.created))}`;
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    default:
+      if (s.startedAt === null) return 'Created';
+      if (s.finishedAt === null) return '';
+      return `Exited (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt))} ago`;
+  }
+}
+
+/** `Command` in `docker ps`: argv joined with spaces (the CLI quotes and truncates it). */
+export function toContainerSummaryDto(v: ContainerView, now: number): ContainerSummaryDto {
+  const r = v.record;
+  return {
+    Id: r.id,
+    Names: [`/${r.name}`],
+    Image: r.config.image,
+    ImageID: r.imageId,
+    Command: [r.path, ...r.args].join(' '),
+    Created: Math.floor(Date.parse(r.created) / 1000),
+    Ports: [],
+    ...(v.sizeRw !== undefined ? { SizeRw: v.sizeRw, SizeRootFs: v.sizeRootFs ?? v.sizeRw } : {}),
+    Labels: r.config.labels,
+    State: r.state.status,
+    Status: statusText(r, now),
+    HostConfig: { NetworkMode: r.hostConfig.networkMode },
+    NetworkSettings: { Networks: networksOf(r) },
+    Mounts: toMountsDto(r),
+  };
+}
+
+const emptyCpu = (): CpuStatsDto => ({ cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } });
+
+function toCpuDto(s: ContainerStats | undefined): CpuStatsDto {
+  if (!s) return emptyCpu();
+  return {
+    cpu_usage: {
+      total_usage: s.cpu.totalNs,
+      usage_in_kernelmode: s.cpu.systemNs,
+      usage_in_usermode: s.cpu.userNs,
+      ...(s.cpu.perCpuNs ? { percpu_usage: s.cpu.perCpuNs } : {}),
+    },
+    system_cpu_usage: s.systemCpuNs,
+    online_cpus: s.onlineCpus,
+    throttling_data: { periods: s.cpu.throttling.periods, throttled_periods: s.cpu.throttling.throttledPeriods, throttled_time: s.cpu.throttling.throttledNs },
+  };
+}
+
+/**
+ * docker's stats JSON. `memory_stats.stats` carries memory.stat as read, so the CLI subtracts
+ * `total_inactive_file` (v1) or `inactive_file` (v2) itself. An unlimited cgroup reports the
+ * host's memory as the limit, as dockerd does.
+ */
+export function toStatsDto(sample: StatsSample, hostMemTotal: number): ContainerStatsResponse {
+  const cur = sample.current;
+  const prev = sample.previous;
+  const zero = '0001-01-01T00:00:00Z';
+  return {
+    name: `/${sample.record.name}`,
+    id: sample.record.id,
+    read: cur ? cur.readAt.toISOString() : zero,
+    preread: prev ? prev.readAt.toISOString() : zero,
+    num_procs: 0,
+    pids_stats: cur ? { current: cur.pids.current, ...(cur.pids.limit !== undefined ? { limit: cur.pids.limit } : {}) } : {},
+    cpu_stats: toCpuDto(cur),
+    precpu_stats: toCpuDto(prev),
+    memory_stats: cur
+      ? {
+          usage: cur.memory.usage,
+          ...(cur.memory.maxUsage !== undefined ? { max_usage: cur.memory.maxUsage } : {}),
+          ...(cur.memory.failcnt !== undefined ? { failcnt: cur.memory.failcnt } : {}),
+          limit: cur.memory.limit ?? hostMemTotal,
+          stats: cur.memory.stat,
+        }
+      : {},
+    blkio_stats: { io_service_bytes_recursive: cur ? cur.blkio.ioServiceBytesRecursive.map((b) => ({ major: b.major, minor: b.minor, op: b.op, value: b.value })) : null },
+    storage_stats: {},
+    networks: {},
+  };
+}
+
+export function toProcessesDto(m: ProcessMap): BerthContainerProcessesResponse {
+  const hc = m.record.hostConfig;
+  const cpuLimit = hc.nanoCpus > 0 ? hc.nanoCpus / 1e9 : hc.cpuQuota > 0 && hc.cpuPeriod > 0 ? hc.cpuQuota / hc.cpuPeriod : null;
+  return {
+    Id: m.record.id,
+    Processes: m.processes.map((p) => ({ HostPid: p.hostPid, ContainerPid: p.containerPid || null, PPid: p.hostPpid, User: p.user, Command: p.args.join(' ') })),
+    Cgroup: {
+      Version: m.cgroupVersion,
+      Memory: { Limit: m.stats?.memory.limit ?? (hc.memory > 0 ? hc.memory : null), Usage: m.stats?.memory.usage ?? null },
+      Pids: { Limit: m.stats?.pids.limit ?? (hc.pidsLimit > 0 ? hc.pidsLimit : null), Usage: m.stats?.pids.current ?? null },
+      Cpu: { Limit: cpuLimit, Usage: m.stats ? m.stats.cpu.totalNs / 1e9 : null, Shares: hc.cpuShares > 0 ? hc.cpuShares : null },
+    },
+  };
+}
+
+export function toExecCreateInput(body: ExecCreateRequest): ExecCreateInput {
+  const [h = 0, w = 0] = body.ConsoleSize ?? [];
+  return {
+    cmd: body.Cmd ?? [],
+    user: body.User ?? '',
+    privileged: body.Privileged ?? false,
+    tty: body.Tty ?? false,
+    consoleSize: h > 0 && w > 0 ? { rows: h, cols: w } : undefined,
+    attachStdin: body.AttachStdin ?? false,
+    attachStdout: body.AttachStdout ?? false,
+    attachStderr: body.AttachStderr ?? false,
+    detachKeys: body.DetachKeys ?? '',
+    env: body.Env ?? [],
+    workingDir: body.WorkingDir ?? '',
+  };
+}
+
+export function toExecInspectDto(e: ExecRecord): ExecInspectResponse {
+  return {
+    ID: e.id,
+    Running: e.running,
+    ExitCode: e.exitCode,
+    ProcessConfig: { tty: e.input.tty, entrypoint: e.input.cmd[0] ?? '', arguments: e.input.cmd.slice(1), privileged: e.input.privileged, user: e.input.user },
+    OpenStdin: e.input.attachStdin,
+    OpenStderr: e.input.attachStderr,
+    OpenStdout: e.input.attachStdout,
+    CanRemove: false,
+    ContainerID: e.containerId,
+    DetachKeys: e.input.detachKeys,
+    Pid: e.pid,
+  };
+}
+
+export function toEventDto(e: EngineEvent): EventMessageDto {
+  const time = Number(e.timeNano / 1_000_000_000n);
+  const legacy = e.type === 'container' || e.type === 'image' ? { status: e.action, id: e.actorId, ...(e.attributes.image ? { from: e.attributes.image } : {}) } : {};
+  return { ...legacy, Type: e.type, Action: e.action, Actor: { ID: e.actorId, Attributes: e.attributes }, scope: 'local', time, timeNano: Number(e.timeNano) };
+}

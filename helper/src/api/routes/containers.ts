@@ -1,0 +1,223 @@
+import { ContainerCreateRequestSchema } from '../../../../src-shared/docker-api/containers';
+import type { ContainerService, WaitCondition } from '../../engine/containers/container-service';
+import type { ContainerStats } from '../../runtime/runtime';
+import { fixedNanoTimestamp, parseUnixTimeParam } from '../../engine/containers/json-log-reader';
+import { invalidArgument } from '../../lib/errors';
+import {
+  toContainerCreateInput,
+  toContainerInspectDto,
+  toContainerSummaryDto,
+  toProcessesDto,
+  toStatsDto,
+} from '../dto/container-dto';
+import { queryBool, queryFilters, queryInt, readBody, readJson, sendEmpty, sendJson } from '../http';
+import type { RequestContext, Route, UpgradeContext } from '../router';
+import { frame, StdStream } from '../streams/stdcopy';
+import { pumpChunked, pumpHijacked, streamContentType, writeUpgradeHeader } from '../streams/hijack';
+
+export type ContainerBackend = Pick<
+  ContainerService,
+  | 'create' | 'start' | 'stop' | 'restart' | 'kill' | 'wait' | 'remove' | 'prune' | 'attach' | 'resize'
+  | 'inspect' | 'list' | 'logs' | 'top' | 'stats' | 'processMap' | 'logPath' | 'containerDir'
+>;
+
+const WAIT_CONDITIONS: WaitCondition[] = ['not-running', 'next-exit', 'removed'];
+
+function timeoutParam(query: URLSearchParams): number | undefined {
+  return queryInt(query, 't') ?? queryInt(query, 'timeout');
+}
+
+/** Container endpoints (moby api/server/router/container), one thin handler each. */
+export function containerRoutes(c: ContainerBackend, host: { memTotal: () => number }): Route[] {
+  const attachChunked = async ({ req, res, params, query, apiVersion }: RequestContext): Promise<void> => {
+    await readBody(req);
+    const view = await c.inspect(params.id ?? '');
+    const stream = await c.attach(view.record.id, { stdin: false, stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), closeStdinOnEnd: false });
+    const tty = view.record.config.tty;
+    await pumpChunked(res, stream, { tty, contentType: streamContentType(tty, apiVersion) });
+  };
+
+  const attachUpgrade = async ({ socket, head, params, query, apiVersion }: UpgradeContext): Promise<void> => {
+    const view = await c.inspect(params.id ?? '');
+    const rec = view.record;
+    const stdin = queryBool(query, 'stdin') && rec.config.openStdin;
+    const stream = await c.attach(rec.id, { stdin, stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), closeStdinOnEnd: rec.config.stdinOnce });
+    writeUpgradeHeader(socket, streamContentType(rec.config.tty, apiVersion));
+    await pumpHijacked(socket, stream, { tty: rec.config.tty, stdin, early: head });
+  };
+
+  return [
+    {
+      method: 'POST',
+      path: '/containers/create',
+      handler: async ({ req, res, query }) => {
+        const body = await readJson(req, ContainerCreateRequestSchema);
+        const out = await c.create(toContainerCreateInput(body, query.get('name') ?? undefined));
+        sendJson(res, 201, { Id: out.id, Warnings: out.warnings });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/json',
+      handler: async ({ res, query }) => {
+        const views = await c.list({ all: queryBool(query, 'all'), limit: queryInt(query, 'limit'), size: queryBool(query, 'size'), filters: queryFilters(query) });
+        const now = Date.now();
+        sendJson(res, 200, views.map((v) => toContainerSummaryDto(v, now)));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/:id/json',
+      handler: async ({ res, params, query }) => {
+        const v = await c.inspect(params.id ?? '', queryBool(query, 'size'));
+        sendJson(res, 200, toContainerInspectDto(v, { dir: c.containerDir(v.record.id), logPath: c.logPath(v.record.id) }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/start',
+      handler: async ({ req, res, params }) => {
+        // moby rejects start bodies (HostConfig at start was removed in API 1.24).
+        const body = await readBody(req);
+        if (body.length > 7 && body.toString().trim() !== 'null') throw invalidArgument('START_BODY', 'starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24');
+        await c.start(params.id ?? '');
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/stop',
+      handler: async ({ res, params, query }) => {
+        await c.stop(params.id ?? '', { signal: query.get('signal') || undefined, timeoutSec: timeoutParam(query) });
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/restart',
+      handler: async ({ res, params, query }) => {
+        await c.restart(params.id ?? '', timeoutParam(query));
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/kill',
+      handler: async ({ res, params, query }) => {
+        await c.kill(params.id ?? '', query.get('signal') ?? undefined);
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/wait',
+      handler: async ({ res, params, query }) => {
+        const condition = (query.get('condition') || 'not-running') as WaitCondition;
+        if (!WAIT_CONDITIONS.includes(condition)) throw invalidArgument('INVALID_CONDITION', `invalid condition: "${condition}"`);
+        // Register first, then flush headers: the CLI returns from its wait call on headers alone.
+        const result = c.wait(params.id ?? '', condition);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        const r = await result;
+        res.end(JSON.stringify({ StatusCode: r.statusCode, Error: r.error !== undefined ? { Message: r.error } : null }));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/containers/:id',
+      handler: async ({ res, params, query }) => {
+        await c.remove(params.id ?? '', { force: queryBool(query, 'force') });
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/prune',
+      handler: async ({ res, query }) => {
+        const out = await c.prune(queryFilters(query));
+        sendJson(res, 200, { ContainersDeleted: out.deleted.length > 0 ? out.deleted : null, SpaceReclaimed: out.spaceReclaimed });
+      },
+    },
+    { method: 'POST', path: '/containers/:id/attach', handler: attachChunked, upgrade: attachUpgrade },
+    {
+      method: 'POST',
+      path: '/containers/:id/resize',
+      handler: async ({ res, params, query }) => {
+        await c.resize(params.id ?? '', { rows: queryInt(query, 'h') ?? 0, cols: queryInt(query, 'w') ?? 0 });
+        sendEmpty(res, 200);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/:id/logs',
+      handler: async ({ req, res, params, query, apiVersion }) => {
+        const stdout = queryBool(query, 'stdout');
+        const stderr = queryBool(query, 'stderr');
+        if (!stdout && !stderr) throw invalidArgument('LOGS_NO_STREAM', 'Bad parameters: you must choose at least one stream');
+        const tailRaw = query.get('tail');
+        const tail = tailRaw === null || tailRaw === '' || tailRaw === 'all' ? undefined : Number(tailRaw);
+        const ac = new AbortController();
+        req.once('close', () => ac.abort());
+        const { tty, entries } = c.logs(params.id ?? '', {
+          stdout,
+          stderr,
+          tail: tail !== undefined && Number.isInteger(tail) && tail >= 0 ? tail : undefined,
+          sinceNano: parseUnixTimeParam(query.get('since')),
+          untilNano: parseUnixTimeParam(query.get('until')),
+          follow: queryBool(query, 'follow'),
+        }, ac.signal);
+        const timestamps = queryBool(query, 'timestamps');
+        res.writeHead(200, { 'Content-Type': streamContentType(tty, apiVersion) });
+        res.flushHeaders();
+        for await (const e of entries) {
+          const line = timestamps ? `${fixedNanoTimestamp(e.time)} ${e.log}` : e.log;
+          const ok = res.write(tty ? line : frame(e.stream === 'stderr' ? StdStream.Stderr : StdStream.Stdout, line));
+          if (!ok) await new Promise((r) => res.once('drain', r));
+          if (ac.signal.aborted) break;
+        }
+        res.end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/:id/top',
+      handler: async ({ res, params, query }) => {
+        sendJson(res, 200, await c.top(params.id ?? '', query.get('ps_args') || '-ef'));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/:id/stats',
+      handler: async ({ req, res, params, query }) => {
+        const stream = queryBool(query, 'stream', true);
+        const oneShot = queryBool(query, 'one-shot');
+        if (!stream) {
+          const s = await c.stats(params.id ?? '', { oneShot, stream: false });
+          sendJson(res, 200, toStatsDto(s, host.memTotal()));
+          return;
+        }
+        let closed = false;
+        req.once('close', () => (closed = true));
+        res.once('close', () => (closed = true));
+        let previous: ContainerStats | undefined;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        for (let first = true; !closed; first = false) {
+          if (!first) await new Promise((r) => setTimeout(r, 1000));
+          if (closed) break;
+          const s = await c.stats(params.id ?? '', { previous, oneShot: false, stream: true });
+          res.write(`${JSON.stringify(toStatsDto(s, host.memTotal()))}\n`);
+          if (!s.current) break;
+          previous = s.current;
+        }
+        res.end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/berth/v1/containers/:id/processes',
+      handler: async ({ res, params }) => {
+        sendJson(res, 200, toProcessesDto(await c.processMap(params.id ?? '')));
+      },
+    },
+  ];
+}
