@@ -4,10 +4,13 @@
  * corrupted on disk, and the throwaway sshd accepts its client key and is rejected under a wrong
  * host key. Every other integration suite relies on these.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +76,21 @@ describe('fixture images', () => {
     }
     // Same builder, same bytes: digests are stable.
     expect((await busyboxImage()).manifestDigest).toBe(img.manifestDigest);
+  });
+
+  it.skipIf(!IS_ROOT)('busybox layer unpacks into a working root filesystem (chroot sh, applets, users)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-rootfs-'));
+    try {
+      const tgz = join(dir, 'layer.tgz');
+      await writeFile(tgz, (await busyboxImage()).layers[0]!.tgz);
+      const root = join(dir, 'root');
+      await execFileP('mkdir', [root]);
+      await execFileP('tar', ['-xzf', tgz, '-C', root, '--numeric-owner']);
+      const { stdout } = await execFileP('chroot', [root, '/bin/sh', '-c', 'echo ok; id -un; awk "BEGIN{print 6*7}"; stat -c %a /tmp; stat -c %U /home/app']);
+      expect(stdout.split('\n')).toEqual(['ok', 'root', '42', '1777', 'app', '']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('multi-layer image carries a whiteout and an opaque marker', async () => {
@@ -209,6 +227,37 @@ describe.skipIf(!IS_ROOT)('sshd harness', () => {
   it('accepts the client key with the right known_hosts', async () => {
     const { stdout } = await execFileP('ssh', [...sshArgs(sshd.knownHostsPath, sshd.clientKeyPath), 'echo', 'berth-ok']);
     expect(stdout.trim()).toBe('berth-ok');
+  });
+
+  it('forwards a local unix socket to a remote unix socket (what the app uses to reach berthd)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-fwd-'));
+    const remote = join(dir, 'remote.sock');
+    const local = join(dir, 'local.sock');
+    const server = createServer((c) => c.on('data', (d) => c.end(`echo:${d.toString()}`)));
+    await new Promise<void>((res) => server.listen(remote, res));
+    const ssh = spawn('ssh', ['-N', '-o', 'ExitOnForwardFailure=yes', '-L', `${local}:${remote}`, ...sshArgs(sshd.knownHostsPath, sshd.clientKeyPath)], { stdio: 'ignore' });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!existsSync(local) && Date.now() < deadline && ssh.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(local)).toBe(true);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = connect(local);
+        let buf = '';
+        c.on('data', (d: Buffer) => (buf += d.toString()));
+        c.on('end', () => resolve(buf));
+        c.on('error', reject);
+        c.write('ping');
+      });
+      expect(reply).toBe('echo:ping');
+    } finally {
+      if (ssh.exitCode === null && ssh.signalCode === null) {
+        const gone = new Promise<void>((res) => ssh.once('exit', () => res()));
+        ssh.kill('SIGTERM');
+        await gone;
+      }
+      await new Promise<void>((res) => server.close(() => res()));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses when the host key does not match', async () => {
