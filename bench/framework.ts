@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { docker, type DockerOptions, type DockerResult } from '../test/harness/docker-cli';
+import { pushImage, type Pushable } from '../test/harness/fixtures';
 import type { RegistryHandle } from '../test/harness/registry';
 
 export type EngineName = 'berthd' | 'dockerd';
@@ -165,6 +166,20 @@ export async function dockerOk(engine: Engine, args: string[], opts?: DockerOpti
   const r = await engine.docker(args, opts);
   if (r.code !== 0) throw new Error(`docker ${args.join(' ')} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
   return r;
+}
+
+/**
+ * Makes a fixture image available in an engine: pushes it to the bench registry (blobs already
+ * there are skipped), pulls `<registry>/<repo>:latest` into the engine and, with `tagAs`, tags it
+ * (e.g. `busybox`, so both engines run the same short name). Returns the name to use.
+ */
+export async function pullFixture(engine: Engine, ctx: BenchContext, repo: string, image: Pushable, tagAs?: string): Promise<string> {
+  await pushImage(ctx.registry.url, repo, 'latest', image);
+  const ref = `${ctx.registry.host}/${repo}:latest`;
+  await dockerOk(engine, ['pull', '-q', ref], { timeoutMs: 300_000 });
+  if (!tagAs) return ref;
+  await dockerOk(engine, ['tag', ref, tagAs]);
+  return tagAs;
 }
 
 /** The docker CLI bound to one daemon, with an isolated DOCKER_CONFIG. */
