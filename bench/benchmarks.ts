@@ -9,9 +9,11 @@
 import type { Benchmark } from './framework';
 import { idleRssBenchmark } from './cases/idle-rss';
 import { pullBenchmark } from './cases/pull';
+import { runLatencyBenchmark } from './cases/run-latency';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
   idleRssBenchmark,
   pullBenchmark,
+  runLatencyBenchmark,
 ];

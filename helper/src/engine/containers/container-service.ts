@@ -458,6 +458,7 @@ export class ContainerService {
   async attach(ref: string, options: AttachOptions): Promise<AttachStream> {
     const rec = this.deps.store.get(ref);
     if (this.removing.has(rec.id)) throw conflict('CONTAINER_REMOVING', `container ${rec.id} is being removed`);
+    this.deps.events.publish('container', 'attach', rec.id, this.actorAttributes(rec));
     const proxy = new AttachProxy();
     const proc = this.live.get(rec.id);
     if (proc) {
