@@ -16,6 +16,8 @@ export interface CgroupLimits {
   cpuShares?: number;
   /** undefined = unlimited. */
   pidsMax?: number;
+  /** Privileged: no device restrictions (v1 devices cgroup left open). */
+  allowAllDevices?: boolean;
 }
 
 export interface CgroupStats {

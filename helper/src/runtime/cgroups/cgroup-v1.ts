@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import { errnoCode, internal } from '../../lib/errors';
+import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
+import { parseFlatKeyed, parsePids, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
+import type { CgroupLimits, CgroupStats } from './cgroup-types';
+import type { CgroupPlanPart } from '../spec/plan';
+
+/** v1 hierarchies a container joins. cpu and cpuacct may be co-mounted (cpu,cpuacct) or apart. */
+const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'freezer', 'devices', 'cpuset'] as const;
+type Controller = (typeof CONTROLLERS)[number];
+
+/** runc's default allowed devices (null, zero, full, random, urandom, tty, console, ptmx, pts, tun, mknod of any). */
+export const DEVICE_ALLOW = ['c *:* m', 'b *:* m', 'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm', 'c 10:200 rwm'];
+
+/** v1 reports "unlimited" as a huge page-aligned number. */
+const UNLIMITED_V1 = 2 ** 62;
+const USER_HZ_NS = 1e9 / 100;
+
+export interface CgroupV1Options {
+  /** Mount point of the v1 hierarchies, normally /sys/fs/cgroup. */
+  root: string;
+  /** Parent cgroup under each hierarchy (dockerd: "docker"). */
+  parent: string;
+  fs: CgroupFs;
+  killer?: KillDeps;
+}
+
+/** Legacy (v1) cgroups: one directory per controller hierarchy, `<root>/<ctrl>/<parent>/<id>`. */
+export class CgroupV1Manager implements CgroupManager {
+  readonly version = 1 as const;
+  private controllers: Controller[] = [];
+  private swap = false;
+
+  private constructor(private readonly opts: CgroupV1Options) {}
+
+  /** Probes which hierarchies are mounted under root (and whether swap accounting exists). */
+  static async open(opts: CgroupV1Options): Promise<CgroupV1Manager> {
+    const m = new CgroupV1Manager(opts);
+    for (const c of CONTROLLERS) if (await opts.fs.exists(join(opts.root, c, 'cgroup.procs'))) m.controllers.push(c);
+    if (!m.controllers.includes('memory')) throw internal('CGROUP_UNAVAILABLE', `no cgroup v1 memory hierarchy under ${opts.root}`);
+    m.swap = await opts.fs.exists(join(opts.root, 'memory', 'memory.memsw.limit_in_bytes'));
+    return m;
+  }
+
+  features(): CgroupFeatures {
+    const has = (c: Controller): boolean => this.controllers.includes(c);
+    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids') };
+  }
+
+  private dir(c: Controller, id: string): string {
+    return join(this.opts.root, c, this.opts.parent, id);
+  }
+
+  async create(id: string, limits: CgroupLimits): Promise<void> {
+    checkCgroupId(id);
+    await this.remove(id);
+    for (const c of this.controllers) {
+      await this.opts.fs.mkdir(this.dir(c, id));
+      if (c === 'cpuset') await this.inheritCpuset(id);
+      if (c === 'devices' && !limits.allowAllDevices) await this.restrictDevices(id);
+    }
+    await this.update(id, limits);
+  }
+
+  /** The device allow-list (runc's defaults): deny everything, then allow the standard nodes. */
+  private async restrictDevices(id: string): Promise<void> {
+    const dir = this.dir('devices', id);
+    await this.opts.fs.writeFile(join(dir, 'devices.deny'), 'a');
+    for (const rule of DEVICE_ALLOW) await this.opts.fs.writeFile(join(dir, 'devices.allow'), rule);
+  }
+
+  /** A new v1 cpuset cgroup has empty cpus/mems and refuses tasks; copy them from the parent. */
+  private async inheritCpuset(id: string): Promise<void> {
+    const parent = join(this.opts.root, 'cpuset', this.opts.parent);
+    const top = join(this.opts.root, 'cpuset');
+    for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+      for (const dir of [parent, this.dir('cpuset', id)]) {
+        const current = (await this.opts.fs.readFile(join(dir, f)).catch(() => '')).trim();
+        if (current === '') {
+          const value = (await this.opts.fs.readFile(join(dir === parent ? top : parent, f))).trim();
+          await this.opts.fs.writeFile(join(dir, f), value);
+        }
+      }
+    }
+  }
+
+  async update(id: string, l: CgroupLimits): Promise<void> {
+    const w = (c: Controller, file: string, value: string | number): Promise<void> =>
+      this.opts.fs.writeFile(join(this.dir(c, id), file), String(value));
+    if (l.memory !== undefined) {
+      // memsw must stay ≥ limit at every step: raise memsw first when growing, the limit first when shrinking.
+      const memsw = l.memorySwap === -1 ? -1 : l.memorySwap;
+      if (this.swap && memsw !== undefined) {
+        try {
+          await w('memory', 'memory.limit_in_bytes', l.memory);
+          await w('memory', 'memory.memsw.limit_in_bytes', memsw);
+        } catch {
+          await w('memory', 'memory.memsw.limit_in_bytes', memsw);
+          await w('memory', 'memory.limit_in_bytes', l.memory);
+        }
+      } else {
+        await w('memory', 'memory.limit_in_bytes', l.memory);
+      }
+    }
+    if (this.controllers.includes('cpu')) {
+      if (l.cpuPeriodUs !== undefined) await w('cpu', 'cpu.cfs_period_us', l.cpuPeriodUs);
+      if (l.cpuQuotaUs !== undefined) await w('cpu', 'cpu.cfs_quota_us', l.cpuQuotaUs);
+      if (l.cpuShares !== undefined) await w('cpu', 'cpu.shares', l.cpuShares);
+    }
+    if (this.controllers.includes('pids')) await w('pids', 'pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
+  }
+
+  planPart(id: string): CgroupPlanPart {
+    checkCgroupId(id);
+    const uniqueMounts = this.controllers.map((c) => ({ name: c, source: this.dir(c, id) }));
+    return {
+      version: 1,
+      procsFiles: this.controllers.map((c) => join(this.dir(c, id), 'cgroup.procs')),
+      oomFile: join(this.dir('memory', id), 'memory.oom_control'),
+      v1Mounts: uniqueMounts,
+    };
+  }
+
+  async pids(id: string): Promise<number[]> {
+    checkCgroupId(id);
+    const all = new Set<number>();
+    for (const c of this.controllers) {
+      const text = await this.opts.fs.readFile(join(this.dir(c, id), 'cgroup.procs')).catch(() => '');
+      for (const p of parsePids(text)) all.add(p);
+    }
+    return [...all].sort((a, b) => a - b);
+  }
+
+  async oomKills(id: string): Promise<number> {
+    const text = await this.opts.fs.readFile(join(this.dir('memory', id), 'memory.oom_control')).catch(() => '');
+    return parseFlatKeyed(text)['oom_kill'] ?? 0;
+  }
+
+  async stats(id: string): Promise<CgroupStats> {
+    checkCgroupId(id);
+    const read = (c: Controller, file: string): Promise<string> =>
+      this.controllers.includes(c) ? this.opts.fs.readFile(join(this.dir(c, id), file)).catch(() => '') : Promise.resolve('');
+    const num = async (c: Controller, file: string): Promise<number | undefined> => {
+      const t = (await read(c, file)).trim();
+      return /^-?\d+$/.test(t) ? Number(t) : undefined;
+    };
+    const limit = await num('memory', 'memory.limit_in_bytes');
+    const acctStat = parseFlatKeyed(await read('cpuacct', 'cpuacct.stat'));
+    const cpuStat = parseFlatKeyed(await read('cpu', 'cpu.stat'));
+    const percpu = (await read('cpuacct', 'cpuacct.usage_percpu')).trim().split(/\s+/).filter(Boolean).map(Number);
+    const pidsMax = (await read('pids', 'pids.max')).trim();
+    const blk = await read('blkio', 'blkio.throttle.io_service_bytes_recursive');
+    return {
+      cpu: {
+        totalNs: (await num('cpuacct', 'cpuacct.usage')) ?? 0,
+        userNs: (acctStat['user'] ?? 0) * USER_HZ_NS,
+        systemNs: (acctStat['system'] ?? 0) * USER_HZ_NS,
+        perCpuNs: percpu.length ? percpu : undefined,
+        throttling: { periods: cpuStat['nr_periods'] ?? 0, throttledPeriods: cpuStat['nr_throttled'] ?? 0, throttledNs: cpuStat['throttled_time'] ?? 0 },
+      },
+      memory: {
+        usage: (await num('memory', 'memory.usage_in_bytes')) ?? 0,
+        maxUsage: await num('memory', 'memory.max_usage_in_bytes'),
+        limit: limit !== undefined && limit < UNLIMITED_V1 ? limit : undefined,
+        stat: parseFlatKeyed(await read('memory', 'memory.stat')),
+        failcnt: await num('memory', 'memory.failcnt'),
+        oomKills: await this.oomKills(id),
+      },
+      pids: { current: (await num('pids', 'pids.current')) ?? 0, limit: /^\d+$/.test(pidsMax) ? Number(pidsMax) : undefined },
+      blkio: { ioServiceBytesRecursive: parseBlkioV1(blk) },
+    };
+  }
+
+  async remove(id: string): Promise<void> {
+    checkCgroupId(id);
+    const present: Controller[] = [];
+    for (const c of this.controllers) if (await this.opts.fs.exists(this.dir(c, id))) present.push(c);
+    if (present.length === 0) return;
+    const emptied = await killUntilEmpty(() => this.pids(id), this.opts.killer ?? processKiller);
+    if (!emptied) throw internal('CGROUP_BUSY', `processes of ${id} survived SIGKILL; cgroup kept`);
+    for (const c of present) {
+      try {
+        await this.opts.fs.rmdir(this.dir(c, id));
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') throw internal('CGROUP_REMOVE_FAILED', `remove cgroup ${this.dir(c, id)}: ${String(err)}`, err);
+      }
+    }
+  }
+}
+
+/** "8:0 Read 4096" lines → Docker's blkio entries (Total and Sync/Async rows are dropped). */
+export function parseBlkioV1(text: string): CgroupStats['blkio']['ioServiceBytesRecursive'] {
+  const out: CgroupStats['blkio']['ioServiceBytesRecursive'] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\d+):(\d+)\s+(Read|Write)\s+(\d+)/.exec(line.trim());
+    if (m) out.push({ major: Number(m[1]), minor: Number(m[2]), op: m[3] === 'Read' ? 'read' : 'write', value: Number(m[4]) });
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { errnoCode, internal } from '../../lib/errors';
+import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
+import {
+  cpuSharesToWeight,
+  memorySwapToV2,
+  parseFlatKeyed,
+  parsePids,
+  type CgroupFeatures,
+  type CgroupFs,
+  type CgroupManager,
+} from './cgroup-manager';
+import type { CgroupLimits, CgroupStats } from './cgroup-types';
+import type { CgroupPlanPart } from '../spec/plan';
+
+const WANTED = ['cpu', 'memory', 'pids', 'io'] as const;
+
+export interface CgroupV2Options {
+  /** Mount point of the unified hierarchy, normally /sys/fs/cgroup. */
+  root: string;
+  /** Parent cgroup (dockerd: "docker"); it must hold no processes itself (no-internal-processes rule). */
+  parent: string;
+  fs: CgroupFs;
+  killer?: KillDeps;
+}
+
+/** Unified (v2) cgroups: `<root>/<parent>/<id>`, controllers delegated via cgroup.subtree_control. */
+export class CgroupV2Manager implements CgroupManager {
+  readonly version = 2 as const;
+  private available: string[] = [];
+
+  private constructor(private readonly opts: CgroupV2Options) {}
+
+  static async open(opts: CgroupV2Options): Promise<CgroupV2Manager> {
+    const m = new CgroupV2Manager(opts);
+    const text = await opts.fs.readFile(join(opts.root, 'cgroup.controllers')).catch(() => '');
+    m.available = text.trim().split(/\s+/).filter(Boolean);
+    return m;
+  }
+
+  features(): CgroupFeatures {
+    const has = (c: string): boolean => this.available.includes(c);
+    return {
+      memoryLimit: has('memory'),
+      swapLimit: has('memory'),
+      cpuCfsQuota: has('cpu'),
+      cpuCfsPeriod: has('cpu'),
+      cpuShares: has('cpu'),
+      pidsLimit: has('pids'),
+    };
+  }
+
+  private dir(id: string): string {
+    return join(this.opts.root, this.opts.parent, id);
+  }
+
+  private controllersToEnable(): string[] {
+    return WANTED.filter((c) => this.available.includes(c));
+  }
+
+  async create(id: string, limits: CgroupLimits): Promise<void> {
+    checkCgroupId(id);
+    await this.remove(id);
+    const fs = this.opts.fs;
+    const enable = this.controllersToEnable()
+      .map((c) => `+${c}`)
+      .join(' ');
+    const parentDir = join(this.opts.root, this.opts.parent);
+    await fs.mkdir(parentDir);
+    if (enable) {
+      // Delegate down the path: root → parent → container. The parent stays process-free.
+      await fs.writeFile(join(this.opts.root, 'cgroup.subtree_control'), enable);
+      await fs.writeFile(join(parentDir, 'cgroup.subtree_control'), enable);
+    }
+    await fs.mkdir(this.dir(id));
+    await this.update(id, limits);
+  }
+
+  async update(id: string, l: CgroupLimits): Promise<void> {
+    const w = (file: string, value: string | number): Promise<void> => this.opts.fs.writeFile(join(this.dir(id), file), String(value));
+    const has = (c: string): boolean => this.available.includes(c);
+    if (has('memory')) {
+      await w('memory.max', l.memory !== undefined ? l.memory : 'max');
+      const swap = memorySwapToV2(l.memorySwap, l.memory);
+      if (swap !== undefined) await w('memory.swap.max', swap);
+    }
+    if (has('cpu')) {
+      const period = l.cpuPeriodUs ?? 100_000;
+      await w('cpu.max', `${l.cpuQuotaUs !== undefined ? l.cpuQuotaUs : 'max'} ${period}`);
+      if (l.cpuShares !== undefined) await w('cpu.weight', cpuSharesToWeight(l.cpuShares));
+    }
+    if (has('pids')) await w('pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
+  }
+
+  planPart(id: string): CgroupPlanPart {
+    checkCgroupId(id);
+    return { version: 2, procsFiles: [join(this.dir(id), 'cgroup.procs')], oomFile: join(this.dir(id), 'memory.events'), v1Mounts: [] };
+  }
+
+  async pids(id: string): Promise<number[]> {
+    checkCgroupId(id);
+    return parsePids(await this.opts.fs.readFile(join(this.dir(id), 'cgroup.procs')).catch(() => ''));
+  }
+
+  async oomKills(id: string): Promise<number> {
+    const text = await this.opts.fs.readFile(join(this.dir(id), 'memory.events')).catch(() => '');
+    return parseFlatKeyed(text)['oom_kill'] ?? 0;
+  }
+
+  async stats(id: string): Promise<CgroupStats> {
+    checkCgroupId(id);
+    const read = (file: string): Promise<string> => this.opts.fs.readFile(join(this.dir(id), file)).catch(() => '');
+    const num = async (file: string): Promise<number | undefined> => {
+      const t = (await read(file)).trim();
+      return /^\d+$/.test(t) ? Number(t) : undefined;
+    };
+    const cpu = parseFlatKeyed(await read('cpu.stat'));
+    const pidsMax = (await read('pids.max')).trim();
+    return {
+      cpu: {
+        totalNs: (cpu['usage_usec'] ?? 0) * 1000,
+        userNs: (cpu['user_usec'] ?? 0) * 1000,
+        systemNs: (cpu['system_usec'] ?? 0) * 1000,
+        throttling: { periods: cpu['nr_periods'] ?? 0, throttledPeriods: cpu['nr_throttled'] ?? 0, throttledNs: (cpu['throttled_usec'] ?? 0) * 1000 },
+      },
+      memory: {
+        usage: (await num('memory.current')) ?? 0,
+        maxUsage: await num('memory.peak'),
+        limit: await num('memory.max'),
+        stat: parseFlatKeyed(await read('memory.stat')),
+        oomKills: await this.oomKills(id),
+      },
+      pids: { current: (await num('pids.current')) ?? 0, limit: /^\d+$/.test(pidsMax) ? Number(pidsMax) : undefined },
+      blkio: { ioServiceBytesRecursive: parseIoStat(await read('io.stat')) },
+    };
+  }
+
+  async remove(id: string): Promise<void> {
+    checkCgroupId(id);
+    const fs = this.opts.fs;
+    if (!(await fs.exists(this.dir(id)))) return;
+    // cgroup.kill (5.14+) kills the whole subtree atomically; without it kill task by task.
+    const killFile = join(this.dir(id), 'cgroup.kill');
+    if (await fs.exists(killFile)) await fs.writeFile(killFile, '1').catch(() => undefined);
+    const emptied = await killUntilEmpty(() => this.pids(id), this.opts.killer ?? processKiller);
+    if (!emptied) throw internal('CGROUP_BUSY', `processes of ${id} survived SIGKILL; cgroup kept`);
+    try {
+      await fs.rmdir(this.dir(id));
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw internal('CGROUP_REMOVE_FAILED', `remove cgroup ${this.dir(id)}: ${String(err)}`, err);
+    }
+  }
+}
+
+/** io.stat "8:0 rbytes=1 wbytes=2 …" → Docker's blkio entries. */
+export function parseIoStat(text: string): CgroupStats['blkio']['ioServiceBytesRecursive'] {
+  const out: CgroupStats['blkio']['ioServiceBytesRecursive'] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\d+):(\d+)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const kv = Object.fromEntries(m[3]!.split(/\s+/).map((p) => p.split('=') as [string, string]));
+    const major = Number(m[1]);
+    const minor = Number(m[2]);
+    if (kv['rbytes'] !== undefined) out.push({ major, minor, op: 'read', value: Number(kv['rbytes']) });
+    if (kv['wbytes'] !== undefined) out.push({ major, minor, op: 'write', value: Number(kv['wbytes']) });
+  }
+  return out;
+}

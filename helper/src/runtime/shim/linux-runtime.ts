@@ -1,0 +1,262 @@
+import { constants as osConstants } from 'node:os';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { conflict, errnoCode, invalidArgument } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import type {
+  ContainerProcess,
+  ContainerProcessInfo,
+  ContainerRef,
+  ContainerSpec,
+  ContainerStats,
+  ExecProcess,
+  ExecSpec,
+  ExitStatus,
+  RecoverResult,
+  Runtime,
+  RuntimeInfo,
+} from '../runtime';
+import { ContainerStartError } from '../runtime-errors';
+import { toCgroupLimits, type CgroupManager } from '../cgroups/cgroup-manager';
+import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files';
+import { buildContainerPlan, buildExecPlan, serializePlan, type PlanRecord } from '../spec/plan';
+import { MonitorConnection } from './monitor-connection';
+import { FRAME, encodeKill } from './monitor-protocol';
+import { EXIT_FILE, MonitoredProcess, readExitRecord, toExitStatus } from './monitored-process';
+import { parseProcStat, readProcessInfo } from './proc-info';
+import { ShimSetupError, SpawnShimLauncher, type ShimLauncher } from './shim-launcher';
+import { createCgroupManager } from '../cgroups/cgroup-factory';
+import type { NativeBinaries } from './native-paths';
+
+export interface LinuxRuntimeOptions {
+  launcher: ShimLauncher;
+  /** Host path of berth-init (bind-mounted at /sbin/docker-init for --init). */
+  initBinary: string;
+  cgroups: CgroupManager;
+  log: Logger;
+  /** Host files the container's /etc/hosts and /etc/resolv.conf derive from. */
+  hostFiles?: { hosts: string; resolvConf: string };
+}
+
+const CONTAINER_ID = /^[a-f0-9]{64}$/;
+const EXEC_ID = /^[a-zA-Z0-9_.-]{1,64}$/;
+
+async function writeAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  return readFile(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Connects to a monitor, or undefined when none listens on the state dir. */
+async function tryConnect(stateDir: string): Promise<MonitorConnection | undefined> {
+  try {
+    return await MonitorConnection.open(stateDir);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The Runtime on Linux: one berth-shim monitor per container (see runtime.ts for the contract).
+ * This class holds no per-container state of its own: everything is in the state dirs and the
+ * monitors, which is what lets a restarted berthd `recover` containers.
+ */
+export class LinuxRuntime implements Runtime {
+  private readonly log: Logger;
+
+  constructor(private readonly opts: LinuxRuntimeOptions) {
+    this.log = opts.log.child({ module: 'runtime' });
+  }
+
+  info(): RuntimeInfo {
+    const f = this.opts.cgroups.features();
+    return { cgroupVersion: this.opts.cgroups.version, cgroupDriver: 'cgroupfs', ...f, initPath: this.opts.initBinary };
+  }
+
+  async create(spec: ContainerSpec): Promise<ContainerProcess> {
+    const { id, stateDir } = spec.ref;
+    if (!CONTAINER_ID.test(id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${id}"`);
+    if (!stateDir.startsWith('/')) throw invalidArgument('INVALID_PATH', `state dir must be absolute: "${stateDir}"`);
+    const live = await tryConnect(stateDir);
+    if (live) {
+      live.close();
+      throw conflict('CONTAINER_RUNNING', `container ${id} already has a running monitor`);
+    }
+    await rm(stateDir, { recursive: true, force: true });
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await this.writeEtcFiles(spec);
+
+    const cgroups = this.opts.cgroups;
+    await cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true });
+    try {
+      const plan = buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary });
+      const launched = await this.launch('run', stateDir, plan);
+      const control = await MonitorConnection.open(stateDir);
+      this.log.debug({ id, pid: launched.pid, monitorPid: launched.monitorPid }, 'container created');
+      return new ShimContainer(spec.ref, control, this.opts.cgroups, this.opts.launcher);
+    } catch (err) {
+      await this.delete(spec.ref).catch((e: unknown) => this.log.warn({ err: e, id }, 'cleanup after failed create'));
+      throw err;
+    }
+  }
+
+  private async launch(mode: 'run' | 'exec', stateDir: string, plan: PlanRecord[]): Promise<{ pid: number; monitorPid: number }> {
+    await writeAtomic(join(stateDir, 'plan'), serializePlan(plan));
+    try {
+      return await this.opts.launcher.launch(mode, stateDir);
+    } catch (err) {
+      if (err instanceof ShimSetupError) throw new ContainerStartError(err.detail, { cause: err });
+      throw err;
+    }
+  }
+
+  /** dockerd writes these at create; an existing file (maybe edited by the user) is kept. */
+  private async writeEtcFiles(spec: ContainerSpec): Promise<void> {
+    const host = this.opts.hostFiles ?? { hosts: '/etc/hosts', resolvConf: '/etc/resolv.conf' };
+    const files = spec.etcFiles;
+    const ensure = async (path: string, content: () => Promise<string>): Promise<void> => {
+      if (await fileExists(path)) return;
+      await mkdir(dirname(path), { recursive: true });
+      await writeAtomic(path, await content());
+    };
+    await ensure(files.hostname, async () => hostnameFile(spec.hostname));
+    await ensure(files.hosts, async () =>
+      hostsFile({
+        network: spec.network,
+        hostHosts: spec.network === 'host' ? await readFile(host.hosts, 'utf8').catch(() => undefined) : undefined,
+        extraHosts: spec.extraHosts,
+      }),
+    );
+    await ensure(files.resolvConf, async () =>
+      resolvConfFile({ network: spec.network, hostResolvConf: await readFile(host.resolvConf, 'utf8').catch(() => '') }),
+    );
+  }
+
+  async recover(ref: ContainerRef): Promise<RecoverResult> {
+    const control = await tryConnect(ref.stateDir);
+    if (control) {
+      const state = control.hello.state;
+      if (state === 'exited') {
+        // Finishing right now: its exit record is being written; wait for the close.
+        const c = new ShimContainer(ref, control, this.opts.cgroups, this.opts.launcher);
+        return { state: 'exited', exit: await c.wait() };
+      }
+      return { state, container: new ShimContainer(ref, control, this.opts.cgroups, this.opts.launcher) };
+    }
+    const exit = await this.readExit(ref);
+    return exit ? { state: 'exited', exit } : { state: 'missing' };
+  }
+
+  async readExit(ref: ContainerRef): Promise<ExitStatus | undefined> {
+    const record = await readExitRecord(ref.stateDir);
+    if (!record) return undefined;
+    const oom = await this.opts.cgroups.oomKills(ref.id).catch(() => 0);
+    return toExitStatus(record, Math.max(oom, record.oomKills));
+  }
+
+  async delete(ref: ContainerRef): Promise<void> {
+    const { id, stateDir } = ref;
+    if (!CONTAINER_ID.test(id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${id}"`);
+    const control = await tryConnect(stateDir);
+    if (control) {
+      const gone = new Promise<void>((resolve) => control.once('close', () => resolve()));
+      // SIGKILL of PID 1 takes the whole pid namespace (and so every exec) with it.
+      await control.requestRaw(FRAME.kill, encodeKill(osConstants.signals.SIGKILL)).catch(() => undefined);
+      await Promise.race([gone, sleep(10_000)]);
+      control.close();
+    }
+    await this.opts.cgroups.remove(id);
+    await this.killStrayMonitors(stateDir);
+    await rm(stateDir, { recursive: true, force: true });
+  }
+
+  /** A monitor that stopped answering (it should not happen) must not outlive its container. */
+  private async killStrayMonitors(stateDir: string): Promise<void> {
+    const pidsText = await readFile(join(stateDir, 'pids'), 'utf8').catch(() => '');
+    const monitorPid = Number(pidsText.split(' ')[0]);
+    if (!monitorPid) return;
+    const cmdline = await readFile(`/proc/${monitorPid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmdline.includes('berth-shim') || !cmdline.includes(stateDir)) return;
+    try {
+      process.kill(monitorPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    for (let i = 0; i < 100 && (await fileExists(`/proc/${monitorPid}/cmdline`)); i++) await sleep(20);
+  }
+}
+
+class ShimContainer extends MonitoredProcess implements ContainerProcess {
+  constructor(
+    readonly ref: ContainerRef,
+    control: MonitorConnection,
+    private readonly cgroups: CgroupManager,
+    private readonly launcher: ShimLauncher,
+  ) {
+    super(ref.stateDir, control, () => cgroups.oomKills(ref.id));
+  }
+
+  async exec(spec: ExecSpec): Promise<ExecProcess> {
+    if (!EXEC_ID.test(spec.execId)) throw invalidArgument('INVALID_EXEC_ID', `invalid exec ID "${spec.execId}"`);
+    if (this.status === 'exited') throw conflict('CONTAINER_NOT_RUNNING', `container ${this.ref.id} is not running`);
+    const dir = join(this.ref.stateDir, 'exec', spec.execId);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const plan = buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(this.ref.id) });
+    await writeAtomic(join(dir, 'plan'), serializePlan(plan));
+    try {
+      await this.launcher.launch('exec', dir);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      if (err instanceof ShimSetupError) throw new ContainerStartError(err.detail, { cause: err });
+      throw err;
+    }
+    const control = await MonitorConnection.open(dir);
+    return new ShimExec(spec.execId, dir, control);
+  }
+
+  async processes(): Promise<ContainerProcessInfo[]> {
+    const pids = await this.cgroups.pids(this.ref.id);
+    const infos = await Promise.all(pids.map((p) => readProcessInfo(p)));
+    return infos.filter((i): i is ContainerProcessInfo => i !== undefined);
+  }
+
+  async stats(): Promise<ContainerStats> {
+    const [cg, procStat] = await Promise.all([this.cgroups.stats(this.ref.id), readFile('/proc/stat', 'utf8')]);
+    return { ...cg, readAt: new Date(), ...parseProcStat(procStat) };
+  }
+}
+
+class ShimExec extends MonitoredProcess implements ExecProcess {
+  constructor(
+    readonly execId: string,
+    stateDir: string,
+    control: MonitorConnection,
+  ) {
+    super(stateDir, control);
+  }
+}
+
+export { EXIT_FILE };
+
+/** Composition-root helper: the runtime with the host's cgroup manager and the built shim. */
+export async function createLinuxRuntime(opts: {
+  log: Logger;
+  binaries: NativeBinaries;
+  /** Defaults: /sys/fs/cgroup and "berth". */
+  cgroupRoot?: string;
+  cgroupParent?: string;
+}): Promise<LinuxRuntime> {
+  const cgroups = await createCgroupManager({ root: opts.cgroupRoot, parent: opts.cgroupParent });
+  return new LinuxRuntime({ launcher: new SpawnShimLauncher(opts.binaries.shim), initBinary: opts.binaries.init, cgroups, log: opts.log });
+}

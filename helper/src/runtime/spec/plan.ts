@@ -1,0 +1,224 @@
+/**
+ * The plan: the complete list of operations the native shim performs for a container or an exec,
+ * computed here so that all policy lives in TypeScript and the C side stays a dumb executor.
+ *
+ * Wire format (read by helper/native/berth-shim.c `load_plan`): one record per line, fields joined
+ * by TAB; `\`, TAB and LF inside a field are escaped as `\\`, `\t`, `\n`. Keys:
+ *
+ *   scalars   log <path> | tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
+ *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
+ *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
+ *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
+ *             setns <ns path>  (exec: joined in order, mnt last)   arg <s>   env <K=V>
+ *             rootmount <fstype> <source> <data> <cwd>  (mounted on rootfs inside the new mount ns)
+ *   ordered operations (executed in plan order, paths are container paths resolved inside the root):
+ *             mount <flags> <fstype> <source> <target> <data> <propagation flags>
+ *             remount <flags> <target> | mkdir <path> <mode> | mknod <path> <mode> <major> <minor>
+ *             symlink <target> <path> | pivot | pty | console <path> | mask <path> | ropath <path>
+ *             rootro | hostname <name> | domainname <name> | lo
+ */
+import { CLONE, MS, S_IFCHR } from './linux-constants';
+import {
+  DEFAULT_DEVICES,
+  DEFAULT_DEV_SYMLINKS,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_READONLY_PATHS,
+  DEFAULT_SHM_SIZE,
+  INIT_PATH_IN_CONTAINER,
+} from './defaults';
+import { capabilityMask, resolveCapabilities } from './capabilities';
+import { buildEnv } from './env';
+import { invalidArgument } from '../../lib/errors';
+import type { BindMount, ContainerSpec, ProcessSpec } from '../runtime';
+
+export type PlanRecord = readonly [string, ...Array<string | number>];
+
+const escapeField = (v: string | number): string =>
+  String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+
+export function serializePlan(records: readonly PlanRecord[]): string {
+  return records.map((r) => r.map(escapeField).join('\t')).join('\n') + '\n';
+}
+
+/** Inverse of serializePlan (used by tests and diagnostics). */
+export function parsePlan(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((line) =>
+      line.split('\t').map((f) => f.replace(/\\(.)/g, (_m, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c))),
+    );
+}
+
+/** What the cgroup manager contributes to a plan (paths are policy of runtime/cgroups). */
+export interface CgroupPlanPart {
+  /** cgroup.procs files the monitor writes the child's pid into. */
+  procsFiles: string[];
+  /** File with an `oom_kill N` line (v1 memory.oom_control, v2 memory.events). */
+  oomFile?: string;
+  /** v2: the container gets its own cgroup namespace and a cgroup2 mount. */
+  version: 1 | 2;
+  /** v1: per-controller dirs bind-mounted read-only under /sys/fs/cgroup/<name>. */
+  v1Mounts: Array<{ name: string; source: string }>;
+}
+
+const propagationFlags = (p: BindMount['propagation']): number => {
+  switch (p ?? 'rprivate') {
+    case 'private':
+      return MS.PRIVATE;
+    case 'rprivate':
+      return MS.PRIVATE | MS.REC;
+    case 'slave':
+      return MS.SLAVE;
+    case 'rslave':
+      return MS.SLAVE | MS.REC;
+    case 'shared':
+      return MS.SHARED;
+    case 'rshared':
+      return MS.SHARED | MS.REC;
+  }
+};
+
+const checkAbsolute = (what: string, p: string): void => {
+  if (!p.startsWith('/')) throw invalidArgument('INVALID_PATH', `${what} must be an absolute path: "${p}"`);
+};
+
+/** Sort binds so parents are mounted before children (moby sorts mounts by destination depth). */
+const byDepth = (a: BindMount, b: BindMount): number =>
+  a.destination.split('/').filter(Boolean).length - b.destination.split('/').filter(Boolean).length;
+
+function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
+  if (proc.args.length === 0) throw invalidArgument('NO_COMMAND', 'no command specified');
+  const caps = resolveCapabilities({ capAdd: proc.capAdd, capDrop: proc.capDrop, privileged: proc.privileged });
+  const out: PlanRecord[] = [
+    ['cwd', proc.cwd && proc.cwd.length > 0 ? proc.cwd : '/'],
+    ['uid', proc.uid],
+    ['gid', proc.gid],
+    ['groups', (proc.additionalGids ?? []).join(',')],
+    ['caps', capabilityMask(caps)],
+  ];
+  if (proc.noNewPrivileges) out.push(['nonewprivs']);
+  for (const a of proc.args) out.push(['arg', a]);
+  for (const e of env) out.push(['env', e]);
+  return out;
+}
+
+function stdioRecords(proc: ProcessSpec): PlanRecord[] {
+  const size = proc.consoleSize;
+  return [
+    ['tty', proc.tty ? 1 : 0],
+    ['stdin', proc.openStdin ? 1 : 0],
+    ['rows', size && size.rows > 0 ? size.rows : 24],
+    ['cols', size && size.cols > 0 ? size.cols : 80],
+  ];
+}
+
+export interface ContainerPlanInput {
+  spec: ContainerSpec;
+  cgroup: CgroupPlanPart;
+  /** Host path of berth-init, for `--init`. */
+  initBinary: string;
+}
+
+/** The plan of a container's init: namespaces, root, mounts, devices, then the process (§5.2). */
+export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanInput): PlanRecord[] {
+  const { rootfs, process: proc } = spec;
+  checkAbsolute('rootfs', rootfs.path);
+  const privileged = proc.privileged === true;
+  let flags = CLONE.NEWNS | CLONE.NEWUTS | CLONE.NEWIPC;
+  if (spec.network === 'none') flags |= CLONE.NEWNET;
+  if (cgroup.version === 2) flags |= CLONE.NEWCGROUP;
+  const p: PlanRecord[] = [
+    ['mode', 'run'],
+    ['id', spec.ref.id],
+    ['log', spec.logPath],
+    ...stdioRecords(proc),
+    ['newpid', 1],
+    ['unshare', flags],
+    // Slave, not private: host unmounts still propagate in (so a removed host mount does not stay
+    // pinned), and nothing mounted here propagates out.
+    ['rootprop', MS.SLAVE | MS.REC],
+    ['rootfs', rootfs.path],
+  ];
+  for (const f of cgroup.procsFiles) p.push(['cgroup', f]);
+  if (cgroup.oomFile) p.push(['oomfile', cgroup.oomFile]);
+  if (rootfs.mount) {
+    p.push(['rootmount', rootfs.mount.fstype, rootfs.mount.source, rootfs.mount.options.join(','), rootfs.mount.cwd ?? '']);
+  }
+
+  const nosuidNoexecNodev = MS.NOSUID | MS.NOEXEC | MS.NODEV;
+  const mount = (flagsN: number, fstype: string, source: string, target: string, data = '', prop = 0): PlanRecord => [
+    'mount',
+    flagsN,
+    fstype,
+    source,
+    target,
+    data,
+    prop,
+  ];
+  p.push(mount(nosuidNoexecNodev, 'proc', 'proc', '/proc'));
+  p.push(mount(MS.NOSUID | MS.STRICTATIME, 'tmpfs', 'tmpfs', '/dev', 'mode=755,size=65536k'));
+  p.push(mount(MS.NOSUID | MS.NOEXEC, 'devpts', 'devpts', '/dev/pts', 'newinstance,ptmxmode=0666,mode=0620,gid=5'));
+  p.push(mount(nosuidNoexecNodev | (privileged ? 0 : MS.RDONLY), 'sysfs', 'sysfs', '/sys'));
+  if (cgroup.version === 2) {
+    p.push(mount(nosuidNoexecNodev | MS.RDONLY, 'cgroup2', 'cgroup2', '/sys/fs/cgroup'));
+  } else if (cgroup.v1Mounts.length > 0) {
+    // runc's v1 layout: a tmpfs holding one read-only bind of the container's own cgroup per controller.
+    p.push(mount(nosuidNoexecNodev, 'tmpfs', 'tmpfs', '/sys/fs/cgroup', 'mode=755'));
+    for (const m of cgroup.v1Mounts) {
+      p.push(mount(MS.BIND | MS.REC | MS.RDONLY | nosuidNoexecNodev, '', m.source, `/sys/fs/cgroup/${m.name}`, '', MS.PRIVATE | MS.REC));
+    }
+    p.push(['remount', MS.RDONLY | nosuidNoexecNodev, '/sys/fs/cgroup']);
+  }
+  p.push(mount(nosuidNoexecNodev, 'mqueue', 'mqueue', '/dev/mqueue'));
+  p.push(mount(nosuidNoexecNodev, 'tmpfs', 'shm', '/dev/shm', `mode=1777,size=${spec.shmSize && spec.shmSize > 0 ? spec.shmSize : DEFAULT_SHM_SIZE}`));
+  const rprivate = MS.PRIVATE | MS.REC;
+  p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.resolvConf, '/etc/resolv.conf', '', rprivate));
+  p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hostname, '/etc/hostname', '', rprivate));
+  p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hosts, '/etc/hosts', '', rprivate));
+  for (const b of [...(spec.binds ?? [])].sort(byDepth)) {
+    checkAbsolute('bind source', b.source);
+    checkAbsolute('bind destination', b.destination);
+    p.push(mount(MS.BIND | MS.REC | (b.readonly ? MS.RDONLY : 0), '', b.source, b.destination, '', propagationFlags(b.propagation)));
+  }
+  if (spec.init) p.push(mount(MS.BIND | MS.RDONLY, '', initBinary, INIT_PATH_IN_CONTAINER, '', rprivate));
+
+  for (const d of DEFAULT_DEVICES) p.push(['mknod', d.path, S_IFCHR | 0o666, d.major, d.minor]);
+  for (const s of DEFAULT_DEV_SYMLINKS) p.push(['symlink', s.target, s.path]);
+  if (proc.cwd && proc.cwd !== '/') p.push(['mkdir', proc.cwd, 0o755]);
+  p.push(['pivot']);
+  if (proc.tty) p.push(['pty'], ['console', '/dev/console']);
+  if (!privileged) {
+    for (const m of spec.maskedPaths ?? DEFAULT_MASKED_PATHS) p.push(['mask', m]);
+    for (const r of spec.readonlyPaths ?? DEFAULT_READONLY_PATHS) p.push(['ropath', r]);
+  }
+  if (rootfs.readonly) p.push(['rootro']);
+  p.push(['hostname', spec.hostname]);
+  if (spec.domainname) p.push(['domainname', spec.domainname]);
+  if (spec.network === 'none') p.push(['lo']);
+
+  const env = buildEnv(proc.env, { hostname: spec.hostname, tty: proc.tty, home: proc.home });
+  const args = spec.init ? [INIT_PATH_IN_CONTAINER, '--', ...proc.args] : proc.args;
+  p.push(...processRecords({ ...proc, args }, env));
+  return p;
+}
+
+export interface ExecPlanInput {
+  /** Host PID of the container's init. */
+  pid: number;
+  process: ProcessSpec;
+  cgroup: Pick<CgroupPlanPart, 'procsFiles'>;
+  /** Namespaces to join besides pid (the monitor joins pid): the container's own, mnt last. */
+  namespaces?: Array<'ipc' | 'uts' | 'net' | 'cgroup' | 'mnt'>;
+}
+
+/** The plan of an exec: join the container's namespaces, root and cgroup, then the process (§5.5). */
+export function buildExecPlan({ pid, process: proc, cgroup, namespaces }: ExecPlanInput): PlanRecord[] {
+  const p: PlanRecord[] = [['mode', 'exec'], ...stdioRecords(proc), ['pidns', `/proc/${pid}/ns/pid`], ['root', `/proc/${pid}/root`]];
+  for (const f of cgroup.procsFiles) p.push(['cgroup', f]);
+  for (const ns of namespaces ?? ['ipc', 'uts', 'net', 'cgroup', 'mnt']) p.push(['setns', `/proc/${pid}/ns/${ns}`]);
+  if (proc.tty) p.push(['pty']);
+  const env = buildEnv(proc.env, { tty: proc.tty, home: proc.home });
+  p.push(...processRecords(proc, env));
+  return p;
+}
