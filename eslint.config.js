@@ -2,7 +2,7 @@
 // ../shared/style.md §3: a layer imports only the layers to its right, plus src-shared.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { importX } from 'eslint-plugin-import-x';
+import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
 const zone = (target, from, message) => ({ target, from, message });
@@ -13,6 +13,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },
+    // Without a resolver that knows .ts/.tsx, import-x cannot resolve extensionless imports and the
+    // zones below silently never match.
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })] },
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -34,6 +37,15 @@ export default tseslint.config(
             zone('./src-main/services', ['./src-main/app', './src-main/ipc', './src-main/web', './src-main/preload'], 'services are shared by Electron and web mode'),
             zone('./src-main/engine-client', ['./src-main/services', './src-main/app', './src-main/ipc', './src-main/web'], 'engine-client sits below services'),
             zone('./src-main/connections', ['./src-main/engine-client', './src-main/services', './src-main/app', './src-main/ipc', './src-main/web'], 'connections sit below engine-client'),
+            // Renderer (bulletproof-react): app -> features -> {components, lib}; features never import each other.
+            ...['containers', 'images', 'mirrors', 'hosts'].map((f) => ({
+              target: `./src-renderer/src/features/${f}`,
+              from: './src-renderer/src/features',
+              except: [`./${f}`],
+              message: 'features never import each other; share through src/components or src/lib',
+            })),
+            zone('./src-renderer/src/components', ['./src-renderer/src/features', './src-renderer/src/app'], 'shared components know no feature'),
+            zone('./src-renderer/src/lib', ['./src-renderer/src/features', './src-renderer/src/app', './src-renderer/src/components'], 'lib is below components and features'),
           ],
         },
       ],

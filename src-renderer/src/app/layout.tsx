@@ -1,4 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { HostStatusBanner } from '../features/hosts/components/host-status-banner';
+import { HostSwitcher } from '../features/hosts/components/host-switcher';
 import { ROUTES, routeFromHash, type RouteId } from './routes';
 
 function useRoute(): RouteId {
@@ -18,6 +20,7 @@ export function Layout({ views }: { views: Record<RouteId, () => ReactNode> }): 
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Berth</div>
+        <HostSwitcher />
         <ul>
           {ROUTES.map((r) => (
             <li key={r.id}>
@@ -29,6 +32,7 @@ export function Layout({ views }: { views: Record<RouteId, () => ReactNode> }): 
         </ul>
       </nav>
       <main className="content">
+        <HostStatusBanner />
         <View />
       </main>
     </div>

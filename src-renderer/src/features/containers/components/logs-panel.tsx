@@ -1,0 +1,88 @@
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ErrorState } from '../../../components/state-views';
+import { useContainerLogs } from '../hooks/use-container-logs';
+import { filterLogs, highlight, shortTimestamp, type LogEntry } from '../model/logs-model';
+
+const LogLine = memo(function LogLine({ entry, query, timestamps }: { entry: LogEntry; query: string; timestamps: boolean }): ReactNode {
+  return (
+    <div className={`log-line ${entry.stream}`} data-stream={entry.stream}>
+      {timestamps ? <span className="ts">{shortTimestamp(entry.timestamp)}</span> : null}
+      <span className="text">
+        {highlight(entry.text, query).map((seg, i) => (seg.hit ? <mark key={i}>{seg.text}</mark> : <span key={i}>{seg.text}</span>))}
+      </span>
+    </div>
+  );
+});
+
+/** Logs with follow, search and stdout/stderr told apart (stderr is red with a red rule). */
+export function LogsPanel({ hostId, containerId, running }: { hostId: string; containerId: string; running: boolean }): ReactNode {
+  const [follow, setFollow] = useState(true);
+  const [timestamps, setTimestamps] = useState(false);
+  const [query, setQuery] = useState('');
+  const [onlyMatches, setOnlyMatches] = useState(false);
+  const [streams, setStreams] = useState({ stdout: true, stderr: true });
+  const logs = useContainerLogs(hostId, containerId, follow, timestamps);
+  const { visible, matchCount } = useMemo(() => filterLogs(logs.entries, { query, onlyMatches, streams }), [logs.entries, query, onlyMatches, streams]);
+  const box = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+
+  // A followed log ends when the container stops; when it runs again, follow the new run.
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (running && !wasRunning.current && follow && !logs.streaming) logs.reload();
+    wasRunning.current = running;
+  }, [running, follow, logs]);
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && follow && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [visible, follow]);
+
+  return (
+    <div data-testid="logs-panel">
+      <div className="toolbar">
+        <label className="check">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} /> Timestamps
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={streams.stdout} onChange={(e) => setStreams((s) => ({ ...s, stdout: e.target.checked }))} /> stdout
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={streams.stderr} onChange={(e) => setStreams((s) => ({ ...s, stderr: e.target.checked }))} />{' '}
+          <span className="stderr-label">stderr</span>
+        </label>
+        <div className="spacer" />
+        <input aria-label="Search logs" placeholder="Search logs" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <label className="check">
+          <input type="checkbox" checked={onlyMatches} onChange={(e) => setOnlyMatches(e.target.checked)} /> Only matches
+        </label>
+        {query ? <span className="hint" data-testid="log-match-count">{`${matchCount} match${matchCount === 1 ? '' : 'es'}`}</span> : null}
+        <button type="button" className="small" onClick={logs.clear}>
+          Clear
+        </button>
+      </div>
+      {logs.error ? <ErrorState error={logs.error} onRetry={logs.reload} /> : null}
+      <div
+        className="logs"
+        ref={box}
+        role="log"
+        aria-label="Container logs"
+        aria-live="off"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+      >
+        {visible.length === 0 ? (
+          <div className="empty">{logs.streaming ? (follow ? 'No output yet — waiting for new lines…' : 'Loading…') : 'No log output.'}</div>
+        ) : (
+          visible.map((e) => <LogLine key={e.seq} entry={e} query={query} timestamps={timestamps} />)
+        )}
+      </div>
+      <div className="hint">{logs.streaming ? (follow ? 'Following new lines.' : 'Loading…') : 'Not following.'}</div>
+    </div>
+  );
+}

@@ -1,0 +1,10 @@
+import type { EngineEventView } from '../../../../../src-shared/ipc/models/system';
+
+/** Actions that change what the list or details show; exec, attach, resize and top do not. */
+const LIST_ACTIONS = new Set(['create', 'start', 'restart', 'die', 'stop', 'destroy', 'rename', 'pause', 'unpause', 'oom', 'update', 'kill']);
+
+export function isListChangingEvent(event: EngineEventView): boolean {
+  if (event.type !== 'container') return false;
+  const action = event.action.split(':')[0]?.trim() ?? '';
+  return LIST_ACTIONS.has(action);
+}

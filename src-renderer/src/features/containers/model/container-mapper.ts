@@ -1,0 +1,84 @@
+import type { ContainerState, ContainerView, StatsSummaryView } from '../../../../../src-shared/ipc/models/containers';
+import type { BadgeTone } from '../../../components/badge';
+import { formatAgo, formatMemory, formatPercent } from '../../../lib/format';
+
+export interface ContainerRowView {
+  id: string;
+  shortId: string;
+  name: string;
+  image: string;
+  command: string;
+  state: ContainerState;
+  stateLabel: string;
+  tone: BadgeTone;
+  /** The engine's own words: `Up 3 minutes`, `Exited (137) 5 seconds ago`. */
+  status: string;
+  created: string;
+  createdTitle: string;
+  cpu: string;
+  memory: string;
+  memoryTitle: string;
+  running: boolean;
+  canStart: boolean;
+  canStop: boolean;
+  canKill: boolean;
+}
+
+const STATE_TONES: Record<ContainerState, BadgeTone> = {
+  running: 'ok',
+  restarting: 'warn',
+  paused: 'warn',
+  created: 'info',
+  removing: 'muted',
+  exited: 'muted',
+  dead: 'danger',
+};
+
+export type StatsById = StatsSummaryView['byId'];
+
+export function toContainerRowView(c: ContainerView, stats: StatsById[string] | undefined, now: number): ContainerRowView {
+  const running = c.state === 'running' || c.state === 'restarting';
+  const live = running && stats !== undefined;
+  return {
+    id: c.id,
+    shortId: c.shortId,
+    name: c.name,
+    image: c.image,
+    command: c.command,
+    state: c.state,
+    stateLabel: c.state.charAt(0).toUpperCase() + c.state.slice(1),
+    tone: STATE_TONES[c.state] ?? 'muted',
+    status: c.status,
+    created: formatAgo(c.created, now),
+    createdTitle: c.created > 0 ? new Date(c.created).toISOString() : '',
+    cpu: live ? formatPercent(stats.cpuPercent) : '—',
+    memory: live ? formatMemory(stats.memoryUsage) : '—',
+    memoryTitle: live ? `${formatMemory(stats.memoryUsage)} of ${formatMemory(stats.memoryLimit)}` : '',
+    running,
+    canStart: !running && c.state !== 'removing',
+    canStop: running || c.state === 'paused',
+    canKill: running || c.state === 'paused',
+  };
+}
+
+/** Newest first, as `docker ps`. */
+export function toContainerRowViews(list: readonly ContainerView[], stats: StatsById, now: number): ContainerRowView[] {
+  return [...list].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name)).map((c) => toContainerRowView(c, stats[c.id], now));
+}
+
+/** Row equality for React.memo: rows re-render only when something they show changed. */
+export function sameRow(a: ContainerRowView, b: ContainerRowView): boolean {
+  for (const key of Object.keys(a) as (keyof ContainerRowView)[]) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+export interface ContainerCounts {
+  total: number;
+  running: number;
+  label: string;
+}
+
+export function countContainers(rows: readonly ContainerRowView[]): ContainerCounts {
+  const running = rows.filter((r) => r.running).length;
+  return { total: rows.length, running, label: `${rows.length} container${rows.length === 1 ? '' : 's'}, ${running} running` };
+}

@@ -1,0 +1,131 @@
+import type { RunSpec } from '../../../../../src-shared/ipc/models/containers';
+
+/**
+ * The run dialog's state. The command is an argument list (exec form) by default: each entry is
+ * one argv element passed as is, with no shell in between, so the program is PID 1 and gets
+ * `docker stop`'s SIGTERM. Shell form is an explicit opt-in that wraps the text in `/bin/sh -c`.
+ */
+export interface RunForm {
+  image: string;
+  name: string;
+  commandMode: 'exec' | 'shell';
+  /** Exec form: one argv element per entry (empty entries are dropped). */
+  args: string[];
+  /** Shell form: the script for `/bin/sh -c`. */
+  script: string;
+  /** One `KEY=value` per line. */
+  env: string;
+  /** `64m`, `1g`, `512k` or bytes; empty = unlimited. */
+  memory: string;
+  cpus: string;
+  pidsLimit: string;
+  tty: boolean;
+  init: boolean;
+  autoRemove: boolean;
+  network: 'default' | 'none' | 'host';
+  /** One `host-path:container-path[:ro|:rw]` per line. */
+  binds: string;
+}
+
+export const EMPTY_RUN_FORM: RunForm = {
+  image: '',
+  name: '',
+  commandMode: 'exec',
+  args: [''],
+  script: '',
+  env: '',
+  memory: '',
+  cpus: '',
+  pidsLimit: '',
+  tty: true,
+  init: false,
+  autoRemove: false,
+  network: 'default',
+  binds: '',
+};
+
+export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds', string>>;
+
+const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** Parses `docker run -m` syntax (binary units, as docker's RAMInBytes). Returns null when invalid. */
+export function parseMemory(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmgt]?)(?:i?b)?$/i.exec(text.trim());
+  if (!m) return null;
+  const unit = MEMORY_UNITS[(m[2] ?? '').toLowerCase()];
+  if (unit === undefined) return null;
+  const bytes = Math.floor(Number(m[1]) * unit);
+  return Number.isFinite(bytes) ? bytes : null;
+}
+
+const NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const ENV_KEY = /^[^=\s]+$/;
+
+function lines(text: string): { line: string; n: number }[] {
+  return text
+    .split('\n')
+    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
+    .filter((l) => l.line !== '');
+}
+
+export function validateRunForm(form: RunForm): RunFormErrors {
+  const errors: RunFormErrors = {};
+  const image = form.image.trim();
+  if (image === '') errors.image = 'Choose the image to run.';
+  else if (/\s/.test(image)) errors.image = 'An image reference has no spaces.';
+  if (form.name.trim() !== '' && !NAME.test(form.name.trim())) errors.name = 'Letters, digits, and _ . - only, starting with a letter or digit.';
+  if (form.commandMode === 'shell' && form.script.trim() === '') errors.command = 'Enter the shell command, or switch back to an argument list.';
+  for (const { line, n } of lines(form.env)) {
+    const key = line.split('=')[0] ?? '';
+    if (!ENV_KEY.test(key)) {
+      errors.env = `Line ${n}: expected KEY=value.`;
+      break;
+    }
+  }
+  if (form.memory.trim() !== '') {
+    const bytes = parseMemory(form.memory);
+    if (bytes === null) errors.memory = 'A size such as 64m, 512k or 1g.';
+    else if (bytes < 6 * 1024 * 1024) errors.memory = 'At least 6m: the kernel needs some memory to start a process.';
+  }
+  if (form.cpus.trim() !== '') {
+    const cpus = Number(form.cpus);
+    if (!Number.isFinite(cpus) || cpus <= 0) errors.cpus = 'A positive number of CPUs, e.g. 0.5.';
+  }
+  if (form.pidsLimit.trim() !== '') {
+    const pids = Number(form.pidsLimit);
+    if (!Number.isInteger(pids) || pids < 1) errors.pidsLimit = 'A whole number of processes, at least 1.';
+  }
+  for (const { line, n } of lines(form.binds)) {
+    const parts = line.split(':');
+    const [src, dst, mode] = parts;
+    if (parts.length < 2 || parts.length > 3 || !src || !dst) errors.binds = `Line ${n}: expected /host/path:/container/path[:ro].`;
+    else if (!src.startsWith('/')) errors.binds = `Line ${n}: the host path must be absolute.`;
+    else if (!dst.startsWith('/')) errors.binds = `Line ${n}: the container path must be absolute.`;
+    else if (mode !== undefined && mode !== 'ro' && mode !== 'rw') errors.binds = `Line ${n}: the mode is ro or rw.`;
+    if (errors.binds) break;
+  }
+  return errors;
+}
+
+/** The argv the form will run, or undefined for the image's default command. */
+export function commandOf(form: RunForm): string[] | undefined {
+  if (form.commandMode === 'shell') return form.script.trim() === '' ? undefined : ['/bin/sh', '-c', form.script];
+  const args = form.args.filter((a) => a !== '');
+  return args.length > 0 ? args : undefined;
+}
+
+/** Call only on a form without errors. */
+export function toRunSpec(form: RunForm): RunSpec {
+  const spec: RunSpec = { image: form.image.trim(), tty: form.tty, openStdin: form.tty, init: form.init, autoRemove: form.autoRemove, network: form.network };
+  if (form.name.trim() !== '') spec.name = form.name.trim().replace(/^\//, '');
+  const cmd = commandOf(form);
+  if (cmd) spec.cmd = cmd;
+  const env = lines(form.env).map((l) => l.line);
+  if (env.length > 0) spec.env = env;
+  if (form.memory.trim() !== '') spec.memoryBytes = parseMemory(form.memory) ?? undefined;
+  if (form.cpus.trim() !== '') spec.cpus = Number(form.cpus);
+  if (form.pidsLimit.trim() !== '') spec.pidsLimit = Number(form.pidsLimit);
+  const binds = lines(form.binds).map((l) => l.line);
+  if (binds.length > 0) spec.binds = binds;
+  return spec;
+}

@@ -1,0 +1,16 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
+import type { HostView } from '../../../../../src-shared/ipc/models/hosts';
+import { useBridge } from '../../../lib/bridge-context';
+
+export function getHosts(bridge: BerthBridge): Promise<HostView[]> {
+  return bridge.invoke('hosts:list', {});
+}
+
+export function getHostsQueryOptions(bridge: BerthBridge) {
+  return queryOptions({ queryKey: ['hosts', 'list'] as const, queryFn: () => getHosts(bridge) });
+}
+
+export function useHosts() {
+  return useQuery(getHostsQueryOptions(useBridge()));
+}

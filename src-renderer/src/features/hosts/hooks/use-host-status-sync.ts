@@ -1,0 +1,45 @@
+import { useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { HostConnectionState } from '../../../../../src-shared/ipc/models/hosts';
+import { useBridge } from '../../../lib/bridge-context';
+import { hostScope } from '../../../lib/query-keys';
+import { useStream } from '../../../lib/use-stream';
+import { getHostStatusesQueryOptions } from '../api/get-host-statuses';
+import { mergeHostStatus } from '../model/host-mapper';
+
+/**
+ * Keeps the status cache current from `host:status`, and when a host comes back (any state ->
+ * `connected`) invalidates everything under its scope, so views that showed "daemon down"
+ * refetch and recover without a page reload. If the stream itself ends (the app process went
+ * away) it reopens after a short delay and resyncs.
+ */
+export function useHostStatusSync(): void {
+  const bridge = useBridge();
+  const qc = useQueryClient();
+  const previous = useRef(new Map<string, HostConnectionState>());
+  const [generation, setGeneration] = useState(0);
+  const statusesKey = getHostStatusesQueryOptions(bridge).queryKey;
+
+  useStream(
+    'host:status',
+    {},
+    {
+      onEvent: (status) => {
+        qc.setQueryData(statusesKey, (old) => mergeHostStatus(old, status));
+        const before = previous.current.get(status.hostId);
+        previous.current.set(status.hostId, status.state);
+        if (status.state === 'connected' && before !== undefined && before !== 'connected') {
+          void qc.invalidateQueries({ queryKey: hostScope(status.hostId) });
+        }
+      },
+      onEnd: () => {
+        setTimeout(() => {
+          setGeneration((g) => g + 1);
+          // Calls in flight failed with APP_DISCONNECTED: refetch everything once the link is back.
+          void qc.invalidateQueries();
+        }, 1000);
+      },
+    },
+    generation,
+  );
+}

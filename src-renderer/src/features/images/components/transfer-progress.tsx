@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react';
+import type { TransferProgressView } from '../../../../../src-shared/ipc/models/images';
+import { ProgressBar } from '../../../components/progress-bar';
+import { toTransferView } from '../model/transfer-mapper';
+
+/** Per-layer progress bars, the overall bar, and which mirror served the pull. */
+export function TransferProgress({ progress }: { progress: TransferProgressView }): ReactNode {
+  const v = toTransferView(progress);
+  return (
+    <div className="transfer" data-testid="transfer-progress" data-state={v.state}>
+      <div className="toolbar">
+        <strong>{v.ref}</strong>
+        <span className="hint" data-testid="transfer-state">
+          {v.stateLabel}
+        </span>
+        <div className="spacer" />
+        <span className="hint">{v.overallText}</span>
+      </div>
+      <ProgressBar fraction={v.overall} label="Overall progress" />
+      {v.servedBy ? (
+        <div className="banner banner-info" data-testid="served-by">
+          {v.servedBy}
+        </div>
+      ) : null}
+      {v.failures.map((f) => (
+        <div key={f} className="banner banner-warn" data-testid="mirror-failure">
+          {f}
+        </div>
+      ))}
+      <div style={{ marginTop: 10 }}>
+        {v.layers.map((l) => (
+          <div className="pull-layer" key={l.id} data-testid="layer-progress">
+            <span className="mono">{l.id}</span>
+            <ProgressBar fraction={l.fraction} label={`Layer ${l.id}`} />
+            <span className="hint">
+              {l.status}
+              {l.detail ? ` · ${l.detail}` : ''}
+            </span>
+          </div>
+        ))}
+      </div>
+      {v.lastMessage ? <div className="hint">{v.lastMessage}</div> : null}
+      {v.error ? (
+        <div className="inline-error" role="alert">
+          {v.error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
