@@ -13,6 +13,14 @@ import { ConfigService } from './engine/config/config-service';
 import { SystemService } from './engine/system/system-service';
 import { USAGE, UsageError, parseDaemonOptions, type DaemonOptions } from './lib/config';
 import { createLogger } from './lib/logger';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { RegistryClient } from './registry/registry-client';
+import { ContentStore } from './store/content/content-store';
+import { LayerStore } from './store/layers/layer-store';
+import { ImageStore } from './store/images/image-store';
+import { ImageService } from './engine/images/image-service';
+import { imageRoutes } from './api/routes/images';
 
 /** Composition root: options -> platform -> stores -> engine -> API server. */
 async function main(): Promise<number> {
@@ -51,13 +59,26 @@ async function main(): Promise<number> {
   // SIGHUP re-reads daemon.json (dockerd's reload); a broken file is logged and the old config stays.
   process.on('SIGHUP', () => void config.reload());
 
-  const system = new SystemService();
   // One keep-alive transport for every registry conversation (pull, push, login).
   const registryTransport = new HttpTransport();
+  // Native helpers are built next to the bundle: helper/dist/berthd.mjs -> helper/native/build/.
+  const nativeDir = fileURLToPath(new URL('../native/build/', import.meta.url));
+  const layerStore = new LayerStore({ dataRoot: options.dataRoot, fsutilBinary: join(nativeDir, 'berth-fsutil'), log });
+  const imageService = new ImageService({
+    config,
+    registry: new RegistryClient(registryTransport),
+    content: new ContentStore(join(options.dataRoot, 'content')),
+    layers: layerStore,
+    images: new ImageStore(options.dataRoot, log),
+    log: log.child({ module: 'images' }),
+  });
+  await imageService.init();
+  const system = new SystemService({ images: async () => imageService.count() });
   const router = new Router([
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),
     authRoutes(new LoginService(registryTransport, config)),
+    imageRoutes(imageService),
   ]);
   const server = new ApiServer({ socketPath: options.socket, socketGid: await getgrnam(options.group), router, log });
 
