@@ -276,6 +276,7 @@ export class Puller {
       } finally {
         signal.removeEventListener('abort', onAbort);
       }
+      throttle.emit({ status: 'Downloading', id, current: received, total: desc.size }, true);
       progress({ status: 'Verifying Checksum', id });
       committed = true;
       try {
