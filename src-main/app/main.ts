@@ -4,9 +4,19 @@ import type { ServerMessage } from '../../src-shared/ipc/wire';
 import { connectContract, type ContractConnection } from '../ipc/dispatcher';
 import { createContractHandlers } from '../ipc/handlers';
 import { createAppServices } from '../services/app-services';
+import { loadAppConfig } from '../lib/config';
 
 /** Electron glue only: windows and the IPC transport. All behaviour lives in services. */
-const services = createAppServices({ mode: 'electron', version: app.getVersion() });
+const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer') });
+const services = createAppServices({
+  mode: 'electron',
+  version: app.getVersion(),
+  stateDir: config.stateDir,
+  localSocket: config.localSocket,
+  userKnownHosts: [config.userKnownHosts],
+  ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
+});
+void services.start();
 const handlers = createContractHandlers(services);
 const connections = new Map<number, ContractConnection>();
 
@@ -39,4 +49,7 @@ async function createWindow(): Promise<void> {
 }
 
 void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+app.on('window-all-closed', () => {
+  services.close();
+  app.quit();
+});

@@ -1,60 +1,214 @@
-import type { ContractHandlers } from './dispatcher';
+import { z } from 'zod';
+import type { ContractHandlers, StreamSink } from './dispatcher';
+import type { StreamChannel } from '../../src-shared/ipc/contract';
 import type { AppServices } from '../services/app-services';
 import { AppError } from '../lib/app-error';
 
-const pending = (channel: string) => (): never => {
-  throw new AppError('NotImplemented', 'NOT_IMPLEMENTED', `${channel} is being implemented`);
-};
+/** Renderer input is untrusted in web mode: check shapes at the edge, cheaply. */
+function check<T>(schema: z.ZodType<T>, value: unknown, channel: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new AppError('InvalidArgument', 'INVALID_ARGS', `${channel}: ${issue?.path.join('.') || 'args'} ${issue?.message ?? 'invalid'}`);
+}
+
+const hostId = z.string().min(1);
+const Host = z.object({ hostId });
+const Container = z.object({ hostId, id: z.string().min(1) });
+const Image = z.object({ hostId, ref: z.string().min(1).refine((r) => !/[?#\s]/.test(r), 'must be an image reference') });
+const Auth = z.object({ username: z.string(), password: z.string(), serveraddress: z.string().optional() }).optional();
+const StrList = z.array(z.string());
+const RunSpecSchema = z.object({
+  image: z.string().min(1),
+  name: z.string().optional(),
+  cmd: StrList.optional(),
+  entrypoint: StrList.optional(),
+  env: z.array(z.string().regex(/^[^=]+=?/, 'must be KEY=value')).optional(),
+  memoryBytes: z.number().nonnegative().optional(),
+  cpus: z.number().nonnegative().optional(),
+  pidsLimit: z.number().int().optional(),
+  tty: z.boolean().optional(),
+  openStdin: z.boolean().optional(),
+  init: z.boolean().optional(),
+  autoRemove: z.boolean().optional(),
+  network: z.enum(['default', 'none', 'host']).optional(),
+  binds: StrList.optional(),
+  workingDir: z.string().optional(),
+  user: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+const MirrorsUpdateSchema = z.union([
+  z.object({ raw: z.string() }),
+  z.object({ registryMirrors: StrList, mirrors: z.record(z.string(), StrList).optional(), insecureRegistries: StrList.optional() }),
+]);
+const TerminalArgs = z.object({
+  hostId,
+  containerId: z.string().min(1),
+  mode: z.enum(['auto', 'attach', 'exec']).optional(),
+  command: StrList.min(1).optional(),
+  cols: z.number().int().min(1).max(1000),
+  rows: z.number().int().min(1).max(1000),
+});
+const LogsArgsSchema = z.object({
+  hostId,
+  id: z.string().min(1),
+  follow: z.boolean(),
+  tail: z.number().int().nonnegative().optional(),
+  timestamps: z.boolean().optional(),
+  since: z.number().nonnegative().optional(),
+});
+
+/** Runs a stream to completion: ends the sink with the promise's outcome (unless the client closed it). */
+function run<C extends StreamChannel>(sink: StreamSink<C>, work: Promise<unknown>): void {
+  work.then(
+    () => sink.end(),
+    (err: unknown) => sink.end(sink.signal.aborted ? undefined : err),
+  );
+}
 
 /** Maps every contract channel to a service call; one table for Electron and web mode alike. */
-export function createContractHandlers(services: AppServices): ContractHandlers {
+export function createContractHandlers(s: AppServices): ContractHandlers {
   return {
     invoke: {
-      'app:info': () => services.app.info(),
-      'hosts:list': pending('hosts:list'),
-      'hosts:statuses': pending('hosts:statuses'),
-      'hosts:add': pending('hosts:add'),
-      'hosts:update': pending('hosts:update'),
-      'hosts:remove': pending('hosts:remove'),
-      'hosts:connect': pending('hosts:connect'),
-      'hosts:disconnect': pending('hosts:disconnect'),
-      'hosts:acceptHostKey': pending('hosts:acceptHostKey'),
-      'system:info': pending('system:info'),
-      'containers:list': pending('containers:list'),
-      'containers:inspect': pending('containers:inspect'),
-      'containers:run': pending('containers:run'),
-      'containers:start': pending('containers:start'),
-      'containers:stop': pending('containers:stop'),
-      'containers:restart': pending('containers:restart'),
-      'containers:kill': pending('containers:kill'),
-      'containers:remove': pending('containers:remove'),
-      'containers:prune': pending('containers:prune'),
-      'containers:processes': pending('containers:processes'),
-      'images:list': pending('images:list'),
-      'images:inspect': pending('images:inspect'),
-      'images:history': pending('images:history'),
-      'images:layers': pending('images:layers'),
-      'images:tag': pending('images:tag'),
-      'images:remove': pending('images:remove'),
-      'images:prune': pending('images:prune'),
-      'mirrors:get': pending('mirrors:get'),
-      'mirrors:validate': pending('mirrors:validate'),
-      'mirrors:apply': pending('mirrors:apply'),
-      'mirrors:health': pending('mirrors:health'),
+      'app:info': () => s.app.info(),
+
+      'hosts:list': () => s.hosts.list(),
+      'hosts:statuses': () => s.hosts.statuses(),
+      'hosts:add': (a) => s.hosts.add(a),
+      'hosts:update': (a) => s.hosts.update(check(z.object({ hostId }).passthrough(), a, 'hosts:update') as typeof a),
+      'hosts:remove': (a) => s.hosts.remove(check(Host, a, 'hosts:remove').hostId),
+      'hosts:connect': (a) => {
+        const v = check(z.object({ hostId, passphrase: z.string().optional(), savePassphrase: z.boolean().optional() }), a, 'hosts:connect');
+        return s.hosts.connect(v.hostId, v.passphrase, v.savePassphrase);
+      },
+      'hosts:disconnect': (a) => s.hosts.disconnect(check(Host, a, 'hosts:disconnect').hostId),
+      'hosts:acceptHostKey': (a) => {
+        const v = check(z.object({ hostId, fingerprint: z.string().startsWith('SHA256:') }), a, 'hosts:acceptHostKey');
+        return s.hosts.acceptHostKey(v.hostId, v.fingerprint);
+      },
+
+      'system:info': (a) => s.system.info(check(Host, a, 'system:info').hostId),
+
+      'containers:list': (a) => {
+        const v = check(z.object({ hostId, all: z.boolean().optional() }), a, 'containers:list');
+        return s.containers.list(v.hostId, v.all ?? true);
+      },
+      'containers:inspect': (a) => {
+        const v = check(Container, a, 'containers:inspect');
+        return s.containers.inspect(v.hostId, v.id);
+      },
+      'containers:run': (a) => {
+        const v = check(z.object({ hostId, spec: RunSpecSchema, start: z.boolean().optional() }), a, 'containers:run');
+        return s.containers.run(v.hostId, v.spec, v.start ?? true);
+      },
+      'containers:start': (a) => {
+        const v = check(Container, a, 'containers:start');
+        return s.containers.start(v.hostId, v.id);
+      },
+      'containers:stop': (a) => {
+        const v = check(Container.extend({ timeoutSeconds: z.number().int().min(-1).optional() }), a, 'containers:stop');
+        return s.containers.stop(v.hostId, v.id, v.timeoutSeconds);
+      },
+      'containers:restart': (a) => {
+        const v = check(Container.extend({ timeoutSeconds: z.number().int().min(-1).optional() }), a, 'containers:restart');
+        return s.containers.restart(v.hostId, v.id, v.timeoutSeconds);
+      },
+      'containers:kill': (a) => {
+        const v = check(Container.extend({ signal: z.string().regex(/^[A-Z0-9+-]+$/i).optional() }), a, 'containers:kill');
+        return s.containers.kill(v.hostId, v.id, v.signal);
+      },
+      'containers:remove': (a) => {
+        const v = check(Container.extend({ force: z.boolean().optional(), volumes: z.boolean().optional() }), a, 'containers:remove');
+        return s.containers.remove(v.hostId, v.id, v.force, v.volumes);
+      },
+      'containers:prune': (a) => s.containers.prune(check(Host, a, 'containers:prune').hostId),
+      'containers:processes': (a) => {
+        const v = check(Container, a, 'containers:processes');
+        return s.containers.processes(v.hostId, v.id);
+      },
+
+      'images:list': (a) => s.images.list(check(Host, a, 'images:list').hostId),
+      'images:inspect': (a) => {
+        const v = check(Image, a, 'images:inspect');
+        return s.images.inspect(v.hostId, v.ref);
+      },
+      'images:history': (a) => {
+        const v = check(Image, a, 'images:history');
+        return s.images.history(v.hostId, v.ref);
+      },
+      'images:layers': (a) => {
+        const v = check(Image, a, 'images:layers');
+        return s.images.layers(v.hostId, v.ref);
+      },
+      'images:tag': (a) => {
+        const v = check(Image.extend({ repo: z.string().min(1), tag: z.string().min(1).optional() }), a, 'images:tag');
+        return s.images.tag(v.hostId, v.ref, v.repo, v.tag);
+      },
+      'images:remove': (a) => {
+        const v = check(Image.extend({ force: z.boolean().optional(), noPrune: z.boolean().optional() }), a, 'images:remove');
+        return s.images.remove(v.hostId, v.ref, v.force, v.noPrune);
+      },
+      'images:prune': (a) => {
+        const v = check(Host.extend({ all: z.boolean().optional() }), a, 'images:prune');
+        return s.images.prune(v.hostId, v.all);
+      },
+
+      'mirrors:get': (a) => s.mirrors.get(check(Host, a, 'mirrors:get').hostId),
+      'mirrors:validate': (a) => {
+        const v = check(Host.extend({ update: MirrorsUpdateSchema }), a, 'mirrors:validate');
+        return s.mirrors.validate(v.hostId, v.update);
+      },
+      'mirrors:apply': (a) => {
+        const v = check(Host.extend({ update: MirrorsUpdateSchema }), a, 'mirrors:apply');
+        return s.mirrors.apply(v.hostId, v.update);
+      },
+      'mirrors:health': (a) => s.mirrors.health(check(Host, a, 'mirrors:health').hostId),
     },
     streams: {
       'app:heartbeat': ({ intervalMs }, sink) => {
         const timer = setInterval(() => sink.emit({ at: Date.now() }), Math.max(250, intervalMs));
         sink.signal.addEventListener('abort', () => clearInterval(timer));
       },
-      'host:status': pending('host:status'),
-      'engine:events': pending('engine:events'),
-      'containers:logs': pending('containers:logs'),
-      'containers:stats': pending('containers:stats'),
-      'containers:stats-summary': pending('containers:stats-summary'),
-      'terminal:open': pending('terminal:open'),
-      'images:pull': pending('images:pull'),
-      'images:push': pending('images:push'),
+      'host:status': (a, sink) => {
+        const v = check(z.object({ hostId: hostId.optional() }), a ?? {}, 'host:status');
+        const wanted = (id: string): boolean => v.hostId === undefined || v.hostId === id;
+        for (const st of s.hosts.statuses()) if (wanted(st.hostId)) sink.emit(st);
+        const off = s.hosts.onStatus((st) => {
+          if (wanted(st.hostId)) sink.emit(st);
+        });
+        sink.signal.addEventListener('abort', off);
+      },
+      'engine:events': (a, sink) => {
+        const v = check(z.object({ hostId, types: StrList.optional() }), a, 'engine:events');
+        const off = s.events.subscribe(v.hostId, v.types, (e) => sink.emit(e));
+        sink.signal.addEventListener('abort', off);
+      },
+      'containers:logs': (a, sink) => {
+        const v = check(LogsArgsSchema, a, 'containers:logs');
+        run(sink, s.logs.stream(v, (b) => sink.emit(b), sink.signal));
+      },
+      'containers:stats': (a, sink) => {
+        const v = check(Container, a, 'containers:stats');
+        run(sink, s.stats.stream(v.hostId, v.id, (x) => sink.emit(x), sink.signal));
+      },
+      'containers:stats-summary': (a, sink) => {
+        const v = check(Host, a, 'containers:stats-summary');
+        const off = s.stats.subscribeSummary(v.hostId, (x) => sink.emit(x));
+        sink.signal.addEventListener('abort', off);
+      },
+      'terminal:open': async (a, sink) => {
+        const v = check(TerminalArgs, a, 'terminal:open');
+        const session = await s.terminals.open(v, sink);
+        return { input: (i) => session.input(i) };
+      },
+      'images:pull': (a, sink) => {
+        const v = check(Image.extend({ auth: Auth }), a, 'images:pull');
+        run(sink, s.images.pull(v.hostId, v.ref, v.auth, (p) => sink.emit(p), sink.signal));
+      },
+      'images:push': (a, sink) => {
+        const v = check(Image.extend({ auth: Auth }), a, 'images:push');
+        run(sink, s.images.push(v.hostId, v.ref, v.auth, (p) => sink.emit(p), sink.signal));
+      },
     },
   };
 }

@@ -9,6 +9,10 @@ const schema = z.object({
   webToken: z.string().min(16).optional(),
   /** Built renderer directory served in web mode. */
   rendererDir: z.string().min(1),
+  /** The user's OpenSSH known_hosts, read (never written) besides Berth's own file in stateDir. */
+  userKnownHosts: z.string().min(1).default(`${process.env.HOME ?? '/root'}/.ssh/known_hosts`),
+  /** SSH agent socket for hosts that use the agent. */
+  agentSocket: z.string().min(1).optional(),
 });
 
 export type AppConfig = z.infer<typeof schema>;
@@ -21,5 +25,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: { rendererDir: s
     webPort: env.BERTH_WEB_PORT,
     webToken: env.BERTH_WEB_TOKEN,
     rendererDir: env.BERTH_RENDERER_DIR ?? defaults.rendererDir,
+    userKnownHosts: env.BERTH_USER_KNOWN_HOSTS ?? (env.HOME ? `${env.HOME}/.ssh/known_hosts` : undefined),
+    agentSocket: env.SSH_AUTH_SOCK || undefined,
   });
 }

@@ -1,4 +1,16 @@
+import { join } from 'node:path';
 import type { AppInfo } from '../../src-shared/ipc/models/app';
+import { KnownHostsStore } from '../connections/ssh/known-hosts';
+import type { BackoffPolicy } from '../lib/backoff';
+import { ContainersService } from './containers-service';
+import { EventsService } from './events-service';
+import { HostsService } from './hosts-service';
+import { ImagesService } from './images-service';
+import { LogsService } from './logs-service';
+import { MirrorsService } from './mirrors-service';
+import { StatsService } from './stats-service';
+import { SystemService } from './system-service';
+import { TerminalService } from './terminal-service';
 
 export interface AppServiceOptions {
   mode: AppInfo['mode'];
@@ -13,11 +25,53 @@ export class AppService {
   }
 }
 
+export interface EngineServiceOptions {
+  stateDir: string;
+  localSocket: string;
+  /** Read-only known_hosts files besides Berth's own (e.g. ~/.ssh/known_hosts). */
+  userKnownHosts?: string[];
+  agentSocket?: string;
+  backoff?: BackoffPolicy;
+}
+
 /** Everything the contract handlers call; built once by each composition root. */
 export interface AppServices {
   app: AppService;
+  hosts: HostsService;
+  system: SystemService;
+  containers: ContainersService;
+  images: ImagesService;
+  mirrors: MirrorsService;
+  logs: LogsService;
+  stats: StatsService;
+  events: EventsService;
+  terminals: TerminalService;
+  /** Starts host connections (loads hosts.json). */
+  start: () => Promise<void>;
+  close: () => void;
 }
 
-export function createAppServices(opts: AppServiceOptions): AppServices {
-  return { app: new AppService(opts) };
+export function createAppServices(opts: AppServiceOptions & EngineServiceOptions): AppServices {
+  const knownHosts = new KnownHostsStore({ ownFile: join(opts.stateDir, 'known_hosts'), readFiles: opts.userKnownHosts ?? [] });
+  const hosts = new HostsService({
+    stateDir: opts.stateDir,
+    localSocket: opts.localSocket,
+    knownHosts,
+    ...(opts.agentSocket ? { agentSocket: opts.agentSocket } : {}),
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+  });
+  return {
+    app: new AppService(opts),
+    hosts,
+    system: new SystemService(hosts),
+    containers: new ContainersService(hosts),
+    images: new ImagesService(hosts),
+    mirrors: new MirrorsService(hosts),
+    logs: new LogsService(hosts),
+    stats: new StatsService(hosts),
+    events: new EventsService(hosts),
+    terminals: new TerminalService(hosts),
+    start: () => hosts.start(),
+    close: () => hosts.close(),
+  };
 }

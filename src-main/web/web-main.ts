@@ -7,7 +7,15 @@ import { startWebServer } from './web-server';
 /** Composition root of web mode: the app's main side without Electron, served to a browser. */
 async function main(): Promise<void> {
   const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer') });
-  const services = createAppServices({ mode: 'web', version: '0.1.0' });
+  const services = createAppServices({
+    mode: 'web',
+    version: '0.1.0',
+    stateDir: config.stateDir,
+    localSocket: config.localSocket,
+    userKnownHosts: [config.userKnownHosts],
+    ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
+  });
+  await services.start();
   const server = await startWebServer({
     staticDir: config.rendererDir,
     handlers: createContractHandlers(services),
@@ -16,6 +24,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Berth web mode: open ${server.url}\n`);
   const stop = (): void => {
+    services.close();
     void server.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -1,0 +1,335 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type {
+  ConfigUpdateRequest,
+  ConfigValidateResponse,
+  MirrorsConfigResponse,
+  MirrorsHealthResponse,
+} from '../../src-shared/docker-api/berth-config';
+import type {
+  BerthContainerProcessesResponse,
+  ContainerCreateRequest,
+  ContainerCreateResponse,
+  ContainerInspectResponse,
+  ContainerPruneResponse,
+  ContainerStatsResponse,
+  ContainerSummaryDto,
+  ContainerTopResponse,
+  EventMessageDto,
+  ExecCreateRequest,
+  ExecInspectResponse,
+} from '../../src-shared/docker-api/containers';
+import type { SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
+import type { EngineConnection } from '../connections/engine-connection';
+import { AppError } from '../lib/app-error';
+import { EngineHttp, readBody } from './engine-http';
+import { httpStatusOf } from './engine-error';
+import type { ImageDeleteItemDto, ImageHistoryDto, ImageInspectDto, ImagePruneDto, ImageSummaryDto, JsonMessageDto } from './image-dtos';
+import { JsonLinesParser } from './json-lines';
+
+const enc = encodeURIComponent;
+
+/** A 404 for the route itself (dockerd and berthd both say "page not found"): the daemon lacks the endpoint. */
+export function isRouteMissing(err: unknown): boolean {
+  return httpStatusOf(err) === 404 && /page not found/i.test((err as Error).message);
+}
+
+/** `name[:tag]` or `name@digest` -> the `fromImage`/`tag` pair of POST /images/create. */
+export function splitReference(ref: string): { name: string; tag: string } {
+  const at = ref.indexOf('@');
+  if (at >= 0) return { name: ref.slice(0, at), tag: ref.slice(at + 1) };
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > slash) return { name: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  return { name: ref, tag: 'latest' };
+}
+
+export interface LogsOptions {
+  follow: boolean;
+  tail?: number;
+  timestamps?: boolean;
+  since?: number;
+  signal?: AbortSignal;
+}
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress?: string;
+}
+
+function authHeader(auth?: RegistryAuth): Record<string, string> {
+  // The engine expects the header even when anonymous ("{}").
+  return { 'X-Registry-Auth': Buffer.from(JSON.stringify(auth ?? {})).toString('base64url') };
+}
+
+/** Reads a JSON-lines response to the end, calling `onValue` per message. */
+async function consumeJsonLines(res: IncomingMessage, onValue: (v: unknown) => void, signal?: AbortSignal): Promise<void> {
+  const parser = new JsonLinesParser(onValue);
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      res.destroy();
+      resolve();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    res.on('data', (c: Buffer) => parser.push(c));
+    res.once('end', () => {
+      signal?.removeEventListener('abort', onAbort);
+      parser.end();
+      resolve();
+    });
+    res.once('error', (err) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) resolve();
+      else reject(new AppError('Unavailable', 'ENGINE_UNAVAILABLE', `engine stream broke: ${err.message}`, { cause: err }));
+    });
+    res.once('close', () => {
+      if (!res.complete && !signal?.aborted) reject(new AppError('Unavailable', 'ENGINE_UNAVAILABLE', 'engine stream closed early'));
+    });
+  });
+}
+
+/**
+ * A typed Docker Engine API client over one EngineConnection (unix socket or SSH). Uses the
+ * unversioned paths, which dockerd and berthd both serve at their own version. Returns wire DTOs;
+ * services map them to view models. Errors: AppError by status (engine-error.ts) or
+ * `Unavailable/ENGINE_UNAVAILABLE` when the socket does not answer.
+ */
+export class EngineClient {
+  readonly http: EngineHttp;
+
+  constructor(readonly connection: EngineConnection) {
+    this.http = new EngineHttp(connection);
+  }
+
+  // ---- system --------------------------------------------------------------------------------
+  async ping(): Promise<{ apiVersion: string | null }> {
+    const res = await this.http.send({ method: 'GET', path: '/_ping' });
+    await readBody(res);
+    const v = res.headers['api-version'];
+    return { apiVersion: typeof v === 'string' ? v : null };
+  }
+
+  version(): Promise<VersionResponse> {
+    return this.http.json({ method: 'GET', path: '/version' });
+  }
+
+  info(): Promise<SystemInfoResponse> {
+    return this.http.json({ method: 'GET', path: '/info' });
+  }
+
+  /** NDJSON event stream until `signal` aborts or the engine ends it. */
+  async events(opts: { filters?: Record<string, string[]>; since?: number; signal?: AbortSignal }, onEvent: (e: EventMessageDto) => void): Promise<void> {
+    const res = await this.http.send({
+      method: 'GET',
+      path: '/events',
+      query: { filters: opts.filters ? JSON.stringify(opts.filters) : undefined, since: opts.since },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    await consumeJsonLines(res, (v) => onEvent(v as EventMessageDto), opts.signal);
+  }
+
+  // ---- containers ----------------------------------------------------------------------------
+  listContainers(opts: { all?: boolean; filters?: Record<string, string[]> } = {}): Promise<ContainerSummaryDto[]> {
+    return this.http.json({
+      method: 'GET',
+      path: '/containers/json',
+      query: { all: opts.all ?? true, filters: opts.filters ? JSON.stringify(opts.filters) : undefined },
+    });
+  }
+
+  inspectContainer(id: string): Promise<ContainerInspectResponse> {
+    return this.http.json({ method: 'GET', path: `/containers/${enc(id)}/json`, subject: 'container' });
+  }
+
+  createContainer(body: ContainerCreateRequest, name?: string): Promise<ContainerCreateResponse> {
+    return this.http.json({ method: 'POST', path: '/containers/create', query: { name }, body, subject: 'container' });
+  }
+
+  /** 304 (already started) is success, as for the docker CLI. */
+  async startContainer(id: string): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/start`, subject: 'container' });
+  }
+
+  async stopContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/stop`, query: { t: timeoutSeconds }, subject: 'container' });
+  }
+
+  async restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/restart`, query: { t: timeoutSeconds }, subject: 'container' });
+  }
+
+  async killContainer(id: string, signal?: string): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/kill`, query: { signal }, subject: 'container' });
+  }
+
+  async removeContainer(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    await this.http.call({ method: 'DELETE', path: `/containers/${enc(id)}`, query: { force: opts.force, v: opts.volumes }, subject: 'container' });
+  }
+
+  pruneContainers(): Promise<ContainerPruneResponse> {
+    return this.http.json({ method: 'POST', path: '/containers/prune' });
+  }
+
+  /** The raw log stream: stdcopy frames for non-TTY containers, raw bytes for TTY ones. */
+  containerLogs(id: string, opts: LogsOptions): Promise<IncomingMessage> {
+    return this.http.send({
+      method: 'GET',
+      path: `/containers/${enc(id)}/logs`,
+      query: { stdout: true, stderr: true, follow: opts.follow, tail: opts.tail ?? 'all', timestamps: opts.timestamps, since: opts.since },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      subject: 'container',
+    });
+  }
+
+  /** Stats samples (one per second while streaming) until aborted or the container stops. */
+  async containerStats(id: string, opts: { stream: boolean; signal?: AbortSignal }, onSample: (s: ContainerStatsResponse) => void): Promise<void> {
+    const res = await this.http.send({
+      method: 'GET',
+      path: `/containers/${enc(id)}/stats`,
+      query: { stream: opts.stream },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      subject: 'container',
+    });
+    await consumeJsonLines(res, (v) => onSample(v as ContainerStatsResponse), opts.signal);
+  }
+
+  top(id: string): Promise<ContainerTopResponse> {
+    return this.http.json({ method: 'GET', path: `/containers/${enc(id)}/top`, query: { ps_args: '-ef' }, subject: 'container' });
+  }
+
+  /** Berth's process map (host + container PIDs, cgroup); null on daemons without it. */
+  async berthProcesses(id: string): Promise<BerthContainerProcessesResponse | null> {
+    try {
+      return await this.http.json({ method: 'GET', path: `/berth/v1/containers/${enc(id)}/processes`, subject: 'container' });
+    } catch (err) {
+      if (isRouteMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Hijacked attach: raw duplex (TTY) or stdcopy frames (non-TTY). */
+  attach(id: string, opts: { stdin: boolean; logs?: boolean }): Promise<Duplex> {
+    return this.http.hijack({
+      method: 'POST',
+      path: `/containers/${enc(id)}/attach`,
+      query: { stream: true, stdin: opts.stdin, stdout: true, stderr: true, logs: opts.logs },
+      subject: 'container',
+    });
+  }
+
+  async resizeContainer(id: string, rows: number, cols: number): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/resize`, query: { h: rows, w: cols }, subject: 'container' });
+  }
+
+  createExec(id: string, body: ExecCreateRequest): Promise<{ Id: string }> {
+    return this.http.json({ method: 'POST', path: `/containers/${enc(id)}/exec`, body, subject: 'container' });
+  }
+
+  startExec(execId: string, opts: { tty: boolean; rows?: number; cols?: number }): Promise<Duplex> {
+    return this.http.hijack({
+      method: 'POST',
+      path: `/exec/${enc(execId)}/start`,
+      body: { Detach: false, Tty: opts.tty, ...(opts.rows && opts.cols ? { ConsoleSize: [opts.rows, opts.cols] } : {}) },
+      subject: 'exec',
+    });
+  }
+
+  async resizeExec(execId: string, rows: number, cols: number): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/exec/${enc(execId)}/resize`, query: { h: rows, w: cols }, subject: 'exec' });
+  }
+
+  inspectExec(execId: string): Promise<ExecInspectResponse> {
+    return this.http.json({ method: 'GET', path: `/exec/${enc(execId)}/json`, subject: 'exec' });
+  }
+
+  // ---- images --------------------------------------------------------------------------------
+  listImages(opts: { sharedSize?: boolean; all?: boolean } = {}): Promise<ImageSummaryDto[]> {
+    return this.http.json({ method: 'GET', path: '/images/json', query: { all: opts.all ?? false, 'shared-size': opts.sharedSize } });
+  }
+
+  inspectImage(ref: string): Promise<ImageInspectDto> {
+    return this.http.json({ method: 'GET', path: `/images/${ref}/json`, subject: 'image' });
+  }
+
+  imageHistory(ref: string): Promise<ImageHistoryDto[]> {
+    return this.http.json({ method: 'GET', path: `/images/${ref}/history`, subject: 'image' });
+  }
+
+  async tagImage(ref: string, repo: string, tag?: string): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/images/${ref}/tag`, query: { repo, tag }, subject: 'image' });
+  }
+
+  removeImage(ref: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<ImageDeleteItemDto[]> {
+    return this.http.json({ method: 'DELETE', path: `/images/${ref}`, query: { force: opts.force, noprune: opts.noPrune }, subject: 'image' });
+  }
+
+  pruneImages(opts: { all?: boolean } = {}): Promise<ImagePruneDto> {
+    return this.http.json({
+      method: 'POST',
+      path: '/images/prune',
+      query: { filters: JSON.stringify({ dangling: [opts.all ? 'false' : 'true'] }) },
+    });
+  }
+
+  /** Pull; progress messages as they come. Resolves at the end of the stream (in-band errors are messages). */
+  async pullImage(ref: string, opts: { auth?: RegistryAuth; signal?: AbortSignal }, onMessage: (m: JsonMessageDto) => void): Promise<void> {
+    const { name, tag } = splitReference(ref);
+    const res = await this.http.send({
+      method: 'POST',
+      path: '/images/create',
+      query: { fromImage: name, tag },
+      headers: authHeader(opts.auth),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      subject: 'image',
+    });
+    await consumeJsonLines(res, (v) => onMessage(v as JsonMessageDto), opts.signal);
+  }
+
+  async pushImage(ref: string, opts: { auth?: RegistryAuth; signal?: AbortSignal }, onMessage: (m: JsonMessageDto) => void): Promise<void> {
+    const { name, tag } = splitReference(ref);
+    const res = await this.http.send({
+      method: 'POST',
+      path: `/images/${name}/push`,
+      query: { tag },
+      headers: authHeader(opts.auth),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      subject: 'image',
+    });
+    await consumeJsonLines(res, (v) => onMessage(v as JsonMessageDto), opts.signal);
+  }
+
+  /** Berth's layer view (sizes, sharing); null on daemons without it. The shape is read leniently by the service. */
+  async berthLayers(ref: string): Promise<unknown> {
+    try {
+      return await this.http.json({ method: 'GET', path: `/berth/v1/images/${ref}/layers`, subject: 'image' });
+    } catch (err) {
+      if (isRouteMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  // ---- Berth config --------------------------------------------------------------------------
+  async mirrorsConfig(): Promise<MirrorsConfigResponse | null> {
+    try {
+      return await this.http.json({ method: 'GET', path: '/berth/v1/config/mirrors', subject: 'config' });
+    } catch (err) {
+      if (isRouteMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  putMirrorsConfig(update: ConfigUpdateRequest): Promise<MirrorsConfigResponse> {
+    return this.http.json({ method: 'PUT', path: '/berth/v1/config/mirrors', body: update, subject: 'config' });
+  }
+
+  validateMirrorsConfig(update: ConfigUpdateRequest): Promise<ConfigValidateResponse> {
+    return this.http.json({ method: 'POST', path: '/berth/v1/config/validate', body: update, subject: 'config' });
+  }
+
+  mirrorsHealth(): Promise<MirrorsHealthResponse> {
+    return this.http.json({ method: 'GET', path: '/berth/v1/mirrors/health', subject: 'config' });
+  }
+}
+
+export type { ImageDeleteItemDto };

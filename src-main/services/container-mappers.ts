@@ -1,0 +1,201 @@
+import type {
+  BerthContainerProcessesResponse,
+  ContainerInspectResponse,
+  ContainerStatsResponse,
+  ContainerSummaryDto,
+  ContainerTopResponse,
+} from '../../src-shared/docker-api/containers';
+import type {
+  ContainerDetailView,
+  ContainerProcessesView,
+  ContainerState,
+  ContainerView,
+  RunSpec,
+  StatsView,
+} from '../../src-shared/ipc/models/containers';
+import type { ContainerCreateRequest } from '../../src-shared/docker-api/containers';
+import { pid1Warning } from './pid1';
+
+const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
+const asState = (s: string): ContainerState => (STATES.includes(s as ContainerState) ? (s as ContainerState) : 'dead');
+
+export function toContainerView(c: ContainerSummaryDto): ContainerView {
+  return {
+    id: c.Id,
+    shortId: c.Id.slice(0, 12),
+    name: (c.Names?.[0] ?? '').replace(/^\//, ''),
+    image: c.Image,
+    imageId: c.ImageID,
+    command: c.Command,
+    created: c.Created * 1000,
+    state: asState(c.State),
+    status: c.Status,
+    labels: c.Labels ?? {},
+    networkMode: c.HostConfig?.NetworkMode ?? '',
+  };
+}
+
+export function toContainerDetailView(c: ContainerInspectResponse): ContainerDetailView {
+  const hc = (c.HostConfig ?? {}) as Record<string, unknown>;
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  const data = c.GraphDriver?.Data ?? {};
+  const init = hc.Init === true;
+  return {
+    id: c.Id,
+    name: c.Name.replace(/^\//, ''),
+    image: c.Config?.Image ?? '',
+    imageId: c.Image,
+    created: Date.parse(c.Created) || 0,
+    state: {
+      status: asState(c.State.Status),
+      running: c.State.Running,
+      pid: c.State.Pid,
+      exitCode: c.State.ExitCode,
+      oomKilled: c.State.OOMKilled,
+      error: c.State.Error,
+      startedAt: c.State.StartedAt,
+      finishedAt: c.State.FinishedAt,
+    },
+    path: c.Path,
+    args: c.Args ?? [],
+    config: {
+      cmd: c.Config?.Cmd ?? null,
+      entrypoint: c.Config?.Entrypoint ?? null,
+      env: c.Config?.Env ?? [],
+      tty: c.Config?.Tty ?? false,
+      openStdin: c.Config?.OpenStdin ?? false,
+      workingDir: c.Config?.WorkingDir ?? '',
+      user: c.Config?.User ?? '',
+      hostname: c.Config?.Hostname ?? '',
+      labels: c.Config?.Labels ?? {},
+      ...(c.Config?.StopSignal ? { stopSignal: c.Config.StopSignal } : {}),
+    },
+    hostConfig: {
+      memory: num(hc.Memory),
+      cpus: num(hc.NanoCpus) / 1e9,
+      pidsLimit: typeof hc.PidsLimit === 'number' ? hc.PidsLimit : null,
+      init,
+      autoRemove: hc.AutoRemove === true,
+      networkMode: typeof hc.NetworkMode === 'string' ? hc.NetworkMode : '',
+      binds: Array.isArray(hc.Binds) ? (hc.Binds as string[]) : [],
+    },
+    overlay: {
+      driver: c.GraphDriver?.Name ?? '',
+      ...(data.LowerDir ? { lowerDir: data.LowerDir } : {}),
+      ...(data.UpperDir ? { upperDir: data.UpperDir } : {}),
+      ...(data.MergedDir ? { mergedDir: data.MergedDir } : {}),
+      ...(data.WorkDir ? { workDir: data.WorkDir } : {}),
+    },
+    mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, rw: m.RW })),
+    // The argv actually run is Path + Args (Entrypoint ++ Cmd after the merge with the image).
+    pid1Warning: pid1Warning(null, [c.Path, ...(c.Args ?? [])], init),
+    raw: c,
+  };
+}
+
+/** The run dialog's spec as a create body. Exec form only: argv goes through untouched. */
+export function toCreateRequest(spec: RunSpec): ContainerCreateRequest {
+  const tty = spec.tty ?? false;
+  const openStdin = spec.openStdin ?? tty;
+  const hostConfig: Record<string, unknown> = {
+    AutoRemove: spec.autoRemove ?? false,
+    Init: spec.init ?? false,
+    ...(spec.memoryBytes ? { Memory: Math.round(spec.memoryBytes) } : {}),
+    ...(spec.cpus ? { NanoCpus: Math.round(spec.cpus * 1e9) } : {}),
+    ...(spec.pidsLimit ? { PidsLimit: spec.pidsLimit } : {}),
+    ...(spec.network && spec.network !== 'default' ? { NetworkMode: spec.network } : {}),
+    ...(spec.binds && spec.binds.length > 0 ? { Binds: spec.binds } : {}),
+  };
+  return {
+    Image: spec.image,
+    Tty: tty,
+    OpenStdin: openStdin,
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    ...(spec.cmd && spec.cmd.length > 0 ? { Cmd: spec.cmd } : {}),
+    ...(spec.entrypoint && spec.entrypoint.length > 0 ? { Entrypoint: spec.entrypoint } : {}),
+    ...(spec.env && spec.env.length > 0 ? { Env: spec.env } : {}),
+    ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+    ...(spec.user ? { User: spec.user } : {}),
+    ...(spec.labels ? { Labels: spec.labels } : {}),
+    HostConfig: hostConfig,
+  };
+}
+
+export function fromBerthProcesses(p: BerthContainerProcessesResponse): ContainerProcessesView {
+  const res = (r: { Limit: number | null; Usage: number | null }): { limit: number | null; usage: number | null } => ({ limit: r.Limit, usage: r.Usage });
+  return {
+    source: 'berth',
+    processes: p.Processes.map((x) => ({ hostPid: x.HostPid, containerPid: x.ContainerPid, ppid: x.PPid, user: x.User, command: x.Command })),
+    cgroup: p.Cgroup
+      ? {
+          version: p.Cgroup.Version,
+          memory: res(p.Cgroup.Memory),
+          pids: res(p.Cgroup.Pids),
+          cpu: { ...res(p.Cgroup.Cpu), shares: p.Cgroup.Cpu.Shares },
+        }
+      : null,
+  };
+}
+
+/** `/top` (ps -ef columns): host PIDs only. */
+export function fromTop(t: ContainerTopResponse): ContainerProcessesView {
+  const col = (name: string): number => t.Titles.findIndex((x) => x.toUpperCase() === name);
+  const pid = col('PID');
+  const ppid = col('PPID');
+  const user = Math.max(col('UID'), col('USER'));
+  const cmd = Math.max(col('CMD'), col('COMMAND'));
+  return {
+    source: 'top',
+    processes: t.Processes.map((row) => ({
+      hostPid: Number(row[pid] ?? 0),
+      containerPid: null,
+      ppid: ppid >= 0 ? Number(row[ppid]) : null,
+      user: user >= 0 ? (row[user] ?? '') : '',
+      command: cmd >= 0 ? (row[cmd] ?? '') : row.join(' '),
+    })),
+    cgroup: null,
+  };
+}
+
+/** docker stats' arithmetic (engine-api.md §5.6). */
+export function toStatsView(s: ContainerStatsResponse): StatsView {
+  const cpuDelta = s.cpu_stats.cpu_usage.total_usage - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const sysDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats.online_cpus ?? s.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
+  // The first sample of a stream has no previous one (precpu zeroed): no rate to compute yet.
+  const hasPrevious = (s.precpu_stats?.system_cpu_usage ?? 0) > 0;
+  const cpuPercent = hasPrevious && sysDelta > 0 && cpuDelta > 0 ? (cpuDelta / sysDelta) * cpus * 100 : 0;
+  const stats = s.memory_stats.stats ?? {};
+  const cache = stats.total_inactive_file ?? stats.inactive_file ?? 0;
+  const usage = Math.max(0, (s.memory_stats.usage ?? 0) - cache);
+  const limit = s.memory_stats.limit ?? 0;
+  let netRx = 0;
+  let netTx = 0;
+  for (const n of Object.values(s.networks ?? {}) as { rx_bytes?: number; tx_bytes?: number }[]) {
+    netRx += n.rx_bytes ?? 0;
+    netTx += n.tx_bytes ?? 0;
+  }
+  let blockRead = 0;
+  let blockWrite = 0;
+  for (const b of s.blkio_stats?.io_service_bytes_recursive ?? []) {
+    if (b.op.toLowerCase() === 'read') blockRead += b.value;
+    if (b.op.toLowerCase() === 'write') blockWrite += b.value;
+  }
+  return {
+    id: s.id,
+    at: Date.parse(s.read) || Date.now(),
+    cpuPercent,
+    onlineCpus: cpus,
+    memoryUsage: usage,
+    memoryLimit: limit,
+    memoryPercent: limit > 0 ? (usage / limit) * 100 : 0,
+    pids: s.pids_stats?.current ?? 0,
+    pidsLimit: s.pids_stats?.limit ?? null,
+    netRx,
+    netTx,
+    blockRead,
+    blockWrite,
+  };
+}

@@ -1,0 +1,67 @@
+import type { ContainerDetailView, ContainerProcessesView, ContainerView, PruneResultView, RunResultView, RunSpec } from '../../src-shared/ipc/models/containers';
+import { httpStatusOf } from '../engine-client/engine-error';
+import { AppError } from '../lib/app-error';
+import { fromBerthProcesses, fromTop, toContainerDetailView, toContainerView, toCreateRequest } from './container-mappers';
+import type { HostsService } from './hosts-service';
+
+/** Container list, lifecycle and inspection on any host. Thin: one engine call, mapped to views. */
+export class ContainersService {
+  constructor(private readonly hosts: HostsService) {}
+
+  async list(hostId: string, all = true): Promise<ContainerView[]> {
+    const list = await this.hosts.client(hostId).listContainers({ all });
+    return list.map(toContainerView);
+  }
+
+  async inspect(hostId: string, id: string): Promise<ContainerDetailView> {
+    return toContainerDetailView(await this.hosts.client(hostId).inspectContainer(id));
+  }
+
+  async run(hostId: string, spec: RunSpec, start = true): Promise<RunResultView> {
+    const client = this.hosts.client(hostId);
+    let created;
+    try {
+      created = await client.createContainer(toCreateRequest(spec), spec.name || undefined);
+    } catch (err) {
+      if (httpStatusOf(err) === 404 && /no such image/i.test((err as Error).message)) {
+        throw new AppError('NotFound', 'IMAGE_NOT_FOUND', `${(err as Error).message}: pull it first`, { cause: err });
+      }
+      throw err;
+    }
+    if (start) await client.startContainer(created.Id);
+    return { id: created.Id, warnings: created.Warnings ?? [], started: start };
+  }
+
+  start(hostId: string, id: string): Promise<void> {
+    return this.hosts.client(hostId).startContainer(id);
+  }
+
+  stop(hostId: string, id: string, timeoutSeconds?: number): Promise<void> {
+    return this.hosts.client(hostId).stopContainer(id, timeoutSeconds);
+  }
+
+  restart(hostId: string, id: string, timeoutSeconds?: number): Promise<void> {
+    return this.hosts.client(hostId).restartContainer(id, timeoutSeconds);
+  }
+
+  kill(hostId: string, id: string, signal?: string): Promise<void> {
+    return this.hosts.client(hostId).killContainer(id, signal);
+  }
+
+  remove(hostId: string, id: string, force?: boolean, volumes?: boolean): Promise<void> {
+    return this.hosts.client(hostId).removeContainer(id, { ...(force !== undefined ? { force } : {}), ...(volumes !== undefined ? { volumes } : {}) });
+  }
+
+  async prune(hostId: string): Promise<PruneResultView> {
+    const r = await this.hosts.client(hostId).pruneContainers();
+    return { deleted: r.ContainersDeleted ?? [], spaceReclaimed: r.SpaceReclaimed ?? 0 };
+  }
+
+  /** Berth's process map when the daemon has it, else `/top` (host PIDs only). */
+  async processes(hostId: string, id: string): Promise<ContainerProcessesView> {
+    const client = this.hosts.client(hostId);
+    const berth = await client.berthProcesses(id);
+    if (berth) return fromBerthProcesses(berth);
+    return fromTop(await client.top(id));
+  }
+}

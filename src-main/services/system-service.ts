@@ -1,0 +1,33 @@
+import type { EngineInfoView } from '../../src-shared/ipc/models/system';
+import type { HostsService } from './hosts-service';
+
+export class SystemService {
+  constructor(private readonly hosts: HostsService) {}
+
+  async info(hostId: string): Promise<EngineInfoView> {
+    const client = this.hosts.client(hostId);
+    const [info, version, mirrors] = await Promise.all([client.info(), client.version(), client.mirrorsConfig().catch(() => null)]);
+    return {
+      hostId,
+      name: info.Name,
+      serverVersion: info.ServerVersion,
+      apiVersion: version.ApiVersion,
+      os: info.OSType,
+      operatingSystem: info.OperatingSystem,
+      kernelVersion: info.KernelVersion,
+      architecture: info.Architecture,
+      ncpu: info.NCPU,
+      memTotal: info.MemTotal,
+      storageDriver: info.Driver,
+      cgroupVersion: info.CgroupVersion,
+      dockerRootDir: info.DockerRootDir,
+      containers: info.Containers,
+      containersRunning: info.ContainersRunning,
+      containersStopped: info.ContainersStopped,
+      images: info.Images,
+      registryMirrors: info.RegistryConfig?.Mirrors ?? [],
+      isBerth: mirrors !== null,
+      warnings: info.Warnings ?? [],
+    };
+  }
+}
