@@ -4,6 +4,10 @@ import { Router } from './api/router';
 import { systemRoutes } from './api/routes/system';
 import { berthConfigRoutes } from './api/routes/berth-config';
 import { authRoutes } from './api/routes/auth';
+import { imagePushRoutes } from './api/routes/image-push';
+import { PushService } from './engine/images/push-service';
+import { EXPORT_XATTRS } from './engine/images/push-layer-export';
+import { XattrReader } from './platform/xattr-reader';
 import { LoginService } from './engine/auth/login-service';
 import { HttpTransport } from './registry/http-transport';
 import { ConfigStore } from './config/config-store';
@@ -21,6 +25,20 @@ import { LayerStore } from './store/layers/layer-store';
 import { ImageStore } from './store/images/image-store';
 import { ImageService } from './engine/images/image-service';
 import { imageRoutes } from './api/routes/images';
+import { totalmem } from 'node:os';
+import { containerRoutes } from './api/routes/containers';
+import { execRoutes } from './api/routes/exec';
+import { eventRoutes } from './api/routes/events';
+import { ContainerService } from './engine/containers/container-service';
+import { imageSourceFrom } from './engine/containers/image-adapter';
+import { layerSourceFrom } from './engine/containers/layer-adapter';
+import { EventsService } from './engine/events/events-service';
+import { ExecService } from './engine/exec/exec-service';
+import { ContainerStore } from './store/containers/container-store';
+import { createCgroupManager } from './runtime/cgroups/cgroup-factory';
+import { LinuxRuntime } from './runtime/shim/linux-runtime';
+import { locateNativeBinaries } from './runtime/shim/native-paths';
+import { SpawnShimLauncher } from './runtime/shim/shim-launcher';
 
 /** Composition root: options -> platform -> stores -> engine -> API server. */
 async function main(): Promise<number> {
@@ -64,21 +82,53 @@ async function main(): Promise<number> {
   // Native helpers are built next to the bundle: helper/dist/berthd.mjs -> helper/native/build/.
   const nativeDir = fileURLToPath(new URL('../native/build/', import.meta.url));
   const layerStore = new LayerStore({ dataRoot: options.dataRoot, fsutilBinary: join(nativeDir, 'berth-fsutil'), log });
+  const contentStore = new ContentStore(join(options.dataRoot, 'content'));
+  const imageStore = new ImageStore(options.dataRoot, log);
+  const registryClient = new RegistryClient(registryTransport);
   const imageService = new ImageService({
     config,
-    registry: new RegistryClient(registryTransport),
-    content: new ContentStore(join(options.dataRoot, 'content')),
+    registry: registryClient,
+    content: contentStore,
     layers: layerStore,
-    images: new ImageStore(options.dataRoot, log),
+    images: imageStore,
     log: log.child({ module: 'images' }),
   });
   await imageService.init();
-  const system = new SystemService({ images: async () => imageService.count() });
+  const pushService = new PushService({
+    config,
+    registry: registryClient,
+    content: contentStore,
+    layers: layerStore,
+    images: imageStore,
+    openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
+    tempDir: join(options.dataRoot, 'tmp'),
+    log: log.child({ module: 'push' }),
+  });
+  const events = new EventsService();
+  const native = locateNativeBinaries(fileURLToPath(new URL('.', import.meta.url)));
+  const runtime = new LinuxRuntime({ launcher: new SpawnShimLauncher(native.shim), initBinary: native.init, cgroups: await createCgroupManager(), log });
+  const containers = new ContainerService({
+    store: new ContainerStore(join(options.dataRoot, 'containers')),
+    runtime,
+    images: imageSourceFrom(imageService),
+    layers: layerSourceFrom(layerStore),
+    events,
+    log: log.child({ module: 'containers' }),
+  });
+  // Before serving: reattach to the monitors of containers that kept running while berthd was down.
+  await containers.recover();
+  imageService.setImageUsageChecker(async (imageId) => containers.imageUsers(imageId).map((u) => ({ containerId: u.id, running: u.running })));
+  const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
+  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts() });
   const router = new Router([
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),
     authRoutes(new LoginService(registryTransport, config)),
     imageRoutes(imageService),
+    imagePushRoutes(pushService),
+    containerRoutes(containers, { memTotal: totalmem }),
+    execRoutes(execs),
+    eventRoutes(events),
   ]);
   const server = new ApiServer({ socketPath: options.socket, socketGid: await getgrnam(options.group), router, log });
 
@@ -103,6 +153,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
   });
   await server.close();
+  containers.close();
   registryTransport.close();
   return 0;
 }

@@ -1,0 +1,47 @@
+import type { ContainerImage, ContainerImageSource } from './container-ports';
+
+/** The slice of the image service the container engine reads (structural: no import cycle risk). */
+export interface ImageLookup {
+  /** Full/short ID, `name[:tag]`, `name@digest`; NotFound "No such image: …" when absent. */
+  resolve(name: string): { id: string; layers: { chainId: string }[] };
+  configOf(id: string): {
+    config?: {
+      User?: string;
+      Env?: string[] | null;
+      Cmd?: string[] | null;
+      Entrypoint?: string[] | null;
+      WorkingDir?: string;
+      Labels?: Record<string, string> | null;
+      ExposedPorts?: Record<string, object> | null;
+      Volumes?: Record<string, object> | null;
+      StopSignal?: string;
+      OnBuild?: string[] | null;
+    };
+  };
+}
+
+/** The image service as the container engine's `ContainerImageSource`. */
+export function imageSourceFrom(images: ImageLookup): ContainerImageSource {
+  return {
+    resolve: async (ref: string): Promise<ContainerImage> => {
+      const img = images.resolve(ref);
+      const c = images.configOf(img.id).config ?? {};
+      return {
+        id: img.id,
+        topLayer: img.layers.at(-1)?.chainId ?? null,
+        config: {
+          cmd: c.Cmd ?? null,
+          entrypoint: c.Entrypoint ?? null,
+          env: c.Env ?? [],
+          workingDir: c.WorkingDir ?? '',
+          user: c.User ?? '',
+          labels: c.Labels ?? {},
+          ...(c.StopSignal ? { stopSignal: c.StopSignal } : {}),
+          volumes: c.Volumes ?? null,
+          exposedPorts: c.ExposedPorts ?? null,
+          onBuild: c.OnBuild ?? null,
+        },
+      };
+    },
+  };
+}
