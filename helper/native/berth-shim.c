@@ -807,6 +807,7 @@ static void flush_stdin(void) {
 
 static int sync_fd = -1;
 static char start_error[4096];
+static int started_ok = 0;
 
 static void reply_start(const char *msg) {
   for (int i = 0; i < MAX_CLIENTS; i++)
@@ -830,8 +831,10 @@ static void read_sync(void) {
   sync_fd = -1;
   if (start_error[0]) {
     reply_start(start_error);
-  } else if (state == 0) {
-    state = 1;
+  } else {
+    /* A fast process may already be reaped (state 2) when the EOF is seen: it still started. */
+    started_ok = 1;
+    if (state == 0) state = 1;
     reply_start("ok");
   }
 }
@@ -872,7 +875,7 @@ static void handle_frame(struct client *c, int type, const unsigned char *p, siz
     break;
   }
   case 'S':
-    if (state == 1) {
+    if (started_ok) {
       frame_str(c, 'S', "ok");
     } else if (state == 2 || sync_fd < 0) {
       frame_str(c, 'S', start_error[0] ? start_error : "error container has exited");
@@ -953,7 +956,7 @@ static void finish(void) {
   char json[512];
   int len = snprintf(json, sizeof json,
                      "{\"exitCode\":%d,\"signal\":%d,\"oomKills\":%ld,\"startedAt\":\"%s\",\"finishedAt\":\"%s\",\"started\":%s}\n",
-                     code, sig, oom_kills(), started, finished, state >= 1 && !start_error[0] ? "true" : "false");
+                     code, sig, oom_kills(), started, finished, started_ok ? "true" : "false");
   int fd = openat(dir_fd, "exit.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd >= 0) {
     write_all(fd, json, (size_t)len);

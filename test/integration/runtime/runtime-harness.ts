@@ -23,6 +23,8 @@ export const TEST_CGROUP_PARENT = `berth-test-${process.pid}`;
 
 export interface TestBed {
   base: string;
+  /** Every container ref handed out by makeSpec; cleanup deletes them all (even after a failed test). */
+  refs: Array<{ id: string; stateDir: string }>;
   lower: string;
   runtime: Runtime;
   cgroups: CgroupManager;
@@ -53,16 +55,18 @@ export async function makeTestBed(): Promise<TestBed> {
     return { runtime: new LinuxRuntime({ launcher: new SpawnShimLauncher(bins.shim), initBinary: bins.init, cgroups, log }), cgroups };
   };
   const { runtime, cgroups } = await build();
+  const refs: TestBed['refs'] = [];
   return {
     base,
+    refs,
     lower,
     runtime,
     cgroups,
     newRuntime: async () => (await build()).runtime,
     cleanup: async () => {
+      for (const ref of refs) await runtime.delete(ref).catch((err: unknown) => console.error('cleanup', ref.id, err));
       await rm(base, { recursive: true, force: true });
       for (const ctrl of ['memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'freezer', 'devices', 'cpuset']) {
-        await rm(`/sys/fs/cgroup/${ctrl}/${TEST_CGROUP_PARENT}`, { recursive: false, force: true }).catch(() => undefined);
         await import('node:fs/promises').then((fs) => fs.rmdir(`/sys/fs/cgroup/${ctrl}/${TEST_CGROUP_PARENT}`)).catch(() => undefined);
       }
     },
@@ -82,6 +86,7 @@ export async function makeSpec(bed: TestBed, args: string[], over: Partial<Conta
   const dir = join(bed.base, 'c', id.slice(0, 12));
   for (const d of ['upper', 'work', 'merged']) await mkdir(join(dir, d), { recursive: true });
   const { proc, ...rest } = over;
+  bed.refs.push({ id, stateDir: join(dir, 'state') });
   return {
     ref: { id, stateDir: join(dir, 'state') },
     rootfs: {
