@@ -1,0 +1,115 @@
+/**
+ * Hostile input never leaves anything behind: a layer blob altered on the registry's disk fails
+ * the pull with a digest error and no image, layer or blob remains; layer tars that try to escape
+ * (`..`, absolute paths, a symlink to /tmp then a file through it, a hardlink to /etc/shadow)
+ * are refused without writing outside the data root; malformed JSON and filters get 400 and
+ * berthd keeps serving.
+ */
+import { execFileSync } from 'node:child_process';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IS_ROOT, engineRequest, ping, startBerthd, type BerthdHandle } from '../harness/berthd';
+import { docker } from '../harness/docker-cli';
+import { hostileLayerImage, multiLayerImage, pushImage, type HostileKind } from '../harness/fixtures';
+import { corruptBlob, startRegistry, type RegistryHandle } from '../harness/registry';
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Every path under `dir` (relative), for before/after comparisons. */
+function tree(dir: string): string[] {
+  return execFileSync('find', [dir, '-mindepth', '1', '-printf', '%P\\n'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).sort();
+}
+
+/** The data root holds no image, layer, blob or leftover temp file. */
+async function expectNothingStored(d: BerthdHandle): Promise<void> {
+  const r = await docker(d.dockerHost, ['images', '-q']);
+  expect(r.stdout.trim()).toBe('');
+  expect((await readdir(join(d.dataRoot, 'overlay2'))).sort()).toEqual(['.tmp', 'l']);
+  expect(await readdir(join(d.dataRoot, 'overlay2/.tmp'))).toEqual([]);
+  expect(await readdir(join(d.dataRoot, 'overlay2/l'))).toEqual([]);
+  expect(await readdir(join(d.dataRoot, 'image/overlay2/layerdb/sha256'))).toEqual([]);
+  expect(await readdir(join(d.dataRoot, 'image/overlay2/imagedb/content/sha256'))).toEqual([]);
+  expect(await readdir(join(d.dataRoot, 'content/blobs/sha256'))).toEqual([]);
+  expect(await readdir(join(d.dataRoot, 'content/ingest'))).toEqual([]);
+}
+
+describe.skipIf(!IS_ROOT)('images: hostile registries and layers', () => {
+  let registry: RegistryHandle;
+  let d: BerthdHandle;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    d = await startBerthd();
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await registry?.stop();
+  });
+
+  it('fails a pull whose layer blob was altered on the registry disk, and keeps nothing of it', async () => {
+    const img = await multiLayerImage();
+    await pushImage(registry.url, 'evil/corrupt', 'v1', img);
+    await corruptBlob(registry.storageDir, img.layers[1]!.digest);
+    const r = await docker(d.dockerHost, ['pull', `${registry.host}/evil/corrupt:v1`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`filesystem layer verification failed for digest ${img.layers[1]!.digest}`));
+    await expectNothingStored(d);
+    // The healthy base layer was downloaded in parallel and committed, then released with the failed pull.
+    expect(d.logs()).not.toMatch(/"level":50/);
+  });
+
+  it.each<HostileKind>(['dotdot', 'absolute', 'symlink', 'hardlink'])('refuses a %s layer without writing outside the data root', async (kind) => {
+    const { image, escapeName } = await hostileLayerImage(kind);
+    await pushImage(registry.url, `evil/${kind}`, 'v1', image);
+    const testDir = dirname(d.dataRoot);
+    const outside = (await readdir(testDir)).sort();
+    const shadow = await stat('/etc/shadow');
+    const tmpBefore = (await readdir('/tmp')).filter((n) => n.startsWith('berth-escape')).sort();
+
+    const r = await docker(d.dockerHost, ['pull', `${registry.host}/evil/${kind}:v1`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refusing layer entry/);
+
+    expect((await readdir(testDir)).sort()).toEqual(outside);
+    expect((await readdir('/tmp')).filter((n) => n.startsWith('berth-escape')).sort()).toEqual(tmpBefore);
+    if (kind === 'absolute' || kind === 'symlink') expect(await exists(escapeName)).toBe(false);
+    const after = await stat('/etc/shadow');
+    expect(after.nlink).toBe(shadow.nlink);
+    expect(after.mtimeMs).toBe(shadow.mtimeMs);
+    // No file anywhere in the data root is the host's shadow file.
+    const sameInode = execFileSync('find', [d.dataRoot, '-xdev', '-inum', String(shadow.ino)], { encoding: 'utf8' }).trim();
+    expect(sameInode).toBe('');
+    expect(tree(d.dataRoot).filter((p) => p.includes('berth-escape'))).toEqual([]);
+    await expectNothingStored(d);
+  });
+
+  it('answers malformed JSON and filters with 400 and keeps serving', async () => {
+    const cases: [string, string, string | undefined][] = [
+      ['GET', '/v1.48/images/json?filters=%7Bnot-json', undefined],
+      ['POST', '/v1.48/images/prune?filters=%5B1', undefined],
+      ['GET', '/v1.48/images/json?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D', undefined],
+      ['POST', '/v1.48/auth', '{"username": '],
+      ['PUT', '/berth/v1/config/mirrors', '{"registryMirrors": [}'],
+      ['POST', `/v1.48/images/${registry.host}/evil/x/tag?repo=UPPER&tag=x`, undefined],
+    ];
+    for (const [method, path, body] of cases) {
+      const r = await engineRequest(d.socket, method, path, body);
+      expect(r.status, `${method} ${path}: ${r.body}`).toBeLessThan(500);
+      expect([400, 404], `${method} ${path}: ${r.body}`).toContain(r.status);
+      expect(JSON.parse(r.body)).toHaveProperty('message');
+    }
+    // Routes that take JSON bodies owned by other engines: never a 500 for bad JSON.
+    for (const path of ['/v1.48/containers/create', '/v1.48/containers/x/exec', '/v1.48/exec/x/start']) {
+      const r = await engineRequest(d.socket, 'POST', path, '{"Image": ');
+      expect(r.status, `${path}: ${r.body}`).toBeLessThan(500);
+    }
+    expect(await ping(d.socket)).toBe(true);
+    expect((await docker(d.dockerHost, ['images'])).code).toBe(0);
+  });
+});
