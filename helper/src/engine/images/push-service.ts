@@ -10,6 +10,7 @@ import { BerthError, internal, invalidArgument, notFound } from '../../lib/error
 import type { Logger } from '../../lib/logger';
 import type { RegistryCredentials } from '../../registry/auth';
 import { registryUrl } from '../../registry/endpoints';
+import { RegistryError, isRegistryError } from '../../registry/errors';
 import { MEDIA_TYPES, parseManifest, sha256Digest } from '../../registry/manifest';
 import { pushBlob, type PushableBlob } from '../../registry/push-blob';
 import { buildSchema2Manifest, schema2LayerMediaType } from '../../registry/push-manifest';
@@ -97,6 +98,8 @@ export class PushService {
       for (const [tag, imageId] of tags) {
         await this.pushTag(session, repoRef, tag, imageId, scratch, sink);
       }
+    } catch (err) {
+      throw explainUnauthorized(err);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -293,6 +296,15 @@ export class PushService {
     this.deps.log.debug({ chainId: layer.chainId, digest, diffId, reproduced: diffId === layer.diffId }, 'regenerated layer blob for push');
     return { blob: { digest, size, open: () => createReadStream(file) }, mediaType: MEDIA_TYPES.dockerLayerGzip, diffId };
   }
+}
+
+/**
+ * A 401 to a HEAD request has no body, so the registry's reason is empty ("…: unauthorized: ");
+ * say what the registry would have said, as dockerd's output does.
+ */
+function explainUnauthorized(err: unknown): unknown {
+  if (!isRegistryError(err) || err.kind !== 'Unauthorized' || !/unauthorized:?\s*$/i.test(err.message)) return err;
+  return new RegistryError('Unauthorized', err.code, `${err.message.trimEnd()} authentication required`, { category: err.category, ...(err.status !== undefined ? { status: err.status } : {}), details: err.details, cause: err });
 }
 
 /** The config with `rootfs.diff_ids` replaced (everything else kept as parsed). */
