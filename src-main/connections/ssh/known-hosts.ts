@@ -77,7 +77,8 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  // Only `*` and `?` are wildcards in OpenSSH patterns; `[host]:port` brackets are literal.
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 'i');
 }
 
