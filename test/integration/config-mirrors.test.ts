@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigValidateResponse, MirrorsConfigResponse, MirrorsHealthResponse } from '../../src-shared/docker-api/berth-config';
 import { IS_ROOT, engineRequest, startBerthd, type BerthdHandle } from '../harness/berthd';
 import { docker } from '../harness/docker-cli';
+import { busyboxImage, pushImage } from '../harness/fixtures';
 import { deadPort, startRegistry, type RegistryHandle } from '../harness/registry';
 
 async function infoMirrors(d: BerthdHandle): Promise<string[]> {
@@ -40,6 +41,7 @@ describe.skipIf(!IS_ROOT)('daemon.json mirrors config', () => {
 
   beforeAll(async () => {
     registry = await startRegistry();
+    await pushImage(registry.url, 'library/busybox', 'latest', await busyboxImage());
     dead = `http://127.0.0.1:${await deadPort()}`;
     d = await startBerthd({ config: { 'registry-mirrors': [`${dead}/`, registry.url], 'log-driver': 'json-file', 'storage-driver': 'overlay2' } });
   });
@@ -71,6 +73,10 @@ describe.skipIf(!IS_ROOT)('daemon.json mirrors config', () => {
     expect(JSON.parse(withPath.body).message).toContain('invalid registry-mirrors[0]: "http://mirror.example/v2/"');
     expect(await infoMirrors(d)).toEqual([`${dead}/`, `${registry.url}/`]);
     expect(await readFile(d.configFile, 'utf8')).toBe(before);
+    // The old mirrors still serve: Docker Hub is unreachable here, so only the second mirror can.
+    const pull = await docker(d.dockerHost, ['pull', 'busybox']);
+    expect(pull.code, pull.stderr).toBe(0);
+    expect(pull.stdout).toContain('Status: Downloaded newer image for busybox:latest');
   });
 
   it('refuses invalid JSON with its position, and unknown keys like dockerd', async () => {
