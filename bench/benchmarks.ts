@@ -3,17 +3,19 @@
  * benchmark under bench/cases/, exporting a `Benchmark` (see bench/framework.ts).
  *
  * Still to be added by their owners (design.md, "Performance targets"):
- * `docker run --rm --network none busybox true` latency, monitor RSS per running container,
+ * `docker run --rm --network none busybox true` latency,
  * terminal output throughput, keystroke latency and container list render time.
  */
 import type { Benchmark } from './framework';
 import { idleRssBenchmark } from './cases/idle-rss';
 import { pullBenchmark } from './cases/pull';
 import { runLatencyBenchmark } from './cases/run-latency';
+import { monitorRssBenchmark } from './cases/monitor-rss';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
   idleRssBenchmark,
   pullBenchmark,
   runLatencyBenchmark,
+  monitorRssBenchmark,
 ];
