@@ -113,6 +113,8 @@ export class ContainerService {
   private readonly starting = new Map<string, Promise<void>>();
   private readonly removing = new Set<string>();
   private readonly execs = new Map<string, Set<string>>();
+  /** Runtime cleanup after an exit (cgroup, monitor state) that a new start or a removal must wait for. */
+  private readonly exitCleanup = new Map<string, Promise<void>>();
   private hostUsers?: Promise<Map<number, string>>;
 
   constructor(private readonly deps: ContainerServiceDeps) {}
@@ -189,6 +191,11 @@ export class ContainerService {
     this.starting.set(rec.id, run);
     try {
       await run;
+    } catch (err) {
+      this.starting.delete(rec.id);
+      // After `starting` is cleared: removal waits for an in-flight start.
+      if (rec.hostConfig.autoRemove) await this.removeNow(rec.id).catch((e: unknown) => this.deps.log.warn({ err: e, id: rec.id }, 'auto-remove failed'));
+      throw err;
     } finally {
       this.starting.delete(rec.id);
     }
@@ -198,6 +205,7 @@ export class ContainerService {
     const { runtime, store, events } = this.deps;
     let proc: ContainerProcess;
     try {
+      await this.exitCleanup.get(rec.id);
       proc = await runtime.create(this.buildSpec(rec));
     } catch (err) {
       await this.onStartFailure(rec, err);
@@ -234,7 +242,6 @@ export class ContainerService {
       })
       .catch(() => undefined);
     this.finishPendingAttaches(rec.id);
-    if (rec.hostConfig.autoRemove) await this.removeNow(rec.id).catch((e: unknown) => this.deps.log.warn({ err: e, id: rec.id }, 'auto-remove failed'));
   }
 
   private buildSpec(rec: ContainerRecord): ContainerSpec {
@@ -306,7 +313,10 @@ export class ContainerService {
     this.nextExit.delete(id);
     waiter?.resolve({ statusCode: exit.exitCode });
     // The cgroup and monitor state go with the process; the record, log and rw layer stay.
-    await runtime.delete(this.runtimeRef(id)).catch((err: unknown) => log.warn({ err, id }, 'runtime cleanup after exit failed'));
+    const cleanup = runtime.delete(this.runtimeRef(id)).catch((err: unknown) => log.warn({ err, id }, 'runtime cleanup after exit failed'));
+    this.exitCleanup.set(id, cleanup);
+    await cleanup;
+    if (this.exitCleanup.get(id) === cleanup) this.exitCleanup.delete(id);
     if (rec.hostConfig.autoRemove && !this.removing.has(id)) {
       await this.removeNow(id).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
     }
@@ -412,6 +422,7 @@ export class ContainerService {
       }
       rec.state.status = 'removing';
       this.finishPendingAttaches(id);
+      await this.exitCleanup.get(id);
       await runtime.delete(this.runtimeRef(id));
       await layers.removeRw(id);
       await store.delete(id);
