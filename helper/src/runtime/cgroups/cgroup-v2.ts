@@ -82,7 +82,8 @@ export class CgroupV2Manager implements CgroupManager {
     if (has('memory')) {
       await w('memory.max', l.memory !== undefined ? l.memory : 'max');
       const swap = memorySwapToV2(l.memorySwap, l.memory);
-      if (swap !== undefined) await w('memory.swap.max', swap);
+      // memory.swap.max exists only with swap accounting (CONFIG_MEMCG_SWAP); without it there is no swap to limit.
+      if (swap !== undefined && (await this.opts.fs.exists(join(this.dir(id), 'memory.swap.max')))) await w('memory.swap.max', swap);
     }
     if (has('cpu')) {
       const period = l.cpuPeriodUs ?? 100_000;

@@ -58,8 +58,8 @@ describe('CgroupV2Manager on a fake cgroupfs', () => {
     const t = await tree('v2');
     const killed: number[] = [];
     const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs, killer: { kill: (pid) => killed.push(pid) } });
-    await m.create(ID, { ...toCgroupLimits({ memory: 32 << 20, nanoCpus: 250_000_000, cpuShares: 1024, pidsLimit: 8 }) });
     const dir = join(t.root, 'berth', ID);
+    await m.create(ID, { ...toCgroupLimits({ memory: 32 << 20, nanoCpus: 250_000_000, cpuShares: 1024, pidsLimit: 8 }) });
     const rd = (f: string): Promise<string> => readFile(join(dir, f), 'utf8');
     expect(await readFile(join(t.root, 'cgroup.subtree_control'), 'utf8')).toBe('+cpu +memory +pids +io');
     expect(await readFile(join(t.root, 'berth', 'cgroup.subtree_control'), 'utf8')).toBe('+cpu +memory +pids +io');

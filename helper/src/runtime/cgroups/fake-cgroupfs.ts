@@ -26,6 +26,12 @@ export async function makeFakeCgroupTree(layout: 'v1' | 'v2'): Promise<{ root: s
     writeFile: (p, d) => writeFile(p, d),
     mkdir: async (p) => {
       await mkdir(p, { recursive: true });
+      // Like the kernel, a new cgroup comes with its interface files (v2 with swap accounting).
+      if (layout === 'v2') {
+        for (const [f, v] of [['cgroup.procs', ''], ['memory.swap.max', 'max']] as const) {
+          await access(join(p, f)).catch(() => writeFile(join(p, f), v));
+        }
+      }
     },
     rmdir: (p) => rm(p, { recursive: true }),
     exists: (p) =>

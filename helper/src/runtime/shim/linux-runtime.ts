@@ -243,7 +243,9 @@ class ShimExec extends MonitoredProcess implements ExecProcess {
     stateDir: string,
     control: MonitorConnection,
   ) {
-    super(stateDir, control);
+    // Nothing reads an exec's record after its wait(): drop its dir so long-lived containers
+    // with frequent execs (health checks) do not accumulate them.
+    super(stateDir, control, undefined, () => rm(stateDir, { recursive: true, force: true }));
   }
 }
 

@@ -22,6 +22,8 @@ export class MonitoredProcess {
     protected readonly control: MonitorConnection,
     /** OOM kills to report (the container's cgroup); undefined = use the monitor's count. */
     private readonly oomKills?: () => Promise<number>,
+    /** Called once the exit status has been read (execs remove their state dir then). */
+    private readonly onExited?: () => Promise<void>,
   ) {
     this.state = control.hello.state;
     this.exited = new Promise((resolve) => {
@@ -30,7 +32,12 @@ export class MonitoredProcess {
         if (done) return;
         done = true;
         this.state = 'exited';
-        resolve(this.readExitStatus());
+        resolve(
+          this.readExitStatus().then(async (status) => {
+            await this.onExited?.().catch(() => undefined);
+            return status;
+          }),
+        );
       };
       control.on('frame', (f: Frame) => {
         if (f.type === FRAME.exit) finish();
