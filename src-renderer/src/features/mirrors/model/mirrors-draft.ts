@@ -1,4 +1,5 @@
 import { mirrorUrlProblem } from '../../../../../src-shared/docker-api/berth-config';
+import { jsonErrorOffset, lineColumn } from '../../../lib/json-error-position';
 import type { MirrorsValidationView } from '../../../../../src-shared/ipc/models/mirrors';
 
 /**
@@ -13,24 +14,14 @@ export type DraftParse =
 
 const KEY = 'registry-mirrors';
 
-/** Where JSON.parse failed, as line/column, from V8's "at position N" (or "line L column C"). */
-function locate(text: string, message: string): { line: number | null; column: number | null } {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const pos = /position (\d+)/.exec(message);
-  if (!pos) return { line: null, column: null };
-  const before = text.slice(0, Number(pos[1]));
-  const lines = before.split('\n');
-  return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
-}
-
 export function parseDraft(raw: string): DraftParse {
   let value: unknown;
   try {
     value = raw.trim() === '' ? {} : JSON.parse(raw);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, message: `Invalid JSON: ${message}`, ...locate(raw, message) };
+    const offset = jsonErrorOffset(raw);
+    return { ok: false, message: `Invalid JSON: ${message}`, ...(offset === null ? { line: null, column: null } : lineColumn(raw, offset)) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: 'daemon.json must be a JSON object ({ … }).', line: 1, column: 1 };

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { FakeBridge, unavailable } from '../../../testing/fake-bridge';
+import { fakeContainer, fakeContainers } from '../../../testing/fixtures';
+import { renderWithApp } from '../../../testing/render';
+import { ContainersView } from './containers-view';
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('ContainersView', () => {
+  it('lists containers with state, image and live usage', async () => {
+    const bridge = new FakeBridge().on('containers:list', () => [fakeContainer(1), fakeContainer(4)]);
+    renderWithApp(<ContainersView />, bridge);
+    const table = await screen.findByRole('table', { name: 'Containers' });
+    expect(within(table).getByText('app-1')).toBeTruthy();
+    expect(within(table).getByText('Exited')).toBeTruthy();
+    expect(screen.getByText('2 containers, 1 running')).toBeTruthy();
+    await waitFor(() => expect(bridge.open_('containers:stats-summary')).toHaveLength(1));
+    act(() => bridge.emit('containers:stats-summary', { byId: { [fakeContainer(1).id]: { cpuPercent: 42, memoryUsage: 3 * 1024 * 1024, memoryLimit: 1024 ** 3 } } }));
+    const row = table.querySelector(`tr[data-container-name="app-1"]`) as HTMLElement;
+    expect(within(row).getByText('42%')).toBeTruthy();
+    expect(within(row).getByText('3.0 MiB')).toBeTruthy();
+  });
+
+  it('shows an empty state', async () => {
+    renderWithApp(<ContainersView />, new FakeBridge().on('containers:list', () => []));
+    expect(await screen.findByText('No containers yet')).toBeTruthy();
+  });
+
+  it('refetches on container events, one refetch per burst, ignoring exec noise', async () => {
+    let list = [fakeContainer(1)];
+    const bridge = new FakeBridge().on('containers:list', () => list);
+    renderWithApp(<ContainersView />, bridge);
+    await screen.findByText('app-1');
+    expect(bridge.open_('engine:events')[0]?.args).toEqual({ hostId: 'local', types: ['container'] });
+    const before = bridge.count('containers:list');
+    const ev = (action: string) => ({ hostId: 'local', type: 'container', action, id: 'x', attributes: {}, time: Date.now() });
+    act(() => bridge.emit('engine:events', ev('exec_start: sh')));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bridge.count('containers:list')).toBe(before);
+    list = [fakeContainer(1), fakeContainer(2)];
+    act(() => {
+      for (let i = 0; i < 20; i++) bridge.emit('engine:events', ev(i % 2 ? 'start' : 'create'));
+    });
+    expect(await screen.findByText('app-2')).toBeTruthy();
+    expect(bridge.count('containers:list')).toBe(before + 1);
+  });
+
+  it('stops with the chosen timeout and removes a running container only after confirming', async () => {
+    const bridge = new FakeBridge()
+      .on('containers:list', () => [fakeContainer(1)])
+      .on('containers:stop', () => undefined)
+      .on('containers:remove', () => undefined);
+    renderWithApp(<ContainersView />, bridge);
+    const row = (await screen.findByText('app-1')).closest('tr') as HTMLElement;
+    fireEvent.click(within(row).getByText('Stop'));
+    const timeout = await screen.findByLabelText('Stop timeout');
+    fireEvent.change(timeout, { target: { value: '3' } });
+    fireEvent.click(within(screen.getByRole('dialog')).getByText('Stop'));
+    await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'containers:stop')?.args).toEqual({ hostId: 'local', id: fakeContainer(1).id, timeoutSeconds: 3 }));
+    fireEvent.click(within(row).getByText('Remove'));
+    expect(bridge.count('containers:remove')).toBe(0);
+    fireEvent.click(await screen.findByText('Kill and remove'));
+    await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'containers:remove')?.args).toEqual({ hostId: 'local', id: fakeContainer(1).id, force: true }));
+  });
+
+  it('says when the daemon is down, and Retry fetches again', async () => {
+    let down = true;
+    const bridge = new FakeBridge().on('containers:list', () => {
+      if (down) throw unavailable();
+      return [fakeContainer(7)];
+    });
+    renderWithApp(<ContainersView />, bridge);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The Berth daemon is not reachable');
+    expect(alert.textContent).toContain('cannot reach berthd');
+    down = false;
+    fireEvent.click(within(alert).getByText('Retry'));
+    expect(await screen.findByText('app-7')).toBeTruthy();
+  });
+
+  it('renders 500 containers and filters them', async () => {
+    const { container } = renderWithApp(<ContainersView />, new FakeBridge().on('containers:list', () => fakeContainers(500)));
+    // (getByRole walks the accessibility tree of all 500 rows: far too slow in jsdom for a lookup.)
+    const table = await waitFor(() => {
+      const t = container.querySelector<HTMLElement>('table[aria-label="Containers"]');
+      if (!t) throw new Error('no table yet');
+      return t;
+    });
+    expect(table.querySelectorAll('tbody tr')).toHaveLength(500);
+    // (getByLabelText scans the whole document's labels: seconds in jsdom with 500 rows.)
+    fireEvent.change(container.querySelector('input[aria-label="Filter containers"]') as HTMLElement, { target: { value: 'app-49' } });
+    expect(table.querySelectorAll('tbody tr').length).toBe(11);
+  });
+});

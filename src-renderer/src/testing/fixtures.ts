@@ -1,0 +1,23 @@
+import type { ContainerView } from '../../../src-shared/ipc/models/containers';
+
+export function fakeContainer(i: number, over: Partial<ContainerView> = {}): ContainerView {
+  const id = (i.toString(16).padStart(8, '0') + 'c'.repeat(56)).slice(0, 64);
+  return {
+    id,
+    shortId: id.slice(0, 12),
+    name: `app-${i}`,
+    image: i % 3 === 0 ? 'busybox:latest' : `127.0.0.1:5000/svc-${i % 7}:1.${i % 5}`,
+    imageId: `sha256:${'b'.repeat(64)}`,
+    command: 'sleep 1000',
+    created: 1_700_000_000_000 - i * 60_000,
+    state: i % 4 === 0 ? 'exited' : 'running',
+    status: i % 4 === 0 ? 'Exited (0) 5 minutes ago' : 'Up 5 minutes',
+    labels: {},
+    networkMode: 'none',
+    ...over,
+  };
+}
+
+export function fakeContainers(n: number): ContainerView[] {
+  return Array.from({ length: n }, (_, i) => fakeContainer(i));
+}
