@@ -4,7 +4,9 @@
  * applies a valid file and refuses a broken one; the mirror health check tells a dead port from a
  * live registry; an invalid file stops berthd from starting, as it stops dockerd.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigValidateResponse, MirrorsConfigResponse, MirrorsHealthResponse } from '../../src-shared/docker-api/berth-config';
 import { IS_ROOT, engineRequest, startBerthd, type BerthdHandle } from '../harness/berthd';
@@ -151,9 +153,14 @@ describe.skipIf(!IS_ROOT)('daemon.json mirrors config', () => {
 
 describe.skipIf(!IS_ROOT)('daemon.json at start-up', () => {
   it('refuses to start with an invalid config and says why', async () => {
-    await expect(startBerthd({ config: { 'registry-mirrors': ['http://ok.example', 'http://bad.example/path'] } })).rejects.toThrow(
-      /berthd exited with 1 before answering:[\s\S]*invalid config .*daemon\.json: invalid registry-mirrors\[1\]: "http:\/\/bad\.example\/path"/,
-    );
+    const dir = await mkdtemp(join(tmpdir(), 'berth-test-'));
+    try {
+      await expect(startBerthd({ dir, config: { 'registry-mirrors': ['http://ok.example', 'http://bad.example/path'] } })).rejects.toThrow(
+        /berthd exited with 1 before answering:[\s\S]*invalid config .*daemon\.json: invalid registry-mirrors\[1\]: "http:\/\/bad\.example\/path"/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('starts on defaults without a config file', async () => {
