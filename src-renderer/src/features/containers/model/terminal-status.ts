@@ -52,7 +52,7 @@ export function onTerminalStatus(event: StatusEvent): TerminalStateView {
 export function onTerminalEnd(prev: TerminalStateView, error: ErrorEnvelope | undefined): TerminalStateView {
   let text: string;
   if (!error) text = prev.mode === 'exec' ? 'The shell exited.' : 'The terminal session ended.';
-  else if (error.code === 'CONTAINER_NOT_FOUND' || error.kind === 'NotFound') text = 'The container was removed.';
+  else if (error.code === 'CONTAINER_REMOVED' || error.code === 'CONTAINER_NOT_FOUND' || error.kind === 'NotFound') text = 'The container was removed.';
   else if (error.kind === 'Unavailable') text = `Lost the connection: ${error.message}`;
   else text = `Terminal closed: ${error.message}`;
   return { ...prev, status: 'closed', banner: { tone: error ? 'danger' : 'warn', text, canReconnect: true } };

@@ -76,7 +76,7 @@ export function toHostRowView(host: HostView, status: HostStatusView | undefined
     canDisconnect: state === 'connected' || state === 'reconnecting' || state === 'connecting',
     canRemove: host.kind === 'ssh',
     hostKey: status?.hostKey ?? null,
-    needsPassphrase: status?.lastError?.code === 'PASSPHRASE_REQUIRED',
+    needsPassphrase: status?.lastError?.code === 'PASSPHRASE_REQUIRED' || status?.lastError?.code === 'PASSPHRASE_INVALID',
   };
 }
 
