@@ -103,6 +103,8 @@ async function main(): Promise<number> {
     openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
     tempDir: join(options.dataRoot, 'tmp'),
     log: log.child({ module: 'push' }),
+    // dockerd's `image push` event; `events` is created below and only called once requests flow.
+    publishEvent: (action, ref) => events.publish('image', action, ref, { name: ref }),
   });
   const events = new EventsService();
   const native = locateNativeBinaries(fileURLToPath(new URL('.', import.meta.url)));

@@ -53,6 +53,7 @@ describe.skipIf(!IS_ROOT)('docker push', () => {
   let source: RegistryHandle;
   let target: RegistryHandle;
   let d: BerthdHandle;
+  const startedAt = Math.floor(Date.now() / 1000) - 1;
 
   beforeAll(async () => {
     source = await startRegistry();
@@ -124,6 +125,9 @@ describe.skipIf(!IS_ROOT)('docker push', () => {
     expect(r.stdout).not.toContain('Pushed');
     const digest = /v1: digest: (sha256:[0-9a-f]{64})/.exec(r.stdout)?.[1];
     expect(first).toContain(`${target.host}/busybox@${digest}`);
+    const ev = await docker(d.dockerHost, ['events', '--since', String(startedAt), '--until', String(Math.ceil(Date.now() / 1000) + 1), '--filter', 'type=image', '--filter', 'event=push', '--format', '{{.Actor.ID}}']);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(ev.stdout).toContain(`${target.host}/busybox:v1`);
   });
 
   it('answers the Engine API stream shape, ending with the aux record', async () => {
