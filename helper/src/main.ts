@@ -155,7 +155,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
   });
   await server.close();
-  containers.close();
+  await containers.close();
   registryTransport.close();
   return 0;
 }

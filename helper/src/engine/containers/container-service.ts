@@ -115,6 +115,10 @@ export class ContainerService {
   private readonly execs = new Map<string, Set<string>>();
   /** Runtime cleanup after an exit (cgroup, monitor state) that a new start or a removal must wait for. */
   private readonly exitCleanup = new Map<string, Promise<void>>();
+  /** Containers whose runtime state is already deleted (exited and cleaned); removal skips it. */
+  private readonly runtimeClean = new Set<string>();
+  /** Disk cleanup of auto-removed containers, finished after their waiters were answered. */
+  private readonly backgroundRemovals = new Set<Promise<void>>();
   private hostUsers?: Promise<Map<number, string>>;
 
   constructor(private readonly deps: ContainerServiceDeps) {}
@@ -133,7 +137,9 @@ export class ContainerService {
     const name = store.reserveName(input.name, id);
     let rwMountId: string | undefined;
     try {
+      const t0 = performance.now();
       const rw = await layers.createRw(id, image.topLayer);
+      const t1 = performance.now();
       rwMountId = rw.mountId;
       const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs]);
       await Promise.all(binds.filter((b) => b.type === 'bind').map((b) => ensureBindSource(b.source)));
@@ -167,6 +173,7 @@ export class ContainerService {
         restartCount: 0,
       };
       await store.create(rec);
+      this.deps.log.debug({ id, rwLayerMs: t1 - t0, restMs: performance.now() - t1 }, 'container created');
       events.publish('container', 'create', id, this.actorAttributes(rec));
       return { id, warnings: [] };
     } catch (err) {
@@ -206,7 +213,9 @@ export class ContainerService {
     let proc: ContainerProcess;
     try {
       await this.exitCleanup.get(rec.id);
+      const t0 = performance.now();
       proc = await runtime.create(this.buildSpec(rec));
+      this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
     } catch (err) {
       await this.onStartFailure(rec, err);
       throw err;
@@ -222,6 +231,7 @@ export class ContainerService {
       await this.onStartFailure(rec, err);
       throw err;
     }
+    this.runtimeClean.delete(rec.id);
     this.live.set(rec.id, proc);
     // Waiters registered before start (docker run's next-exit) keep their deferred.
     if (!this.nextExit.has(rec.id)) this.nextExit.set(rec.id, deferred());
@@ -302,23 +312,30 @@ export class ContainerService {
     this.execs.delete(id);
     const rec = store.find(id);
     if (!rec) return;
-    await store
-      .update(id, (r) => {
-        r.state = { ...r.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
-      })
-      .catch((err: unknown) => log.error({ err, id }, 'cannot record container exit'));
+    const exited = (r: ContainerRecord): void => {
+      r.state = { ...r.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
+    };
+    // An auto-remove container is about to go: no need to persist its exit (a restart in between
+    // finds no monitor and removes it anyway).
+    if (rec.hostConfig.autoRemove) exited(rec);
+    else await store.update(id, exited).catch((err: unknown) => log.error({ err, id }, 'cannot record container exit'));
     if (exit.oomKilled) events.publish('container', 'oom', id, this.actorAttributes(rec));
     events.publish('container', 'die', id, { ...this.actorAttributes(rec), exitCode: String(exit.exitCode) });
     const waiter = this.nextExit.get(id);
     this.nextExit.delete(id);
     waiter?.resolve({ statusCode: exit.exitCode });
     // The cgroup and monitor state go with the process; the record, log and rw layer stay.
+    const tExit = performance.now();
     const cleanup = runtime.delete(this.runtimeRef(id)).catch((err: unknown) => log.warn({ err, id }, 'runtime cleanup after exit failed'));
     this.exitCleanup.set(id, cleanup);
     await cleanup;
-    if (this.exitCleanup.get(id) === cleanup) this.exitCleanup.delete(id);
+    log.debug({ id, ms: performance.now() - tExit }, 'runtime cleanup after exit');
+    if (this.exitCleanup.get(id) === cleanup) {
+      this.exitCleanup.delete(id);
+      if (!this.live.has(id)) this.runtimeClean.add(id);
+    }
     if (rec.hostConfig.autoRemove && !this.removing.has(id)) {
-      await this.removeNow(id).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
+      await this.removeNow(id, { background: true }).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
     }
   }
 
@@ -407,8 +424,14 @@ export class ContainerService {
     await this.removeNow(rec.id);
   }
 
-  private async removeNow(id: string): Promise<void> {
-    const { store, runtime, layers, events } = this.deps;
+  /**
+   * Kills (if needed) and removes a container: runtime state, RW layer, record and files. With
+   * `background` (auto-remove after exit) the container leaves the live view and its waiters are
+   * answered first, and the disk cleanup finishes afterwards; the record file goes last, so a crash
+   * in between leaves a record that the next start-up removes again.
+   */
+  private async removeNow(id: string, opts: { background?: boolean } = {}): Promise<void> {
+    const { store, runtime, layers, events, log } = this.deps;
     const rec = store.find(id);
     if (!rec || this.removing.has(id)) return;
     this.removing.add(id);
@@ -423,9 +446,16 @@ export class ContainerService {
       rec.state.status = 'removing';
       this.finishPendingAttaches(id);
       await this.exitCleanup.get(id);
-      await runtime.delete(this.runtimeRef(id));
-      await layers.removeRw(id);
-      await store.delete(id);
+      const t0 = performance.now();
+      const disk = async (): Promise<void> => {
+        if (!this.runtimeClean.has(id) || this.live.has(id)) await runtime.delete(this.runtimeRef(id));
+        this.runtimeClean.delete(id);
+        await layers.removeRw(id);
+        await store.deleteFiles(id);
+        log.debug({ id, ms: performance.now() - t0 }, 'container files removed');
+      };
+      if (!opts.background) await disk();
+      store.forget(id);
       this.execs.delete(id);
       events.publish('container', 'destroy', id, this.actorAttributes(rec));
       const waiter = this.removed.get(id);
@@ -434,6 +464,12 @@ export class ContainerService {
       const exitWaiter = this.nextExit.get(id);
       this.nextExit.delete(id);
       exitWaiter?.resolve({ statusCode: rec.state.exitCode });
+      if (opts.background) {
+        const p = disk()
+          .catch((err: unknown) => log.error({ err, id }, 'removing container files failed; the record reappears after a restart'))
+          .finally(() => this.backgroundRemovals.delete(p));
+        this.backgroundRemovals.add(p);
+      }
     } catch (err) {
       // Leave it visible as "dead" so the user can retry `rm -f`.
       if (store.find(id)) rec.state.status = 'dead';
@@ -674,6 +710,11 @@ export class ContainerService {
     const recs = await store.load((id, err) => log.error({ err, id }, 'unreadable container record skipped'));
     await Promise.all(
       recs.map(async (rec) => {
+        // Auto-remove containers that exited (or were being removed) before the restart go now.
+        if ((rec.state.status === 'exited' || rec.state.status === 'dead') && rec.hostConfig.autoRemove) {
+          await this.removeNow(rec.id).catch((err: unknown) => log.error({ err, id: rec.id }, 'auto-remove at start-up failed'));
+          return;
+        }
         if (rec.state.status !== 'running' && rec.state.status !== 'restarting' && rec.state.status !== 'removing') return;
         try {
           const found = await runtime.recover(this.runtimeRef(rec.id));
@@ -700,8 +741,9 @@ export class ContainerService {
     );
   }
 
-  /** Closes client-side handles on daemon shutdown; containers keep running. */
-  close(): void {
+  /** Closes client-side handles on daemon shutdown (containers keep running) after pending removals. */
+  async close(): Promise<void> {
+    await Promise.all(this.backgroundRemovals);
     for (const proc of this.live.values()) proc.close();
   }
 }

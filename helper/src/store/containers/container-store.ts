@@ -140,10 +140,22 @@ export class ContainerStore {
 
   /** Forgets the record and deletes its directory (log, hostname files, record). */
   async delete(id: string): Promise<void> {
+    this.forget(id);
+    await this.deleteFiles(id);
+  }
+
+  /**
+   * Drops the record from the live view (lookups, name index) without touching the disk; the
+   * caller deletes the files with `deleteFiles` later. Until then a restart would load it again.
+   */
+  forget(id: string): void {
     const rec = this.byId.get(id);
     if (!rec) return;
     this.byId.delete(id);
-    this.byName.delete(rec.name);
+    if (this.byName.get(rec.name) === id) this.byName.delete(rec.name);
+  }
+
+  async deleteFiles(id: string): Promise<void> {
     await rm(this.dir(id), { recursive: true, force: true });
   }
 
