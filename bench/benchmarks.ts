@@ -11,6 +11,7 @@ import { idleRssBenchmark } from './cases/idle-rss';
 import { pullBenchmark } from './cases/pull';
 import { runLatencyBenchmark } from './cases/run-latency';
 import { monitorRssBenchmark } from './cases/monitor-rss';
+import { keystrokeLocalBenchmark, keystrokeSshBenchmark } from './cases/terminal-keystroke';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
@@ -18,4 +19,6 @@ export const benchmarks: Benchmark[] = [
   pullBenchmark,
   runLatencyBenchmark,
   monitorRssBenchmark,
+  keystrokeLocalBenchmark,
+  keystrokeSshBenchmark,
 ];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see all its named exports (`utils`), so take the default.
+import ssh2, { type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import { AppError } from '../../lib/app-error';
 import type { EngineConnection, LinkState } from '../engine-connection';
 import type { HostKeyVerdict, KnownHostsStore } from './known-hosts';
@@ -26,6 +27,9 @@ export interface SshConnectionOptions {
 }
 
 /** The server presented a host key that is not trusted. Carries what the UI needs to ask. */
+const { Client, utils } = ssh2;
+type Client = InstanceType<typeof Client>;
+
 export class HostKeyError extends AppError {
   constructor(
     readonly verdict: Exclude<HostKeyVerdict, { result: 'known' }>,
