@@ -43,6 +43,14 @@ describe('pull progress aggregation', () => {
     let s = a.snapshot();
     expect(s.mirror).toBe('http://127.0.0.1:5001');
     expect(s.mirrorFailures).toEqual([{ mirror: 'http://127.0.0.1:1', message: 'connection refused, trying next endpoint' }]);
+    // berthd's wording (helper/src/engine/images/puller.ts): dead mirror first, then the live one.
+    const c = new TransferAggregator('busybox');
+    c.apply({ status: 'Pulling from mirror http://127.0.0.1:1' });
+    c.apply({ status: 'Mirror http://127.0.0.1:1 skipped: connect ECONNREFUSED 127.0.0.1:1' });
+    expect(c.snapshot().mirror).toBeNull();
+    c.apply({ status: 'Pulling from mirror http://127.0.0.1:5001' });
+    c.apply({ status: 'Pulling from library/busybox', id: 'latest' });
+    expect(c.snapshot()).toMatchObject({ mirror: 'http://127.0.0.1:5001', mirrorFailures: [{ mirror: 'http://127.0.0.1:1', message: 'connect ECONNREFUSED 127.0.0.1:1' }] });
     const b = new TransferAggregator('x');
     b.apply({ aux: { BerthEndpoint: { url: 'http://m:5000', mirror: true } } });
     s = b.snapshot();

@@ -12,8 +12,10 @@ const PHASES: [RegExp, LayerProgressView['phase']][] = [
 /** Status lines with an `id` that are about the image, not a layer (the id is the tag). */
 const IMAGE_LEVEL = /^(Pulling from|Digest:|Status:|The push refers|.*: digest: )/i;
 
-const MIRROR_USED = /(?:mirror|via|endpoint)\s+(https?:\/\/[^\s,;)]+)/i;
-const MIRROR_FAILED = /(?:mirror|endpoint)\s+(https?:\/\/[^\s,;)]+?)[,:]?\s+(?:failed|unreachable|skipped|is unreachable)[:,]?\s*(.*)$/i;
+// berthd says `Pulling from mirror <url>` / `Pulling from registry <url>` per endpoint tried, and
+// `Mirror <url> skipped: <reason>` when it falls back (helper/src/engine/images/puller.ts).
+const MIRROR_USED = /(?:mirror|registry|via|endpoint)\s+(https?:\/\/[^\s,;)]+)/i;
+const MIRROR_FAILED = /(?:mirror|registry|endpoint)\s+(https?:\/\/[^\s,;)]+?)[,:]?\s+(?:failed|unreachable|skipped|is unreachable)[:,]?\s*(.*)$/i;
 
 /**
  * Folds a pull or push JSON message stream (moby jsonmessage, engine-api.md §1.2) into one
@@ -81,6 +83,7 @@ export class TransferAggregator {
     const failed = MIRROR_FAILED.exec(status);
     if (failed?.[1]) {
       this.mirrorFailures.push({ mirror: failed[1], message: failed[2] ?? '' });
+      if (this.mirror === failed[1]) this.mirror = null;
       return;
     }
     const used = MIRROR_USED.exec(status);

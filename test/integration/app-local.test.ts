@@ -9,7 +9,7 @@ import type { TransferProgressView } from '../../src-shared/ipc/models/images';
 import type { LogLineView } from '../../src-shared/ipc/models/containers';
 import { IS_ROOT, startBerthd, type BerthdHandle } from '../harness/berthd';
 import { busyboxImage, pushImage, shellFormImage } from '../harness/fixtures';
-import { startRegistry, type RegistryHandle } from '../harness/registry';
+import { deadPort, startRegistry, type RegistryHandle } from '../harness/registry';
 import type { AppServices } from '../../src-main/services/app-services';
 import { openTerminal, startServices, waitFor, waitForStatus } from './app-env';
 
@@ -186,6 +186,25 @@ describe.skipIf(!IS_ROOT)('app services against berthd (unix socket)', () => {
     const health = await services.mirrors.health('local');
     expect(health.mirrors[0]?.reachable).toBe(true);
   }, 60_000);
+
+  it('pull of a Docker Hub image through mirrors: dead one skipped, live one shown as the source', async () => {
+    await pushImage(registry.url, 'library/busybox', 'latest', await busyboxImage());
+    const proxy = await startRegistry({ proxyRemoteUrl: registry.url });
+    try {
+      const dead = `http://127.0.0.1:${await deadPort()}`;
+      const applied = await services.mirrors.apply('local', { registryMirrors: [dead, proxy.url] });
+      expect(applied.registryMirrors).toEqual([dead, proxy.url]);
+      const final = await services.images.pull('local', 'busybox:latest', undefined, () => {}, new AbortController().signal);
+      expect(final.state).toBe('done');
+      expect(final.mirror).toBe(proxy.url);
+      expect(final.mirrorFailures.map((f) => f.mirror)).toEqual([dead]);
+      const health = await services.mirrors.health('local');
+      expect(health.mirrors.map((m) => [m.url, m.reachable])).toEqual([[dead, false], [proxy.url, true]]);
+    } finally {
+      await services.mirrors.apply('local', { registryMirrors: [] });
+      await proxy.stop();
+    }
+  }, 120_000);
 
   it('daemon down: calls fail Unavailable with a clear message; status recovers when it is back', async () => {
     const events: string[] = [];
