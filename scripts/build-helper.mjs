@@ -19,7 +19,10 @@ function newestMtime(dir) {
   return newest;
 }
 
-if (process.argv.includes('--if-stale') && existsSync(outfile)) {
+// Layer workers (worker_threads) run from their own small bundle beside berthd.mjs.
+const workerOutfile = join(root, 'helper/dist/layer-worker.mjs');
+
+if (process.argv.includes('--if-stale') && existsSync(outfile) && existsSync(workerOutfile)) {
   const built = statSync(outfile).mtimeMs;
   if (sources.every((dir) => newestMtime(dir) < built)) process.exit(0);
 }
@@ -27,6 +30,18 @@ if (process.argv.includes('--if-stale') && existsSync(outfile)) {
 await build({
   entryPoints: [join(root, 'helper/src/main.ts')],
   outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: [join(root, 'helper/src/engine/images/layer-worker-entry.ts')],
+  outfile: workerOutfile,
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -25,6 +25,7 @@ import { LayerStore } from './store/layers/layer-store';
 import { ImageStore } from './store/images/image-store';
 import { ImageService } from './engine/images/image-service';
 import { imageRoutes } from './api/routes/images';
+import { LayerWorkerPool } from './engine/images/layer-worker-pool';
 import { totalmem } from 'node:os';
 import { containerRoutes } from './api/routes/containers';
 import { execRoutes } from './api/routes/exec';
@@ -82,6 +83,8 @@ async function main(): Promise<number> {
   // Native helpers are built next to the bundle: helper/dist/berthd.mjs -> helper/native/build/.
   const nativeDir = fileURLToPath(new URL('../native/build/', import.meta.url));
   const layerStore = new LayerStore({ dataRoot: options.dataRoot, fsutilBinary: join(nativeDir, 'berth-fsutil'), log });
+  // Layer downloads run on worker threads (bundled beside this file) so pulls use every core.
+  const layerWorkers = new LayerWorkerPool(fileURLToPath(new URL('./layer-worker.mjs', import.meta.url)), log.child({ module: 'layer-workers' }));
   const contentStore = new ContentStore(join(options.dataRoot, 'content'));
   const imageStore = new ImageStore(options.dataRoot, log);
   const registryClient = new RegistryClient(registryTransport);
@@ -92,6 +95,7 @@ async function main(): Promise<number> {
     layers: layerStore,
     images: imageStore,
     log: log.child({ module: 'images' }),
+    layerWorkers,
   });
   await imageService.init();
   const pushService = new PushService({
@@ -157,6 +161,7 @@ async function main(): Promise<number> {
   await server.close();
   await containers.close();
   registryTransport.close();
+  layerWorkers.close();
   return 0;
 }
 

@@ -114,6 +114,14 @@ export class RegistrySession {
     return { stream: res.body, ...(len !== undefined && /^\d+$/.test(len) ? { size: Number(len) } : {}) };
   }
 
+  /**
+   * What another HTTP client (a layer worker) needs to GET a blob with this session's current
+   * credentials. A 401 there means the token must be renegotiated: retry through `openBlob`.
+   */
+  blobRequest(digest: string): { url: string; headers: Record<string, string>; skipTlsVerify: boolean } {
+    return { url: this.repoUrl(`blobs/${digest}`), headers: this.authorization ? { Authorization: this.authorization } : {}, skipTlsVerify: this.opts.endpoint.skipTlsVerify };
+  }
+
   /** Small blobs (image configs): read fully and verify digest and size. */
   async fetchBlob(digest: string, expectedSize: number, limit = 64 * 1024 * 1024): Promise<Buffer> {
     const { stream } = await this.openBlob(digest);

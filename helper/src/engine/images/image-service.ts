@@ -10,6 +10,7 @@ import type { ImageRecord, ImageStore } from '../../store/images/image-store';
 import type { LayerStore } from '../../store/layers/layer-store';
 import { layerHistory, parseImageConfig, type ImageConfigDoc } from './image-config';
 import { importLayerImage, type ImportOptions } from './importer';
+import type { LayerWorkerPool } from './layer-worker-pool';
 import type { ProgressSink } from './progress';
 import { Puller, type PullOptions, type PullResult } from './puller';
 
@@ -85,8 +86,9 @@ export interface ImageServiceDeps {
   layers: LayerStore;
   images: ImageStore;
   log: Logger;
-  /** Built helper/native berth-fsutil, for imports (pulls get it through the layer store). */
   imageUsage?: ImageUsageChecker;
+  /** Worker threads for layer downloads; in-process when absent (tests, or no worker bundle). */
+  layerWorkers?: LayerWorkerPool;
 }
 
 const HEX_PREFIX = /^(?:sha256:)?([0-9a-f]{1,64})$/;
@@ -109,7 +111,7 @@ export class ImageService {
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.usage = deps.imageUsage ?? (async () => []);
-    this.puller = new Puller({ ...deps, leases: this.leases, gcBlobs: () => this.gcBlobs() });
+    this.puller = new Puller({ ...deps, leases: this.leases, gcBlobs: () => this.gcBlobs(), ...(deps.layerWorkers ? { workers: deps.layerWorkers } : {}) });
   }
 
   /** Lets the containers engine (built after this service) answer "is image X used". */

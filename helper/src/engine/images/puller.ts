@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type { DaemonConfigSource } from '../../config/daemon-config';
-import { BerthError, notFound } from '../../lib/errors';
+import { notFound } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { RegistryCredentials } from '../../registry/auth';
 import { pullEndpoints, shouldFallback, skipReason, type RegistryEndpoint } from '../../registry/endpoints';
@@ -12,11 +7,13 @@ import { RegistryError, isRegistryError, unsupportedError, verificationError } f
 import { hostPlatform, layerCompression, parseManifest, platformString, selectPlatform, type Descriptor, type ImageManifest, type Platform } from '../../registry/manifest';
 import { familiarName, familiarString, repositoryName, type ImageReference } from '../../registry/reference';
 import type { RegistryClient, RegistrySession } from '../../registry/registry-client';
-import type { ContentStore, ContentWriter } from '../../store/content/content-store';
+import type { ContentStore } from '../../store/content/content-store';
 import type { ImageLayerRecord, ImageRecord, ImageStore } from '../../store/images/image-store';
 import { chainIds } from '../../store/layers/chain-id';
 import type { LayerIngest, LayerStore } from '../../store/layers/layer-store';
 import { parseImageConfig } from './image-config';
+import { applyLayerBlob } from './layer-pipeline';
+import type { LayerWorkerPool } from './layer-worker-pool';
 import { ProgressThrottle, shortDigest, type ProgressSink } from './progress';
 
 export interface PullOptions {
@@ -45,6 +42,8 @@ export interface PullerDeps {
   leases: Set<string>;
   /** Called after a failed pull to delete blobs nothing references any more. */
   gcBlobs: () => Promise<void>;
+  /** Runs layer downloads on worker threads; without it they run in-process. */
+  workers?: LayerWorkerPool;
 }
 
 /**
@@ -232,108 +231,47 @@ export class Puller {
     }
   }
 
-  /** One layer, one pass: network → sha256+blob file → decompress → sha256 → tar applier. Returns the layer size. */
+  /**
+   * One layer: in a layer worker when the pool is configured (hashing, inflate and tar parsing
+   * then run beside the main thread), else in-process; same pipeline either way (`applyLayerBlob`).
+   * A worker's 401 means the token needs the session's challenge dance: retried in-process.
+   */
   private async downloadLayer(session: RegistrySession, desc: Descriptor, diffId: string, ingest: LayerIngest, progress: ProgressSink, signal: AbortSignal): Promise<number> {
     const id = shortDigest(desc.digest);
+    const started = performance.now();
     const throttle = new ProgressThrottle(progress);
-    const writer = await this.deps.content.writer({ expectedDigest: desc.digest, expectedSize: desc.size });
-    let committed = false;
-    try {
+    throttle.emit({ status: 'Downloading', id, current: 0, total: desc.size }, true);
+    const onBytes = (received: number): void => throttle.emit({ status: 'Downloading', id, current: received, total: desc.size });
+    const job = { digest: desc.digest, size: desc.size, mediaType: desc.mediaType, diffId };
+    const inProcess = async (): Promise<number> => {
       const blob = await session.openBlob(desc.digest);
-      let received = 0;
-      throttle.emit({ status: 'Downloading', id, current: 0, total: desc.size }, true);
-      const tap = new BlobTap(writer, (n) => {
-        received += n;
-        throttle.emit({ status: 'Downloading', id, current: received, total: desc.size });
-      });
-      const diffHash = createHash('sha256');
-      const diffTap = new Transform({
-        highWaterMark: 1 << 20,
-        transform(chunk: Buffer, _enc, cb) {
-          diffHash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      const decompress = decompressor(layerCompression(desc.mediaType));
-      const ac = new AbortController();
-      const onAbort = (): void => ac.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      const applying = ingest.apply(diffTap).catch((err: unknown) => {
-        ac.abort(err);
-        throw err;
-      });
+      return (await applyLayerBlob(job, blob.stream, { content: this.deps.content, apply: (tar) => ingest.apply(tar), onBytes }, signal)).size;
+    };
+    let size: number;
+    const workers = this.deps.workers;
+    if (workers) {
       try {
-        await Promise.all([pipeline(blob.stream, tap, decompress, diffTap, { signal: ac.signal }), applying]);
+        size = await workers.run(
+          { ...job, ...session.blobRequest(desc.digest), diffDir: ingest.diffDir, contentRoot: this.deps.content.rootDir, fsutilBinary: this.deps.layers.fsutilBinary },
+          onBytes,
+          signal,
+          Math.max(1, this.deps.config.current().maxConcurrentDownloads),
+        );
       } catch (err) {
-        // A size/digest problem shows up as a broken gzip or tar stream first; report the real cause.
-        if (writer.written > desc.size) throw verificationError('BLOB_SIZE_MISMATCH', `filesystem layer verification failed for digest ${desc.digest}: more than ${desc.size} bytes`);
-        if (err instanceof BerthError) throw err;
-        if (signal.aborted) throw err;
-        if (err instanceof Error && /unexpected end|incorrect header|invalid|unexpected eof/i.test(err.message)) {
-          throw verificationError('LAYER_CORRUPT', `filesystem layer verification failed for digest ${desc.digest}: ${err.message}`);
-        }
-        throw err;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
+        if (!(isRegistryError(err) && err.status === 401) || signal.aborted) throw err;
+        await ingest.reset();
+        size = await inProcess();
       }
-      throttle.emit({ status: 'Downloading', id, current: received, total: desc.size }, true);
-      progress({ status: 'Verifying Checksum', id });
-      committed = true;
-      try {
-        await writer.commit();
-      } catch (err) {
-        if (err instanceof BerthError) throw verificationError(err.code, err.message);
-        throw err;
-      }
-      const gotDiff = `sha256:${diffHash.digest('hex')}`;
-      if (gotDiff !== diffId) throw verificationError('DIFF_ID_MISMATCH', `layer ${desc.digest}: diffID mismatch: config says ${diffId}, content is ${gotDiff}`);
-      progress({ status: 'Download complete', id });
-      progress({ status: 'Extracting', id, current: desc.size, total: desc.size });
-      const result = await applying;
-      return result.size;
-    } finally {
-      if (!committed) await writer.abort();
+    } else {
+      size = await inProcess();
     }
+    throttle.emit({ status: 'Downloading', id, current: desc.size, total: desc.size }, true);
+    progress({ status: 'Verifying Checksum', id });
+    progress({ status: 'Download complete', id });
+    progress({ status: 'Extracting', id, current: desc.size, total: desc.size });
+    this.deps.log.debug({ layer: desc.digest, bytes: desc.size, ms: Math.round(performance.now() - started), worker: workers !== undefined }, 'layer downloaded and applied');
+    return size;
   }
-}
-
-/** Hashes + stores compressed bytes while passing them on to the decompressor (disk write overlaps inflate). */
-class BlobTap extends Transform {
-  constructor(
-    private readonly writer: ContentWriter,
-    private readonly onBytes: (n: number) => void,
-  ) {
-    super({ highWaterMark: 1 << 20 });
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const wrote = this.writer.write(chunk);
-    this.push(chunk);
-    wrote.then(() => {
-      this.onBytes(chunk.length);
-      cb();
-    }, cb);
-  }
-}
-
-function decompressor(kind: 'gzip' | 'none' | 'zstd'): Transform {
-  if (kind === 'gzip') return createGunzip({ chunkSize: 256 * 1024 });
-  if (kind === 'none') return new PassThrough({ highWaterMark: 1 << 20 });
-  // Node 20's zlib has no zstd: use the zstd CLI when installed.
-  const child = spawn('zstd', ['-dcq'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const input = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (!child.stdin.write(chunk)) child.stdin.once('drain', () => cb());
-      else cb();
-    },
-    flush(cb) {
-      child.stdin.end();
-      child.stdout.once('end', () => cb());
-    },
-  });
-  child.on('error', (err) => input.destroy(unsupportedError('ZSTD_UNAVAILABLE', `zstd-compressed layer needs the zstd tool: ${err.message}`)));
-  child.stdout.on('data', (d: Buffer) => input.push(d));
-  return input;
 }
 
 /** moby `translatePullError`: registry "not found"-like failures become Docker's 404 messages. */

@@ -48,6 +48,11 @@ export class ContentStore {
     this.ingestDir = join(root, 'ingest');
   }
 
+  /** The store's root directory (a layer worker opens its own ContentStore on it). */
+  get rootDir(): string {
+    return this.root;
+  }
+
   async init(): Promise<void> {
     await rm(this.ingestDir, { recursive: true, force: true });
     await mkdir(this.ingestDir, { recursive: true });

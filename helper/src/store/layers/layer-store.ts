@@ -52,6 +52,8 @@ export interface LayerIngest {
   readonly diffDir: string;
   /** Applies an uncompressed layer tar (see `applyLayerTar` for the safety rules). */
   apply(tar: Readable): Promise<ApplyResult>;
+  /** Empties `diffDir` again (after a failed attempt, before a retry). */
+  reset(): Promise<void>;
   /**
    * Publishes the layer as ChainID(parent, diffId) holding ONE reference for the caller. When the
    * chain already exists (another pull won the race) the private copy is dropped and the existing
@@ -231,6 +233,11 @@ export class LayerStore {
     }
   }
 
+  /** The berth-fsutil binary, for appliers running outside this store (layer workers). */
+  get fsutilBinary(): string {
+    return this.opts.fsutilBinary;
+  }
+
   get(chainId: string): Layer | undefined {
     return this.layers.get(chainId);
   }
@@ -281,6 +288,10 @@ export class LayerStore {
         } finally {
           await fsutil.close();
         }
+      },
+      reset: async () => {
+        await rm(diffDir, { recursive: true, force: true });
+        await mkdir(diffDir, { mode: 0o755 });
       },
       commit: async (parent, diffId, size) => {
         if (closed) throw conflict('LAYER_INGEST_CLOSED', 'layer ingest already committed or aborted');

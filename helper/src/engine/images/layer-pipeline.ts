@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { BerthError } from '../../lib/errors';
+import { unsupportedError, verificationError } from '../../registry/errors';
+import { layerCompression } from '../../registry/manifest';
+import type { ContentStore, ContentWriter } from '../../store/content/content-store';
+import type { ApplyResult } from '../../store/layers/apply-layer';
+
+/** One layer blob to fetch: the manifest descriptor plus the config's diffID for it. */
+export interface LayerBlobJob {
+  digest: string;
+  size: number;
+  mediaType: string;
+  diffId: string;
+}
+
+export interface LayerPipelineDeps {
+  content: ContentStore;
+  /** Applies the uncompressed tar into the layer's private diff dir (`LayerIngest.apply` or equivalent). */
+  apply: (tar: Readable) => Promise<ApplyResult>;
+  /** Bytes of the compressed blob received so far (for progress). */
+  onBytes?: (received: number) => void;
+}
+
+/**
+ * One layer, one pass, no second read of anything: blob stream → sha256 + content-store ingest
+ * (the disk write overlaps inflate) → decompress → sha256 (diffID) → tar applier. Verifies size,
+ * digest and diffID; on any mismatch or error the ingest is discarded and the error says which
+ * check failed. Returns the layer's unpacked size. Used in-process and in layer workers.
+ */
+export async function applyLayerBlob(job: LayerBlobJob, blob: Readable, deps: LayerPipelineDeps, signal: AbortSignal): Promise<{ size: number }> {
+  const writer = await deps.content.writer({ expectedDigest: job.digest, expectedSize: job.size });
+  let closed = false;
+  try {
+    let received = 0;
+    const tap = new BlobTap(writer, (n) => {
+      received += n;
+      deps.onBytes?.(received);
+    });
+    const diffHash = createHash('sha256');
+    const diffTap = new Transform({
+      highWaterMark: 1 << 20,
+      transform(chunk: Buffer, _enc, cb) {
+        diffHash.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    const decompress = decompressor(layerCompression(job.mediaType));
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const applying = deps.apply(diffTap).catch((err: unknown) => {
+      ac.abort(err);
+      throw err;
+    });
+    let result: ApplyResult;
+    try {
+      [, result] = await Promise.all([pipeline(blob, tap, decompress, diffTap, { signal: ac.signal }), applying]);
+    } catch (err) {
+      // A size/digest problem usually shows up as a broken gzip or tar stream first; report the real cause.
+      if (writer.written > job.size) throw verificationError('BLOB_SIZE_MISMATCH', `filesystem layer verification failed for digest ${job.digest}: more than ${job.size} bytes`);
+      if (err instanceof BerthError) throw err;
+      if (signal.aborted) throw err;
+      if (err instanceof Error && /unexpected end|incorrect header|invalid|unexpected eof|incorrect data check/i.test(err.message)) {
+        throw verificationError('LAYER_CORRUPT', `filesystem layer verification failed for digest ${job.digest}: ${err.message}`);
+      }
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    closed = true;
+    try {
+      await writer.commit();
+    } catch (err) {
+      if (err instanceof BerthError) throw verificationError(err.code, err.message);
+      throw err;
+    }
+    const gotDiff = `sha256:${diffHash.digest('hex')}`;
+    if (gotDiff !== job.diffId) throw verificationError('DIFF_ID_MISMATCH', `layer ${job.digest}: diffID mismatch: config says ${job.diffId}, content is ${gotDiff}`);
+    return { size: result.size };
+  } finally {
+    if (!closed) await writer.abort();
+  }
+}
+
+/** Hashes + stores compressed bytes while passing them on to the decompressor (disk write overlaps inflate). */
+class BlobTap extends Transform {
+  constructor(
+    private readonly writer: ContentWriter,
+    private readonly onBytes: (n: number) => void,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const wrote = this.writer.write(chunk);
+    this.push(chunk);
+    wrote.then(() => {
+      this.onBytes(chunk.length);
+      cb();
+    }, cb);
+  }
+}
+
+function decompressor(kind: 'gzip' | 'none' | 'zstd'): Transform {
+  if (kind === 'gzip') return createGunzip({ chunkSize: 1024 * 1024 });
+  if (kind === 'none') return new PassThrough({ highWaterMark: 1 << 20 });
+  // Node 20's zlib has no zstd: use the zstd CLI when installed.
+  const child = spawn('zstd', ['-dcq'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const input = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (!child.stdin.write(chunk)) child.stdin.once('drain', () => cb());
+      else cb();
+    },
+    flush(cb) {
+      child.stdin.end();
+      child.stdout.once('end', () => cb());
+    },
+  });
+  child.on('error', (err) => input.destroy(unsupportedError('ZSTD_UNAVAILABLE', `zstd-compressed layer needs the zstd tool: ${err.message}`)));
+  child.stdout.on('data', (d: Buffer) => input.push(d));
+  return input;
+}

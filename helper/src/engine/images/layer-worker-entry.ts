@@ -1,0 +1,69 @@
+/**
+ * Entry of berthd's layer workers (bundled to helper/dist/layer-worker.mjs). Each worker runs one
+ * layer job at a time: hashing, inflating and tar parsing then happen on their own thread, so a
+ * multi-layer pull uses every core instead of queueing on the daemon's main thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import { RegistryError } from '../../registry/errors';
+import { HttpTransport, readAll } from '../../registry/http-transport';
+import { ContentStore } from '../../store/content/content-store';
+import { applyLayerTar } from '../../store/layers/apply-layer';
+import { FsUtil } from '../../store/layers/fsutil';
+import { applyLayerBlob } from './layer-pipeline';
+import { serializeError, type FromWorker, type ToWorker, type WorkerJob } from './layer-worker-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('layer-worker-entry must run in a worker thread');
+const transport = new HttpTransport('berthd');
+const aborts = new Map<number, AbortController>();
+const post = (m: FromWorker): void => port.postMessage(m);
+
+async function run(job: WorkerJob, signal: AbortSignal): Promise<number> {
+  const res = await transport.send({ method: 'GET', url: job.url, headers: job.headers, skipTlsVerify: job.skipTlsVerify, signal });
+  if (res.status !== 200) {
+    const body = (await readAll(res.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
+    const registry = /"errors"\s*:/.test(body);
+    throw new RegistryError(res.status === 401 ? 'Unauthorized' : res.status === 404 ? 'NotFound' : 'Unavailable', 'REGISTRY_BLOB_FETCH', `blob ${job.digest}: HTTP ${res.status} ${body.slice(0, 200)}`.trim(), {
+      category: registry ? 'registry' : 'unexpected-http',
+      status: res.status,
+    });
+  }
+  let last = 0;
+  const { size } = await applyLayerBlob(
+    job,
+    res.body,
+    {
+      content: new ContentStore(job.contentRoot),
+      apply: async (tar) => {
+        const fsutil = new FsUtil(job.fsutilBinary, job.diffDir);
+        try {
+          return await applyLayerTar(tar, job.diffDir, fsutil);
+        } finally {
+          await fsutil.close();
+        }
+      },
+      onBytes: (received) => {
+        const now = performance.now();
+        if (now - last < 100) return;
+        last = now;
+        post({ type: 'progress', jobId: job.jobId, received });
+      },
+    },
+    signal,
+  );
+  return size;
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'abort') {
+    aborts.get(msg.jobId)?.abort(new Error('pull aborted'));
+    return;
+  }
+  const { job } = msg;
+  const ac = new AbortController();
+  aborts.set(job.jobId, ac);
+  run(job, ac.signal).then(
+    (size) => post({ type: 'done', jobId: job.jobId, size }),
+    (err: unknown) => post({ type: 'error', jobId: job.jobId, error: serializeError(err) }),
+  ).finally(() => aborts.delete(job.jobId));
+});
