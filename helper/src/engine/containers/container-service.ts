@@ -346,7 +346,13 @@ export class ContainerService {
     const signal = parseSignal(opts.signal ?? rec.config.stopSignal ?? 'SIGTERM');
     const timeout = opts.timeoutSec ?? rec.config.stopTimeout ?? 10;
     const exited = this.exitPromise(rec.id);
-    await this.signal(rec, proc, signal);
+    try {
+      await this.signal(rec, proc, signal);
+    } catch (err) {
+      // It exited on its own meanwhile: the stop is done.
+      if (isBerthError(err) && err.code === 'CONTAINER_NOT_RUNNING') return;
+      throw err;
+    }
     if (!(await raceTimeout(exited, timeout < 0 ? undefined : timeout * 1000))) {
       await this.signal(rec, proc, SIGKILL);
       await exited;
@@ -372,8 +378,17 @@ export class ContainerService {
     this.deps.events.publish('container', 'restart', rec.id, this.actorAttributes(rec));
   }
 
+  /**
+   * Signals PID 1. A container that is exiting right now may have a monitor that no longer answers:
+   * then the exit is awaited and reported as "not running" (kill: 409; stop treats it as done).
+   */
   private async signal(rec: ContainerRecord, proc: ContainerProcess, signal: number): Promise<void> {
-    await proc.kill(signal);
+    try {
+      await proc.kill(signal);
+    } catch (err) {
+      if (await raceTimeout(this.exitPromise(rec.id), 2000)) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`, err);
+      throw err;
+    }
     this.deps.events.publish('container', 'kill', rec.id, { ...this.actorAttributes(rec), signal: String(signal) });
   }
 
