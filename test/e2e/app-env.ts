@@ -20,6 +20,8 @@ export interface AppStack {
   berthd: BerthdHandle;
   web: WebModeHandle;
   browser: Browser;
+  /** A pull-through mirror of `registry` (which also holds `library/busybox:latest`), when asked for. */
+  mirror?: RegistryHandle;
   /** `127.0.0.1:<port>/busybox:latest` on the test registry. */
   busyboxRef: string;
   /** `127.0.0.1:<port>/shellform:latest`: `CMD ["/bin/sh","-c","sleep 1000"]`. */
@@ -30,7 +32,7 @@ export interface AppStack {
   cleanup: () => Promise<void>;
 }
 
-export async function startAppStack(opts: { daemonConfig?: Record<string, unknown> } = {}): Promise<AppStack> {
+export async function startAppStack(opts: { daemonConfig?: Record<string, unknown>; withMirror?: boolean } = {}): Promise<AppStack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.warn('cleanup:', e));
@@ -40,6 +42,14 @@ export async function startAppStack(opts: { daemonConfig?: Record<string, unknow
     cleanups.push(() => registry.stop());
     await pushImage(registry.url, 'busybox', 'latest', await busyboxImage());
     await pushImage(registry.url, 'shellform', 'latest', await shellFormImage());
+    let mirror: RegistryHandle | undefined;
+    if (opts.withMirror) {
+      // Docker Hub's name for `busybox`; Hub itself is unreachable here, so a pull that works came through the mirror.
+      await pushImage(registry.url, 'library/busybox', 'latest', await busyboxImage());
+      const m = await startRegistry({ proxyRemoteUrl: registry.url });
+      cleanups.push(() => m.stop());
+      mirror = m;
+    }
     let berthd = await startBerthd({ config: opts.daemonConfig ?? {}, logLevel: 'info' });
     cleanups.push(() => berthd.cleanup());
     const stateDir = await mkdtemp(join(tmpdir(), 'berth-e2e-state-'));
@@ -51,6 +61,7 @@ export async function startAppStack(opts: { daemonConfig?: Record<string, unknow
     const host = new URL(registry.url).host;
     return {
       registry,
+      mirror,
       get berthd() {
         return berthd;
       },

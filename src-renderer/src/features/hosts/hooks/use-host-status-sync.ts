@@ -8,9 +8,9 @@ import { getHostStatusesQueryOptions } from '../api/get-host-statuses';
 import { mergeHostStatus } from '../model/host-mapper';
 
 /**
- * Keeps the status cache current from `host:status`, and when a host comes back (any state ->
- * `connected`) invalidates everything under its scope, so views that showed "daemon down"
- * refetch and recover without a page reload. If the stream itself ends (the app process went
+ * Keeps the status cache current from `host:status`, and when a host goes down or comes back
+ * invalidates everything under its scope, so views show "daemon down" at once and recover
+ * without a page reload. If the stream itself ends (the app process went
  * away) it reopens after a short delay and resyncs.
  */
 export function useHostStatusSync(): void {
@@ -28,9 +28,10 @@ export function useHostStatusSync(): void {
         qc.setQueryData(statusesKey, (old) => mergeHostStatus(old, status));
         const before = previous.current.get(status.hostId);
         previous.current.set(status.hostId, status.state);
-        if (status.state === 'connected' && before !== undefined && before !== 'connected') {
-          void qc.invalidateQueries({ queryKey: hostScope(status.hostId) });
-        }
+        // Into `connected`: refetch what failed while it was down. Out of it: refetch now, so views
+        // show the daemon-down state (with stale data kept) instead of silently stale lists.
+        const changed = before !== undefined && (before === 'connected') !== (status.state === 'connected');
+        if (changed) void qc.invalidateQueries({ queryKey: hostScope(status.hostId) });
       },
       onEnd: () => {
         setTimeout(() => {
