@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerCreateRequestSchema } from '../../../../src-shared/docker-api/containers';
 import { parseJson } from '../http';
-import { humanDuration, statusText, toContainerCreateInput, toHostConfigDto, toStatsDto } from './container-dto';
+import { commandText, humanDuration, statusText, toContainerCreateInput, toHostConfigDto, toStatsDto } from './container-dto';
 import type { ContainerRecord } from '../../store/containers/container-record';
 
 describe('humanDuration (go-units)', () => {
@@ -60,5 +60,12 @@ describe('stats DTO', () => {
     expect(dto.cpu_stats.cpu_usage.total_usage - dto.precpu_stats.cpu_usage.total_usage).toBe(1e9);
     expect(dto.cpu_stats.online_cpus).toBe(2);
     expect(dto.name).toBe('/n');
+  });
+});
+
+describe('commandText', () => {
+  it('quotes arguments with spaces as moby list.go', () => {
+    expect(commandText('sh', ['-c', 'echo hi'])).toBe("sh -c 'echo hi'");
+    expect(commandText('true', [])).toBe('true');
   });
 });

@@ -319,7 +319,11 @@ export function statusText(r: ContainerRecord, now: number): string {
   }
 }
 
-/** `Command` in `docker ps`: argv joined with spaces (the CLI quotes and truncates it). */
+/** `Command` in `docker ps`, as moby's list.go: arguments with spaces in single quotes. */
+export function commandText(path: string, args: string[]): string {
+  return args.length === 0 ? path : `${path} ${args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
+}
+
 export function toContainerSummaryDto(v: ContainerView, now: number): ContainerSummaryDto {
   const r = v.record;
   return {
@@ -327,7 +331,7 @@ export function toContainerSummaryDto(v: ContainerView, now: number): ContainerS
     Names: [`/${r.name}`],
     Image: r.config.image,
     ImageID: r.imageId,
-    Command: [r.path, ...r.args].join(' '),
+    Command: commandText(r.path, r.args),
     Created: Math.floor(Date.parse(r.created) / 1000),
     Ports: [],
     ...(v.sizeRw !== undefined ? { SizeRw: v.sizeRw, SizeRootFs: v.sizeRootFs ?? v.sizeRw } : {}),

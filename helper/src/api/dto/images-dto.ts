@@ -96,6 +96,7 @@ function humanSize(n: number): string {
 
 /** jsonmessage with dockerd's 50-column bar in `progress` (the CLI draws its own from progressDetail). */
 export function toJsonMessage(e: ProgressEvent): JsonMessageDto {
+  if (e.aux !== undefined) return { progressDetail: {}, aux: e.aux };
   const m: JsonMessageDto = { status: e.status };
   if (e.id !== undefined) m.id = e.id;
   if (e.current !== undefined) {
