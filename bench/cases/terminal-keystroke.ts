@@ -33,12 +33,16 @@ async function measureKeystrokes(services: AppServices, hostId: string, containe
   let out = '';
   let onData: (() => void) | null = null;
   const abort = new AbortController();
+  // busybox ash asks the terminal for the cursor position (ESC[6n) and waits for the answer, as
+  // xterm.js would give it; answer like a terminal does.
+  let answer: ((data: string) => void) | null = null;
   const term = await services.terminals.open(
     { hostId, containerId, cols: 120, rows: 40, mode: 'exec' },
     {
       emit: (e: TerminalEvent) => {
         if (e.t === 'data') {
           out += e.data;
+          if (e.data.includes('\u001b[6n')) answer?.('\u001b[1;3R');
           onData?.();
         }
       },
@@ -46,6 +50,8 @@ async function measureKeystrokes(services: AppServices, hostId: string, containe
       signal: abort.signal,
     },
   );
+  answer = (data) => term.input({ t: 'data', data });
+  if (out.includes('\u001b[6n')) answer('\u001b[1;3R');
   try {
     const waitFor = (pred: () => boolean): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -59,7 +65,9 @@ async function measureKeystrokes(services: AppServices, hostId: string, containe
           }
         };
       });
-    await waitFor(() => /[#$] $/.test(out));
+    await waitFor(() => /[#$] $/.test(out.replaceAll('\u001b[6n', '')));
+    // Let ash finish reading the cursor-position answer: a key in the same read is swallowed.
+    await new Promise((r) => setTimeout(r, 300));
     const samples: number[] = [];
     for (let i = 0; i < WARMUP + KEYS; i++) {
       const ch = String.fromCharCode(97 + (i % 26));
