@@ -12,6 +12,7 @@ import { pullBenchmark } from './cases/pull';
 import { runLatencyBenchmark } from './cases/run-latency';
 import { monitorRssBenchmark } from './cases/monitor-rss';
 import { keystrokeLocalBenchmark, keystrokeSshBenchmark } from './cases/terminal-keystroke';
+import { containerListRenderBenchmark } from './cases/container-list-render';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
@@ -21,4 +22,5 @@ export const benchmarks: Benchmark[] = [
   monitorRssBenchmark,
   keystrokeLocalBenchmark,
   keystrokeSshBenchmark,
+  containerListRenderBenchmark,
 ];

@@ -89,7 +89,7 @@ export function serverProblems(v: MirrorsValidationView | undefined): ServerProb
   if (m && v.message && !byIndex.has(Number(m[1]))) byIndex.set(Number(m[1]), v.message);
   let general: string | null = null;
   if (!m && v.message) {
-    general = v.position ? `Line ${v.position.line}, column ${v.position.column}: ${v.message}` : v.message;
+    general = v.position && !/\bline \d+/i.test(v.message) ? `Line ${v.position.line}, column ${v.position.column}: ${v.message}` : v.message;
   }
   if (!general && byIndex.size === 0) {
     const other = v.entryErrors[0];
