@@ -96,6 +96,8 @@ async function main(): Promise<number> {
     images: imageStore,
     log: log.child({ module: 'images' }),
     layerWorkers,
+    // `events` is created below; events are only published once requests flow.
+    publishEvent: (action, actorId, attributes) => events.publish('image', action, actorId, attributes),
   });
   await imageService.init();
   const pushService = new PushService({

@@ -35,7 +35,7 @@ describe.skipIf(!IS_ROOT)('images: pulls through registry mirrors', () => {
   it('pulls busybox from Docker Hub through the second mirror and says the first was skipped', async () => {
     const r = await docker(d.dockerHost, ['pull', 'busybox']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`Pulling from mirror ${dead}`);
+    expect(r.stdout).not.toContain(`Pulling from mirror ${dead}`);
     expect(r.stdout).toContain(`Mirror ${dead} skipped: connection refused`);
     expect(r.stdout).toContain(`Pulling from mirror ${mirror.url}`);
     expect(r.stdout).toContain('latest: Pulling from library/busybox');
@@ -48,6 +48,15 @@ describe.skipIf(!IS_ROOT)('images: pulls through registry mirrors', () => {
 
     const list = await docker(d.dockerHost, ['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}} {{.Digest}}', '--digests']);
     expect(list.stdout.trim()).toBe(`busybox:latest ${busybox.configDigest.slice(7, 19)} ${busybox.manifestDigest}`);
+  });
+
+  it('names the serving endpoint in an aux message for the app', async () => {
+    const r = await engineRequest(d.socket, 'POST', '/v1.48/images/create?fromImage=busybox&tag=latest');
+    expect(r.status).toBe(200);
+    const msgs = r.body.trim().split('\r\n').map((l) => JSON.parse(l) as { status?: string; aux?: unknown });
+    expect(msgs).toContainEqual(expect.objectContaining({ aux: { BerthEndpoint: { url: mirror.url, mirror: true } } }));
+    expect(msgs.filter((m) => m.aux !== undefined)).toHaveLength(1);
+    expect(msgs.at(-1)?.status).toBe('Status: Image is up to date for busybox:latest');
   });
 
   it('keeps the old mirrors when a config with a bad URL is refused', async () => {

@@ -245,6 +245,20 @@ describe.skipIf(!IS_ROOT)('images: pull, list, history, inspect, tag, rmi throug
     await dockerOk(d, ['rmi', 'imported:v1']);
   });
 
+  it('publishes dockerd image events (pull, tag, untag, delete)', async () => {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await dockerOk(d, ['pull', busyboxRef]);
+    await dockerOk(d, ['tag', busyboxRef, 'evt/box:1']);
+    await dockerOk(d, ['rmi', 'evt/box:1', busyboxRef]);
+    const until = Math.floor(Date.now() / 1000) + 1;
+    const ev = await dockerOk(d, ['events', '--since', String(since), '--until', String(until), '--filter', 'type=image', '--format', '{{.Action}} {{.Actor.ID}} {{index .Actor.Attributes "name"}}']);
+    const lines = ev.trim().split('\n');
+    expect(lines).toContain(`pull ${busyboxRef}:latest ${busyboxRef}:latest`);
+    expect(lines).toContain(`tag ${busybox.configDigest} evt/box:1`);
+    expect(lines).toContain(`untag ${busybox.configDigest} evt/box:1`);
+    expect(lines).toContain(`delete ${busybox.configDigest} ${busybox.configDigest}`);
+  });
+
   it('answers unknown images with 404 and bad references with 400', async () => {
     const insp = await engineRequest(d.socket, 'GET', '/v1.48/images/nope:1/json');
     expect(insp.status).toBe(404);

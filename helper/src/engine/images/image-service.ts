@@ -89,6 +89,11 @@ export interface ImageServiceDeps {
   imageUsage?: ImageUsageChecker;
   /** Worker threads for layer downloads; in-process when absent (tests, or no worker bundle). */
   layerWorkers?: LayerWorkerPool;
+  /**
+   * dockerd's image events (`docker events`): pull (actor = the reference), tag (actor = image ID,
+   * name = new tag), untag, delete and import (actor = image ID).
+   */
+  publishEvent?: (action: 'pull' | 'tag' | 'untag' | 'delete' | 'import', actorId: string, attributes: Record<string, string>) => void;
 }
 
 const HEX_PREFIX = /^(?:sha256:)?([0-9a-f]{1,64})$/;
@@ -154,14 +159,26 @@ export class ImageService {
     return referenceFromPullQuery(fromImage, tag);
   }
 
-  pull(ref: ImageReference, opts: PullOptions, progress: ProgressSink): Promise<PullResult> {
-    return this.puller.pull(ref, opts, progress);
+  async pull(ref: ImageReference, opts: PullOptions, progress: ProgressSink): Promise<PullResult> {
+    const result = await this.puller.pull(ref, opts, progress);
+    const name = familiarString(ref);
+    this.event('pull', name, { name });
+    return result;
+  }
+
+  private event(action: Parameters<NonNullable<ImageServiceDeps['publishEvent']>>[0], actorId: string, attributes: Record<string, string>): void {
+    try {
+      this.deps.publishEvent?.(action, actorId, attributes);
+    } catch (err) {
+      this.deps.log.error({ err, action }, 'publishing an image event failed');
+    }
   }
 
   async importImage(source: Readable, opts: ImportOptions, progress: ProgressSink): Promise<ImageRecord> {
     const ref = opts.repo ? this.parseTagTarget(opts.repo, opts.tag) : undefined;
     const record = await importLayerImage({ content: this.deps.content, layers: this.deps.layers, images: this.deps.images, leases: this.leases }, source, opts);
     if (ref) await this.setTag(ref, record.id);
+    this.event('import', record.id, { name: record.id });
     progress({ status: record.id });
     await this.gcBlobs();
     return record;
@@ -363,6 +380,7 @@ export class ImageService {
     const repo = repositoryName(ref);
     await this.deps.images.setRef(repo, `${repo}:${ref.tag ?? 'latest'}`, id);
     await this.deps.images.update(id, { lastTagTime: Date.now() });
+    this.event('tag', id, { name: familiarString(ref) });
   }
 
   /**
@@ -391,13 +409,9 @@ export class ImageService {
       if (afterRemoval.length === 0 && users.length > 0 && !opts.force) {
         throw conflict('IMAGE_IN_USE', `conflict: unable to remove repository reference "${name}" (must force) - container ${(users[0] as ImageUser).containerId.slice(0, 12)} is using its referenced image ${short}`);
       }
-      await images.removeRef(key);
-      records.push({ untagged: familiarString(parsed) });
+      records.push(await this.untag(key, img.id));
       if (lastOfRepo) {
-        for (const r of remaining.filter((x) => x.startsWith(`${repo}@`))) {
-          await images.removeRef(r);
-          records.push({ untagged: familiarString(parseReference(r)) });
-        }
+        for (const r of remaining.filter((x) => x.startsWith(`${repo}@`))) records.push(await this.untag(r, img.id));
       }
       if (afterRemoval.length > 0) return records;
       if (running) return records;
@@ -406,13 +420,17 @@ export class ImageService {
       if (repos.size > 1 && !opts.force) throw conflict('IMAGE_MULTIPLE_REPOS', `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
       if (running) throw conflict('IMAGE_IN_USE', `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.containerId.slice(0, 12)}`);
       if (users.length > 0 && !opts.force) throw conflict('IMAGE_IN_USE', `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${(users[0] as ImageUser).containerId.slice(0, 12)}`);
-      for (const r of refs) {
-        await images.removeRef(r);
-        records.push({ untagged: familiarString(parseReference(r)) });
-      }
+      for (const r of refs) records.push(await this.untag(r, img.id));
     }
     records.push(...(await this.deleteImage(img)).records);
     return records;
+  }
+
+  private async untag(ref: string, imageId: string): Promise<DeleteItem> {
+    await this.deps.images.removeRef(ref);
+    const name = familiarString(parseReference(ref));
+    this.event('untag', imageId, { name });
+    return { untagged: name };
   }
 
   /** The stored reference key a user-typed name refers to, if it parses as a reference. */
@@ -430,6 +448,7 @@ export class ImageService {
   /** Deletes an untagged image and releases its layers; returns the records and the bytes freed. */
   private async deleteImage(img: ImageRecord): Promise<{ records: DeleteItem[]; freed: number }> {
     await this.deps.images.delete(img.id);
+    this.event('delete', img.id, { name: img.id });
     const records: DeleteItem[] = [{ deleted: img.id }];
     let freed = 0;
     const top = img.layers[img.layers.length - 1]?.chainId;
@@ -457,10 +476,7 @@ export class ImageService {
       if (danglingOnly && tags.length > 0) continue;
       if (!labelFilters.every((f) => matchLabel(f, this.configOf(img.id).config?.Labels ?? {}))) continue;
       if ((await this.usage(img.id)).length > 0) continue;
-      for (const r of refs) {
-        await this.deps.images.removeRef(r);
-        deleted.push({ untagged: familiarString(parseReference(r)) });
-      }
+      for (const r of refs) deleted.push(await this.untag(r, img.id));
       const { records, freed } = await this.deleteImage(img);
       deleted.push(...records);
       reclaimed += freed;

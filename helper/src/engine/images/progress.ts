@@ -7,6 +7,8 @@ export interface ProgressEvent {
   id?: string;
   current?: number;
   total?: number;
+  /** Machine-readable extras (jsonmessage `aux`); the docker CLI ignores them on pull. */
+  aux?: Record<string, unknown>;
 }
 
 export type ProgressSink = (event: ProgressEvent) => void;

@@ -69,8 +69,14 @@ export class Puller {
       for (let i = 0; i < endpoints.length; i++) {
         const ep = endpoints[i] as RegistryEndpoint;
         try {
-          if (withMirrors) progress({ status: `${ep.mirror ? 'Pulling from mirror' : 'Pulling from registry'} ${ep.url}` });
-          const result = await this.pullFrom(ep, ref, opts, progress, held, leased);
+          // Said once the endpoint has answered with the manifest: it is the one serving the pull
+          // (unless it fails later, which is then reported as skipped too).
+          const serving = (): void => {
+            if (!withMirrors) return;
+            progress({ status: `${ep.mirror ? 'Pulling from mirror' : 'Pulling from registry'} ${ep.url}` });
+            progress({ status: '', aux: { BerthEndpoint: { url: ep.url, mirror: ep.mirror } } });
+          };
+          const result = await this.pullFrom(ep, ref, opts, progress, held, leased, serving);
           this.deps.log.info({ ref: familiarString(ref), endpoint: ep.url, imageId: result.image.id }, 'pulled');
           return result;
         } catch (err) {
@@ -93,7 +99,7 @@ export class Puller {
     }
   }
 
-  private async pullFrom(ep: RegistryEndpoint, ref: ImageReference, opts: PullOptions, progress: ProgressSink, held: string[], leased: string[]): Promise<PullResult> {
+  private async pullFrom(ep: RegistryEndpoint, ref: ImageReference, opts: PullOptions, progress: ProgressSink, held: string[], leased: string[], serving: () => void): Promise<PullResult> {
     const session = this.deps.registry.session({ endpoint: ep, repository: ref.path, credentials: opts.credentials, actions: ['pull'], signal: opts.signal });
     const reference = ref.digest ?? ref.tag ?? 'latest';
     const top = await session.getManifest(reference);
@@ -112,6 +118,7 @@ export class Puller {
       manifestDigest = child.digest;
     }
     const manifest: ImageManifest = parsed;
+    serving();
     // dockerd names the repository path here, without the registry host (moby pull_v2).
     progress({ status: `Pulling from ${ref.path}`, id: reference });
 
