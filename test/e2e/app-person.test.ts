@@ -106,6 +106,38 @@ describe.skipIf(!IS_ROOT)('app: a person’s path', () => {
     expect(await terminalText(page)).not.toMatch(/^after-sleep/m);
   });
 
+  it('shows processes with host and container PIDs, inspect with overlay dirs, and stats', async () => {
+    await page.getByRole('tab', { name: 'Processes' }).click();
+    const procs = page.getByRole('table', { name: 'Processes' });
+    await procs.waitFor({ timeout: 10_000 });
+    const pid1 = procs.locator('tbody tr.selected');
+    await pid1.first().waitFor({ timeout: 10_000 });
+    const [hostPid, containerPid] = await pid1.first().locator('td').allInnerTexts();
+    expect(containerPid).toBe('1');
+    expect(Number(hostPid)).toBeGreaterThan(1);
+    await screenshot(page, 'person-processes');
+    await page.getByRole('tab', { name: 'Inspect' }).click();
+    const overlay = await page.getByLabel('Overlay directories').innerText();
+    expect(overlay).toMatch(/LowerDir/);
+    expect(overlay).toMatch(/UpperDir/);
+    expect(overlay).toMatch(/MergedDir/);
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByTestId('stats-panel').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('stats-panel').innerText()).toMatch(/Memory/);
+    await page.getByRole('tab', { name: 'Terminal' }).click();
+  });
+
+  it('says so when the container restarts, and reconnects the terminal', async () => {
+    await page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await page.locator('[data-testid="terminal-panel"][data-terminal-status="reconnected"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="terminal"]').click();
+    await page.keyboard.type('\n');
+    await waitTerminal(page, /\/ # \s*$/);
+    await page.keyboard.type('echo again\n');
+    await waitTerminal(page, /^again\s*$/m);
+    await screenshot(page, 'person-restarted');
+  });
+
   it('stops and removes it', async () => {
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
