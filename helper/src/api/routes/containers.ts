@@ -118,8 +118,10 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
         const result = c.wait(params.id ?? '', condition);
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.flushHeaders();
-        const r = await result;
-        res.end(JSON.stringify({ StatusCode: r.statusCode, Error: r.error !== undefined ? { Message: r.error } : null }));
+        // `docker run -d` cancels its wait: stop waiting when the client goes away.
+        const gone = new Promise<undefined>((resolve) => res.once('close', () => resolve(undefined)));
+        const r = await Promise.race([result, gone]);
+        if (r) res.end(JSON.stringify({ StatusCode: r.statusCode, Error: r.error !== undefined ? { Message: r.error } : null }));
       },
     },
     {
