@@ -97,6 +97,8 @@ describe.skipIf(!IS_ROOT)('containers: docker run through berthd', () => {
     expect(info.State.OOMKilled).toBe(true);
     expect(info.State.ExitCode).toBe(137);
     expect(info.HostConfig.Memory).toBe(32 * 1024 * 1024);
+    // As dockerd: -m without --memory-swap allows as much swap as memory.
+    expect(info.HostConfig.MemorySwap).toBe(64 * 1024 * 1024);
     await env.d(['rm', 'oom']);
   });
 

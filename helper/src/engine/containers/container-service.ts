@@ -165,7 +165,7 @@ export class ContainerService {
           exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
           onBuild: image.config.onBuild ?? null,
         },
-        hostConfig: { ...input.hostConfig, mounts: binds },
+        hostConfig: { ...input.hostConfig, mounts: binds, memorySwap: defaultMemorySwap(input.hostConfig, this.deps.runtime.info().swapLimit) },
         state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false, error: '', startedAt: null, finishedAt: null },
         rootfs: { mountId: rw.mountId, lowerDirs: rw.lowerDirs, upperDir: rw.upperDir, workDir: rw.workDir, mergedDir: rw.mergedDir, mountOptions: rw.mountOptions, mountCwd: rw.mountCwd },
         user,
@@ -816,6 +816,11 @@ export function parseBinds(binds: string[]): BindMount[] {
     }
     return { type: 'bind' as const, source, destination, readOnly: flags.includes('ro'), mode };
   });
+}
+
+/** dockerd's adaptContainerSettings: with a memory limit and no swap setting, swap = memory (total 2×). */
+function defaultMemorySwap(hc: HostConfig, swapLimitSupported: boolean): number {
+  return hc.memory > 0 && hc.memorySwap === 0 && swapLimitSupported ? hc.memory * 2 : hc.memorySwap;
 }
 
 function validateHostConfig(hc: HostConfig): void {
