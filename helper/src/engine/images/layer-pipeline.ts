@@ -86,20 +86,46 @@ export async function applyLayerBlob(job: LayerBlobJob, blob: Readable, deps: La
   }
 }
 
-/** Hashes + stores compressed bytes while passing them on to the decompressor (disk write overlaps inflate). */
+/**
+ * Hashes + stores compressed bytes while passing them on to the decompressor (the disk write
+ * overlaps inflate). Socket reads arrive in 64 KiB pieces; they are coalesced into ~1 MiB chunks
+ * first, which cuts the file writes and zlib threadpool round trips per layer by ~16x.
+ */
 class BlobTap extends Transform {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
   constructor(
     private readonly writer: ContentWriter,
     private readonly onBytes: (n: number) => void,
+    private readonly chunkSize = 1 << 20,
   ) {
     super({ highWaterMark: 1 << 20 });
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    const wrote = this.writer.write(chunk);
-    this.push(chunk);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.chunkSize) {
+      cb();
+      return;
+    }
+    this.emitPending(cb);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.pendingBytes === 0) cb();
+    else this.emitPending(cb);
+  }
+
+  private emitPending(cb: TransformCallback): void {
+    const data = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    const wrote = this.writer.write(data);
+    this.push(data);
     wrote.then(() => {
-      this.onBytes(chunk.length);
+      this.onBytes(data.length);
       cb();
     }, cb);
   }
