@@ -324,6 +324,12 @@ export class ContainerService {
     const waiter = this.nextExit.get(id);
     this.nextExit.delete(id);
     waiter?.resolve({ statusCode: exit.exitCode });
+    if (rec.hostConfig.autoRemove && !this.removing.has(id)) {
+      // `run --rm` is answered once the container left the live view; the runtime state, layer
+      // and files are removed right after, in the background.
+      await this.removeNow(id, { background: true }).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
+      return;
+    }
     // The cgroup and monitor state go with the process; the record, log and rw layer stay.
     const tExit = performance.now();
     const cleanup = runtime.delete(this.runtimeRef(id)).catch((err: unknown) => log.warn({ err, id }, 'runtime cleanup after exit failed'));
@@ -333,9 +339,6 @@ export class ContainerService {
     if (this.exitCleanup.get(id) === cleanup) {
       this.exitCleanup.delete(id);
       if (!this.live.has(id)) this.runtimeClean.add(id);
-    }
-    if (rec.hostConfig.autoRemove && !this.removing.has(id)) {
-      await this.removeNow(id, { background: true }).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
     }
   }
 
