@@ -306,4 +306,13 @@ describe('ContainerService', () => {
     await svc2.kill(id, 'KILL');
     expect((await waited).statusCode).toBe(137);
   });
+
+  it('after a restart, clears runtime state left by a crash before start (no monitor outlives the record)', async () => {
+    const { id } = await svc.create(input({ Cmd: ['sleep', '100'] }));
+    await mkdir(join(dir, 'containers', id, 'runtime'), { recursive: true });
+    const svc2 = makeService();
+    await svc2.recover();
+    expect(runtime.deleted).toContain(id);
+    expect((await svc2.inspect(id)).record.state.status).toBe('created');
+  });
 });

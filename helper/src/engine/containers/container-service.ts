@@ -733,7 +733,12 @@ export class ContainerService {
           await this.removeNow(rec.id).catch((err: unknown) => log.error({ err, id: rec.id }, 'auto-remove at start-up failed'));
           return;
         }
-        if (rec.state.status !== 'running' && rec.state.status !== 'restarting' && rec.state.status !== 'removing') return;
+        if (rec.state.status !== 'running' && rec.state.status !== 'restarting' && rec.state.status !== 'removing') {
+          // A crash between runtime create and start, or between exit and cleanup, leaves runtime
+          // state (maybe a monitor held at its barrier): clear it so nothing outlives the record.
+          if (await exists(this.runtimeRef(rec.id).stateDir)) await runtime.delete(this.runtimeRef(rec.id));
+          return;
+        }
         try {
           const found = await runtime.recover(this.runtimeRef(rec.id));
           if (found.state === 'running') {
@@ -789,6 +794,15 @@ export function parsePsOutput(output: string, pids: Set<number>): { Titles: stri
 
 function defaultOverlayOptions(rec: ContainerRecord): string[] {
   return ['index=off', `lowerdir=${rec.rootfs.lowerDirs.join(':')}`, `upperdir=${rec.rootfs.upperDir}`, `workdir=${rec.rootfs.workDir}`];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function raceTimeout(p: Promise<unknown>, ms: number | undefined): Promise<boolean> {
