@@ -27,7 +27,7 @@ import { ImageService } from './engine/images/image-service';
 import { imageRoutes } from './api/routes/images';
 import { LayerWorkerPool } from './engine/images/layer-worker-pool';
 import { totalmem } from 'node:os';
-import { containerRoutes } from './api/routes/containers';
+import { containerDiskUsageRows, containerRoutes } from './api/routes/containers';
 import { execRoutes } from './api/routes/exec';
 import { eventRoutes } from './api/routes/events';
 import { ContainerService } from './engine/containers/container-service';
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),
     authRoutes(new LoginService(registryTransport, config)),
-    imageRoutes(imageService),
+    imageRoutes(imageService, { containerDiskUsage: containerDiskUsageRows(containers) }),
     imagePushRoutes(pushService),
     containerRoutes(containers, { memTotal: totalmem }),
     execRoutes(execs),

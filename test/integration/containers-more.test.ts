@@ -100,6 +100,8 @@ describe.skipIf(!IS_ROOT)('containers: more of the CLI surface', () => {
 
   it('rmi is refused while a container uses the image, allowed after', async () => {
     await env.d(['create', '--name', 'holder', env.image, 'true']);
+    const df = await env.d(['system', 'df', '--format', '{{.Type}} {{.TotalCount}} {{.Active}}']);
+    expect(df.stdout).toMatch(/^Containers 1 0$/m);
     const refused = await env.d(['rmi', env.image]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/conflict|being used/);

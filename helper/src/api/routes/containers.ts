@@ -1,4 +1,4 @@
-import { ContainerCreateRequestSchema } from '../../../../src-shared/docker-api/containers';
+import { ContainerCreateRequestSchema, type ContainerSummaryDto } from '../../../../src-shared/docker-api/containers';
 import type { ContainerService, WaitCondition } from '../../engine/containers/container-service';
 import type { ContainerStats } from '../../runtime/runtime';
 import { fixedNanoTimestamp, parseUnixTimeParam } from '../../engine/containers/json-log-reader';
@@ -222,4 +222,12 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
       },
     },
   ];
+}
+
+/** `/system/df`'s Containers rows (summaries with SizeRw), for the images routes. */
+export function containerDiskUsageRows(c: Pick<ContainerService, 'list'>): () => Promise<ContainerSummaryDto[]> {
+  return async () => {
+    const now = Date.now();
+    return (await c.list({ all: true, size: true, filters: new Map() })).map((v) => toContainerSummaryDto(v, now));
+  };
 }
