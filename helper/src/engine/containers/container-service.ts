@@ -574,7 +574,9 @@ export class ContainerService {
     const f = opts.filters;
     let recs = this.deps.store.list().sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
     const statuses = f.get('status');
-    if (!opts.all && !statuses && opts.limit === undefined) recs = recs.filter((r) => r.state.status === 'running');
+    const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : undefined;
+    // As dockerd: a positive limit (ps -n) and a status filter both imply all.
+    if (!opts.all && !statuses && limit === undefined) recs = recs.filter((r) => r.state.status === 'running');
     recs = recs.filter((r) => {
       if (statuses && !statuses.includes(r.state.status)) return false;
       const ids = f.get('id');
@@ -587,7 +589,7 @@ export class ContainerService {
       if (ancestors && !ancestors.some((a) => a === r.config.image || a === r.imageId || r.imageId.startsWith(`sha256:${a}`) || `${a}:latest` === r.config.image)) return false;
       return matchLabels(r, f.get('label') ?? [], []);
     });
-    if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
+    if (limit !== undefined) recs = recs.slice(0, limit);
     return Promise.all(recs.map((r) => this.view(r, opts.size)));
   }
 
