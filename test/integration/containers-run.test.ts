@@ -52,6 +52,9 @@ describe.skipIf(!IS_ROOT)('containers: docker run through berthd', () => {
     const missing = await env.d(['run', '--rm', env.image, 'no-such-command']);
     expect(missing.code).toBe(127);
     expect(missing.stderr).toMatch(/executable file not found/);
+    const notExecutable = await env.d(['run', '--rm', env.image, '/etc/passwd']);
+    expect(notExecutable.code).toBe(126);
+    expect(notExecutable.stderr).toMatch(/permission denied/);
   });
 
   it('echo x | docker run -i --rm … cat', async () => {
@@ -156,6 +159,7 @@ describe.skipIf(!IS_ROOT)('containers: docker run through berthd', () => {
     const missing = await env.d(['exec', 'ex', 'nope']);
     expect(missing.code).toBe(127);
     expect(`${missing.stdout}${missing.stderr}`).toMatch(/executable file not found/);
+    expect((await env.d(['exec', 'ex', '/etc/passwd'])).code).toBe(126);
     expect((await env.d(['exec', 'ex', 'sh', '-c', 'echo $FOO; id -u'])).stdout).toBe('bar\n0\n');
     expect((await env.d(['exec', '-u', 'app', 'ex', 'id', '-u'])).stdout).toBe('1000\n');
     expect((await env.d(['exec', '-i', 'ex', 'cat'], { input: 'piped\n' })).stdout).toBe('piped\n');
