@@ -13,10 +13,9 @@ import type {
   MountPointDto,
 } from '../../../../src-shared/docker-api/containers';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
-import type { ContainerCreateInput, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
+import type { ContainerCreateInput, ContainerStats, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
 import type { ExecCreateInput, ExecRecord } from '../../engine/exec/exec-service';
 import type { EngineEvent } from '../../engine/events/events-service';
-import type { ContainerStats } from '../../runtime/runtime';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 const DEFAULT_SHM = 64 * 1024 * 1024;

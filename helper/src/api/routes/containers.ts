@@ -1,6 +1,5 @@
 import { ContainerCreateRequestSchema, type ContainerSummaryDto } from '../../../../src-shared/docker-api/containers';
-import type { ContainerService, WaitCondition } from '../../engine/containers/container-service';
-import type { ContainerStats } from '../../runtime/runtime';
+import type { ContainerService, ContainerStats, WaitCondition } from '../../engine/containers/container-service';
 import { fixedNanoTimestamp, parseUnixTimeParam } from '../../engine/containers/json-log-reader';
 import { invalidArgument } from '../../lib/errors';
 import {

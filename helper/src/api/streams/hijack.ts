@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { invalidArgument } from '../../lib/errors';
 import { compareApiVersions } from '../../lib/version';
-import type { AttachStream, OutputChunk } from '../../runtime/runtime';
+import type { AttachStream, OutputChunk } from '../../engine/containers/container-service';
 import { frame, StdStream } from './stdcopy';
 
 const MAX_UPGRADE_BODY = 1024 * 1024;

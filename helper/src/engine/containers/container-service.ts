@@ -27,6 +27,9 @@ import { readJsonLog, type LogEntry, type LogReadOptions } from './json-log-read
 import { parseSignal, SIGKILL } from './signals';
 import { parseGroup, parsePasswd, resolveUser } from './user-resolve';
 
+/** Runtime values the API layer streams or maps, re-exported so it depends on the engine only. */
+export type { AttachStream, ContainerStats, OutputChunk } from '../../runtime/runtime';
+
 /** What `docker create` asks for, already mapped from the wire and with defaults filled. */
 export interface ContainerCreateInput {
   name?: string;
