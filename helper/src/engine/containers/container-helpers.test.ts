@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBinds, parsePsOutput } from './container-service';
+import { parseBinds, parsePsOutput } from './container-helpers';
 import { parseSignal } from './signals';
 
 describe('parsePsOutput (moby top_unix.go)', () => {

@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { lstat, mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../lib/logger';
-import { conflict, errnoCode, invalidArgument, isBerthError, notModified } from '../../lib/errors';
+import { conflict, invalidArgument, isBerthError, notModified } from '../../lib/errors';
 import type { ContainerStore } from '../../store/containers/container-store';
-import type { BindMount, ContainerConfig, ContainerRecord, HostConfig, ResolvedUser } from '../../store/containers/container-record';
+import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
 import type {
   AttachOptions,
   AttachStream,
@@ -25,7 +23,22 @@ import { mergeRunConfig, processEnv } from './command-merge';
 import type { ContainerImageSource, ContainerLayerSource } from './container-ports';
 import { readJsonLog, type LogEntry, type LogReadOptions } from './json-log-reader';
 import { parseSignal, SIGKILL } from './signals';
-import { parseGroup, parsePasswd, resolveUser } from './user-resolve';
+import { parsePasswd } from './user-resolve';
+import {
+  defaultMemorySwap,
+  defaultOverlayOptions,
+  ensureBindSource,
+  exists,
+  hostPs,
+  matchLabels,
+  parseBinds,
+  parsePsOutput,
+  parseUntil,
+  raceTimeout,
+  resolveImageUser,
+  safeRegex,
+  validateHostConfig,
+} from './container-helpers';
 
 /** Runtime values the API layer streams or maps, re-exported so it depends on the engine only. */
 export type { AttachStream, ContainerStats, OutputChunk } from '../../runtime/runtime';
@@ -618,12 +631,7 @@ export class ContainerService {
   async top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     const { processes } = await this.processes(ref);
     const pids = new Set(processes.map((p) => p.hostPid));
-    let out: string;
-    try {
-      out = (await execFileAsync('ps', psArgs.split(/\s+/).filter((a) => a !== ''), { maxBuffer: 16 * 1024 * 1024 })).stdout;
-    } catch (err) {
-      throw invalidArgument('PS_FAILED', `ps: ${(err as Error).message}`);
-    }
+    const out = await hostPs(psArgs.split(/\s+/).filter((a) => a !== ''));
     return parsePsOutput(out, pids);
   }
 
@@ -774,156 +782,4 @@ export class ContainerService {
     await Promise.all(this.backgroundRemovals);
     for (const proc of this.live.values()) proc.close();
   }
-}
-
-// ---- helpers ------------------------------------------------------------------------------
-
-const execFileAsync = promisify(execFile);
-
-/** moby's `parsePSOutput`: find the PID column in the header, keep rows of the given PIDs. */
-export function parsePsOutput(output: string, pids: Set<number>): { Titles: string[]; Processes: string[][] } {
-  const lines = output.split('\n').filter((l) => l.trim() !== '');
-  const titles = (lines[0] ?? '').trim().split(/\s+/);
-  const pidIndex = titles.indexOf('PID');
-  if (pidIndex === -1) throw invalidArgument('PS_NO_PID', `Couldn't find PID field in ps output`);
-  const processes: string[][] = [];
-  for (const line of lines.slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (!pids.has(Number(fields[pidIndex]))) continue;
-    // The last column (CMD/COMMAND) keeps its spaces.
-    const head = fields.slice(0, titles.length - 1);
-    processes.push([...head, fields.slice(titles.length - 1).join(' ')]);
-  }
-  return { Titles: titles, Processes: processes };
-}
-
-function defaultOverlayOptions(rec: ContainerRecord): string[] {
-  return ['index=off', `lowerdir=${rec.rootfs.lowerDirs.join(':')}`, `upperdir=${rec.rootfs.upperDir}`, `workdir=${rec.rootfs.workDir}`];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function raceTimeout(p: Promise<unknown>, ms: number | undefined): Promise<boolean> {
-  if (ms === undefined) {
-    await p;
-    return true;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true as const), t]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** `-v /host:/ctr[:ro]`: only host-path binds (named volumes are not supported yet). */
-export function parseBinds(binds: string[]): BindMount[] {
-  return binds.map((spec) => {
-    const parts = spec.split(':');
-    if (parts.length < 2 || parts.length > 3) throw invalidArgument('INVALID_BIND', `invalid volume specification: '${spec}'`);
-    const [source = '', destination = '', mode = ''] = parts;
-    if (!source.startsWith('/')) throw invalidArgument('VOLUMES_UNSUPPORTED', `invalid volume specification: '${spec}': named volumes are not supported by berthd; use an absolute host path`);
-    if (!destination.startsWith('/')) throw invalidArgument('INVALID_BIND', `invalid volume specification: '${spec}': invalid mount config: invalid mount path: '${destination}' mount path must be absolute`);
-    const flags = mode.split(',').filter((m) => m !== '');
-    for (const fl of flags) {
-      if (!['ro', 'rw', 'z', 'Z', 'private', 'rprivate', 'slave', 'rslave', 'shared', 'rshared', 'nocopy'].includes(fl)) throw invalidArgument('INVALID_BIND', `invalid mode: ${fl}`);
-    }
-    return { type: 'bind' as const, source, destination, readOnly: flags.includes('ro'), mode };
-  });
-}
-
-/** dockerd's adaptContainerSettings: with a memory limit and no swap setting, swap = memory (total 2×). */
-function defaultMemorySwap(hc: HostConfig, swapLimitSupported: boolean): number {
-  return hc.memory > 0 && hc.memorySwap === 0 && swapLimitSupported ? hc.memory * 2 : hc.memorySwap;
-}
-
-function validateHostConfig(hc: HostConfig): void {
-  if (!['', 'default', 'none', 'host', 'bridge'].includes(hc.networkMode)) {
-    throw invalidArgument('NETWORK_UNSUPPORTED', `network ${hc.networkMode} not found`);
-  }
-  if (hc.memory !== 0 && hc.memory < 6 * 1024 * 1024) throw invalidArgument('MEMORY_TOO_LOW', 'Minimum memory limit allowed is 6MB');
-  if (hc.memorySwap > 0 && hc.memory > 0 && hc.memorySwap < hc.memory) {
-    throw invalidArgument('SWAP_TOO_LOW', 'Minimum memoryswap limit should be larger than memory limit, see usage');
-  }
-  if (hc.nanoCpus !== 0 && (hc.cpuQuota !== 0 || hc.cpuPeriod !== 0)) {
-    throw invalidArgument('CPU_CONFLICT', 'Conflicting options: Nano CPUs and CPU Period cannot both be set');
-  }
-}
-
-/** dockerd creates a missing `-v` host directory. */
-async function ensureBindSource(source: string): Promise<void> {
-  try {
-    await stat(source);
-  } catch (err) {
-    if (errnoCode(err) !== 'ENOENT') throw err;
-    await mkdir(source, { recursive: true, mode: 0o755 });
-  }
-}
-
-/**
- * Reads a file of the image's root from its layer directories (uppermost first), honouring
- * overlay whiteouts (a 0/0 char device hides the lower files). Undefined when absent.
- */
-async function readLayeredFile(dirs: string[], path: string): Promise<string | undefined> {
-  for (const dir of dirs) {
-    const p = join(dir, path);
-    try {
-      const st = await lstat(p);
-      if (st.isCharacterDevice() && st.rdev === 0) return undefined;
-      if (st.isFile()) return await readFile(p, 'utf8');
-      return undefined;
-    } catch (err) {
-      if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR') throw err;
-    }
-  }
-  return undefined;
-}
-
-async function resolveImageUser(spec: string, dirs: string[]): Promise<ResolvedUser> {
-  const [passwd, group] = await Promise.all([readLayeredFile(dirs, 'etc/passwd'), readLayeredFile(dirs, 'etc/group')]);
-  try {
-    return resolveUser(spec, parsePasswd(passwd ?? ''), parseGroup(group ?? ''));
-  } catch (err) {
-    if (isBerthError(err)) throw err;
-    throw invalidArgument('USER_INVALID', `cannot resolve user ${spec}: ${(err as Error).message}`);
-  }
-}
-
-/** Resolves an exec's user against the running container's root (`/proc/<pid>/root`). */
-export async function resolveContainerUser(spec: string, rootDir: string): Promise<ResolvedUser> {
-  return resolveImageUser(spec, [rootDir]);
-}
-
-function safeRegex(v: string): RegExp {
-  try {
-    return new RegExp(v);
-  } catch {
-    return new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  }
-}
-
-function matchLabels(rec: ContainerRecord, want: string[], notWant: string[]): boolean {
-  const has = (l: string): boolean => {
-    const eq = l.indexOf('=');
-    return eq === -1 ? l in rec.config.labels : rec.config.labels[l.slice(0, eq)] === l.slice(eq + 1);
-  };
-  return want.every(has) && !notWant.some(has);
-}
-
-/** `until` of prune: a unix timestamp, an RFC3339 date, or a Go duration like `24h`. */
-function parseUntil(v: string): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const dur = /^(\d+)(h|m|s)$/.exec(v);
-  if (dur) return Date.now() - Number(dur[1]) * ({ h: 3600, m: 60, s: 1 } as const)[dur[2] as 'h' | 'm' | 's'] * 1000;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw invalidArgument('INVALID_FILTER', `invalid filter 'until=${v}'`);
-  return t;
 }

@@ -5,7 +5,8 @@ import type { ConsoleSize, ExecProcess } from '../../runtime/runtime';
 import { ContainerStartError } from '../../runtime/runtime-errors';
 import { AttachProxy } from '../containers/attach-proxy';
 import { envKey, processEnv } from '../containers/command-merge';
-import { resolveContainerUser, type ContainerService } from '../containers/container-service';
+import type { ContainerService } from '../containers/container-service';
+import { resolveContainerUser } from '../containers/container-helpers';
 import type { EventsService } from '../events/events-service';
 
 export interface ExecCreateInput {
