@@ -3,7 +3,9 @@
  * layer job at a time: hashing, inflating and tar parsing then happen on their own thread, so a
  * multi-layer pull uses every core instead of queueing on the daemon's main thread.
  */
+import type { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { fastHttpGet } from '../../registry/fast-blob-get';
 import { RegistryError } from '../../registry/errors';
 import { HttpTransport, readAll } from '../../registry/http-transport';
 import { ContentStore } from '../../store/content/content-store';
@@ -18,7 +20,9 @@ const transport = new HttpTransport('berthd');
 const aborts = new Map<number, AbortController>();
 const post = (m: FromWorker): void => port.postMessage(m);
 
-async function run(job: WorkerJob, signal: AbortSignal): Promise<number> {
+async function open(job: WorkerJob, signal: AbortSignal): Promise<Readable> {
+  const fast = await fastHttpGet(job.url, job.headers, signal);
+  if (fast) return fast.body;
   const res = await transport.send({ method: 'GET', url: job.url, headers: job.headers, skipTlsVerify: job.skipTlsVerify, signal });
   if (res.status !== 200) {
     const body = (await readAll(res.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
@@ -28,10 +32,15 @@ async function run(job: WorkerJob, signal: AbortSignal): Promise<number> {
       status: res.status,
     });
   }
+  return res.body;
+}
+
+async function run(job: WorkerJob, signal: AbortSignal): Promise<number> {
+  const blob = await open(job, signal);
   let last = 0;
   const { size } = await applyLayerBlob(
     job,
-    res.body,
+    blob,
     {
       content: new ContentStore(job.contentRoot),
       apply: async (tar) => {
