@@ -245,6 +245,19 @@ describe.skipIf(!IS_ROOT)('images: pull, list, history, inspect, tag, rmi throug
     await dockerOk(d, ['rmi', 'imported:v1']);
   });
 
+  it('prunes dangling images only, and reports the space reclaimed', async () => {
+    const first = (await dockerOk(d, ['import', '-', 'prune/me:v1'], await makeTar([{ name: 'one.txt', content: 'x'.repeat(5000) }]))).trim();
+    const second = (await dockerOk(d, ['import', '-', 'prune/me:v1'], await makeTar([{ name: 'two.txt', content: 'y' }]))).trim();
+    const dangling = (await dockerOk(d, ['images', '-q', '--no-trunc', '--filter', 'dangling=true'])).trim().split('\n');
+    expect(dangling).toEqual([first]);
+    const out = await dockerOk(d, ['image', 'prune', '-f']);
+    expect(out).toContain(`deleted: ${first}`);
+    expect(out).toMatch(/Total reclaimed space: 5(\.\d+)?kB/);
+    const left = (await dockerOk(d, ['images', '-q', '--no-trunc', 'prune/me'])).trim();
+    expect(left).toBe(second);
+    await dockerOk(d, ['rmi', 'prune/me:v1']);
+  });
+
   it('publishes dockerd image events (pull, tag, untag, delete)', async () => {
     const since = Math.floor(Date.now() / 1000) - 1;
     await dockerOk(d, ['pull', busyboxRef]);
