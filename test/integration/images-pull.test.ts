@@ -224,6 +224,8 @@ describe.skipIf(!IS_ROOT)('images: pull, list, history, inspect, tag, rmi throug
     expect(out).toContain(`Digest: ${idx.indexDigest}`);
     const id = (await dockerOk(d, ['image', 'inspect', '--format', '{{.Id}} {{.Architecture}}', ref])).trim();
     expect(id).toBe(`${idx.children[0]!.configDigest} amd64`);
+    const byDigest = await dockerOk(d, ['pull', `${ref}@${idx.indexDigest}`]);
+    expect(byDigest).toContain(`Status: Image is up to date for ${ref}@${idx.indexDigest}`);
     await dockerOk(d, ['rmi', ref]);
   });
 

@@ -394,12 +394,13 @@ export class LayerStore {
   }
 
   private async deleteLayer(layer: Layer): Promise<void> {
+    // Invisible at once (before any await), so a concurrent pull cannot retain a layer being deleted.
+    this.layers.delete(layer.chainId);
+    this.refs.delete(layer.chainId);
     // The layerdb entry goes first (the commit point in reverse): a crash after this leaves only
     // an orphan content dir, which init() removes.
     const gone = join(this.dbTmp, `del-${randomBytes(6).toString('hex')}`);
     await rename(join(this.layerdb, 'sha256', hexOf(layer.chainId)), gone);
-    this.layers.delete(layer.chainId);
-    this.refs.delete(layer.chainId);
     await rm(join(this.overlayRoot, 'l', layer.link), { force: true });
     await rm(join(this.overlayRoot, layer.cacheId), { recursive: true, force: true });
     await rm(gone, { recursive: true, force: true });
