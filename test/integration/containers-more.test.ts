@@ -98,6 +98,24 @@ describe.skipIf(!IS_ROOT)('containers: more of the CLI surface', () => {
     await env.d(['rm', '-f', 'timed']);
   });
 
+  it('kill followed at once by start restarts the container (no race with the exit cleanup)', async () => {
+    await env.d(['run', '-dit', '--name', 'bounce', env.image, 'sh']);
+    for (let i = 0; i < 3; i++) {
+      expect((await env.d(['kill', 'bounce'])).code).toBe(0);
+      const started = await env.d(['start', 'bounce']);
+      expect(started.code, started.stderr).toBe(0);
+    }
+    expect((await env.d(['inspect', '-f', '{{.State.Running}}', 'bounce'])).stdout.trim()).toBe('true');
+    await env.d(['rm', '-f', 'bounce']);
+  });
+
+  it('events --since 0 --until now replays the history and ends', async () => {
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const ev = await env.d(['events', '--since', '0', '--until', until, '--filter', 'type=container', '--format', '{{.Action}}'], { timeoutMs: 20_000 });
+    expect(ev.code).toBe(0);
+    expect(ev.stdout.split('\n')).toEqual(expect.arrayContaining(['create', 'start', 'die', 'destroy']));
+  });
+
   it('rmi is refused while a container uses the image, allowed after', async () => {
     await env.d(['create', '--name', 'holder', env.image, 'true']);
     const df = await env.d(['system', 'df', '--format', '{{.Type}} {{.TotalCount}} {{.Active}}']);

@@ -164,7 +164,8 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
           stderr,
           tail: tail !== undefined && Number.isInteger(tail) && tail >= 0 ? tail : undefined,
           sinceNano: parseUnixTimeParam(query.get('since')),
-          untilNano: parseUnixTimeParam(query.get('until')),
+          // moby: until=0 means no upper bound for logs.
+          untilNano: parseUnixTimeParam(query.get('until')) || undefined,
           follow: queryBool(query, 'follow'),
         }, ac.signal);
         const timestamps = queryBool(query, 'timestamps');

@@ -131,6 +131,8 @@ export class ContainerService {
   private readonly execs = new Map<string, Set<string>>();
   /** Runtime cleanup after an exit (cgroup, monitor state) that a new start or a removal must wait for. */
   private readonly exitCleanup = new Map<string, Promise<void>>();
+  /** Exit handling in progress (record update, events, runtime cleanup), per container. */
+  private readonly exiting = new Map<string, Promise<void>>();
   /** Containers whose runtime state is already deleted (exited and cleaned); removal skips it. */
   private readonly runtimeClean = new Set<string>();
   /** Disk cleanup of auto-removed containers, finished after their waiters were answered. */
@@ -228,6 +230,7 @@ export class ContainerService {
     const { runtime, store, events } = this.deps;
     let proc: ContainerProcess;
     try {
+      await this.exiting.get(rec.id);
       await this.exitCleanup.get(rec.id);
       const t0 = performance.now();
       proc = await runtime.create(this.buildSpec(rec));
@@ -321,9 +324,23 @@ export class ContainerService {
 
   // ---- exit, stop, kill, restart ------------------------------------------------------------
 
-  private async onExit(id: string, proc: ContainerProcess, exit: ExitStatus): Promise<void> {
-    const { store, events, runtime, log } = this.deps;
+  /**
+   * Handles a container's exit. From the moment the container leaves `live` until its exit is
+   * recorded and its runtime state deleted, `exiting` holds the work, so a start (docker kill then
+   * start) or a removal arriving meanwhile waits instead of racing the cleanup.
+   */
+  private onExit(id: string, proc: ContainerProcess, exit: ExitStatus): Promise<void> {
     if (this.live.get(id) === proc) this.live.delete(id);
+    const done = this.handleExit(id, proc, exit);
+    this.exiting.set(id, done);
+    void done.finally(() => {
+      if (this.exiting.get(id) === done) this.exiting.delete(id);
+    });
+    return done;
+  }
+
+  private async handleExit(id: string, proc: ContainerProcess, exit: ExitStatus): Promise<void> {
+    const { store, events, runtime, log } = this.deps;
     proc.close();
     this.execs.delete(id);
     const rec = store.find(id);
@@ -477,6 +494,8 @@ export class ContainerService {
         await proc.kill(SIGKILL).catch(() => undefined);
         await raceTimeout(exited, 10_000);
       }
+      // The auto-remove of an exit runs inside that exit's handling: it must not wait for itself.
+      if (!opts.background) await this.exiting.get(id);
       rec.state.status = 'removing';
       this.finishPendingAttaches(id);
       await this.exitCleanup.get(id);

@@ -67,6 +67,7 @@ describe('json-file log reader', () => {
     expect(fixedNanoTimestamp('2024-01-01T00:00:01Z')).toBe('2024-01-01T00:00:01.000000000Z');
     expect(parseUnixTimeParam('12.5')).toBe(12_500_000_000n);
     expect(parseUnixTimeParam(null)).toBeUndefined();
+    expect(parseUnixTimeParam('0')).toBe(0n);
   });
 
   it('treats a missing file as an empty log', async () => {

@@ -26,10 +26,11 @@ export interface LogReadOptions {
 
 /**
  * Parses Docker's time parameters (`since`/`until`): unix seconds with an optional fraction
- * ("1700000000.5"), as the CLI sends after converting durations and dates itself.
+ * ("1700000000.5"), as the CLI sends after converting durations and dates itself. "0" is the
+ * epoch (events `--since 0` replays everything); callers decide what an `until` of 0 means.
  */
 export function parseUnixTimeParam(value: string | null): bigint | undefined {
-  if (value === null || value === '' || value === '0') return undefined;
+  if (value === null || value === '') return undefined;
   const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(value);
   if (!m) return undefined;
   const frac = (m[2] ?? '').padEnd(9, '0');
