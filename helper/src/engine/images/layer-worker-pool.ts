@@ -53,6 +53,18 @@ export class LayerWorkerPool {
     }
   }
 
+  /**
+   * Starts workers up to `count` ahead of need (a pull calls it before fetching its manifest, so
+   * thread start-up overlaps the registry round trips). Idle ones end after `idleMs` as usual.
+   */
+  warm(count: number): void {
+    while (this.slots.length < count) {
+      const slot: Slot = { worker: this.spawn(), busy: true };
+      this.slots.push(slot);
+      this.release(slot);
+    }
+  }
+
   close(): void {
     for (const s of this.slots.splice(0)) void s.worker.terminate();
   }

@@ -129,6 +129,8 @@ export class Puller {
 
     let image = this.deps.images.get(manifest.config.digest);
     if (!image) {
+      // Thread start-up overlaps the config fetch (a no-op when the workers are warm already).
+      this.deps.workers?.warm(Math.min(manifest.layers.length, Math.max(1, this.deps.config.current().maxConcurrentDownloads)));
       const configBytes = await session.fetchBlob(manifest.config.digest, manifest.config.size);
       const config = parseImageConfig(configBytes);
       const layerDescs = manifest.layers.filter((l) => !l.mediaType.includes('foreign'));
