@@ -149,6 +149,9 @@ describe.skipIf(!IS_ROOT)('containers: more of the CLI surface', () => {
     const bad = await engineRequest(env.berthd.socket, 'POST', '/v1.48/containers/create', JSON.stringify({ Image: env.image, HostConfig: { Memory: 'lots' } }));
     expect(bad.status).toBe(400);
     expect(bad.body).toMatch(/HostConfig\.Memory/);
+    const pause = await env.d(['pause', id]);
+    expect(pause.code).toBe(1);
+    expect(pause.stderr).toMatch(/berthd does not support pausing containers yet/);
     const missing = await engineRequest(env.berthd.socket, 'POST', '/v1.48/containers/create', JSON.stringify({ Image: 'not-pulled:latest' }));
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body)).toEqual({ message: 'No such image: not-pulled:latest' });

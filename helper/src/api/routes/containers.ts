@@ -1,7 +1,7 @@
 import { ContainerCreateRequestSchema, type ContainerSummaryDto } from '../../../../src-shared/docker-api/containers';
 import type { ContainerService, ContainerStats, WaitCondition } from '../../engine/containers/container-service';
 import { fixedNanoTimestamp, parseUnixTimeParam } from '../../engine/containers/json-log-reader';
-import { invalidArgument } from '../../lib/errors';
+import { invalidArgument, notImplemented } from '../../lib/errors';
 import {
   toContainerCreateInput,
   toContainerInspectDto,
@@ -10,7 +10,7 @@ import {
   toStatsDto,
 } from '../dto/container-dto';
 import { queryBool, queryFilters, queryInt, readBody, readJson, sendEmpty, sendJson } from '../http';
-import type { RequestContext, Route, UpgradeContext } from '../router';
+import type { HttpMethod, RequestContext, Route, UpgradeContext } from '../router';
 import { frame, StdStream } from '../streams/stdcopy';
 import { pumpChunked, pumpHijacked, streamContentType, writeUpgradeHeader } from '../streams/hijack';
 
@@ -21,6 +21,19 @@ export type ContainerBackend = Pick<
 >;
 
 const WAIT_CONDITIONS: WaitCondition[] = ['not-running', 'next-exit', 'removed'];
+
+const UNSUPPORTED: [HttpMethod, string, string][] = [
+  ['POST', '/containers/:id/pause', 'pausing containers'],
+  ['POST', '/containers/:id/unpause', 'pausing containers'],
+  ['POST', '/containers/:id/rename', 'renaming containers'],
+  ['POST', '/containers/:id/update', 'updating container resources'],
+  ['GET', '/containers/:id/export', 'exporting containers'],
+  ['GET', '/containers/:id/changes', 'container filesystem changes'],
+  ['GET', '/containers/:id/archive', 'copying files from containers'],
+  ['HEAD', '/containers/:id/archive', 'copying files from containers'],
+  ['PUT', '/containers/:id/archive', 'copying files into containers'],
+  ['POST', '/commit', 'committing containers to images'],
+];
 
 function timeoutParam(query: URLSearchParams): number | undefined {
   return queryInt(query, 't') ?? queryInt(query, 'timeout');
@@ -214,6 +227,14 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
         res.end();
       },
     },
+    // Endpoints of the Engine API berthd does not implement yet: a clear 501 instead of "page not found".
+    ...UNSUPPORTED.map(([method, path, what]): Route => ({
+      method,
+      path,
+      handler: () => {
+        throw notImplemented('CONTAINER_OP_UNSUPPORTED', `berthd does not support ${what} yet`);
+      },
+    })),
     {
       method: 'GET',
       path: '/berth/v1/containers/:id/processes',
