@@ -60,7 +60,7 @@ export class RegistryClient {
  */
 export class RegistrySession {
   private authorization?: string;
-  private challenge?: AuthChallenge;
+  private tokenFetch?: Promise<string>;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -192,20 +192,23 @@ export class RegistrySession {
    * anything else `unexpected-http`.
    */
   async request(req: Omit<TransportRequest, 'skipTlsVerify' | 'signal'>, what: string, okStatuses: number[] = []): Promise<TransportResponse> {
-    const send = (): Promise<TransportResponse> =>
+    const send = (authorization: string | undefined): Promise<TransportResponse> =>
       this.transport.send({
         ...req,
-        headers: { ...req.headers, ...(this.authorization ? { Authorization: this.authorization } : {}) },
+        headers: { ...req.headers, ...(authorization ? { Authorization: authorization } : {}) },
         skipTlsVerify: this.opts.endpoint.skipTlsVerify,
         signal: this.opts.signal,
       });
-    let res = await send();
+    const sentWith = this.authorization;
+    let res = await send(sentWith);
     if (res.status === 401 && !(req.body !== undefined && !Buffer.isBuffer(req.body))) {
       const challenge = parseWwwAuthenticate(res.headers['www-authenticate']);
-      const canRetry = challenge !== undefined && (await this.authorize(challenge, res));
+      // Concurrent requests share the session: if another one already negotiated newer
+      // credentials while this one was in flight, just retry with those.
+      const canRetry = this.authorization !== sentWith || (challenge !== undefined && (await this.authorize(challenge, res, sentWith)));
       if (canRetry) {
         res.body.resume();
-        res = await send();
+        res = await send(this.authorization);
       }
     }
     if ((res.status >= 200 && res.status < 300) || okStatuses.includes(res.status)) return res;
@@ -213,21 +216,22 @@ export class RegistrySession {
   }
 
   /** Negotiates credentials for a challenge; false when there is nothing new to try. */
-  private async authorize(challenge: AuthChallenge, res: TransportResponse): Promise<boolean> {
+  private async authorize(challenge: AuthChallenge, res: TransportResponse, sentWith: string | undefined): Promise<boolean> {
     const creds = this.opts.credentials ?? {};
-    const previous = this.authorization;
     if (challenge.scheme === 'basic') {
       const basic = basicAuthHeader(creds);
-      if (basic === undefined || basic === previous) return false;
+      if (basic === undefined || basic === sentWith) return false;
       this.authorization = basic;
       return true;
     }
     const realm = challenge.params.realm;
     if (!realm) return false;
-    this.challenge = challenge;
-    const token = await this.fetchToken(realm, challenge.params.service, res.url);
-    const header = `Bearer ${token}`;
-    if (header === previous) return false;
+    // One token fetch at a time per session: concurrent 401s wait for it instead of each asking.
+    this.tokenFetch ??= this.fetchToken(realm, challenge.params.service, res.url).finally(() => {
+      this.tokenFetch = undefined;
+    });
+    const header = `Bearer ${await this.tokenFetch}`;
+    if (header === sentWith) return false;
     this.authorization = header;
     return true;
   }
@@ -290,7 +294,8 @@ export class RegistrySession {
     }
     const status = res.status;
     if (details.length > 0 || (res.headers['content-type'] ?? '').includes('json') && (status === 401 || status === 404)) {
-      const first = details[0] ?? { code: status === 401 ? 'UNAUTHORIZED' : 'NOT_FOUND', message: text.trim() };
+      if (details.length === 0) details = [{ code: status === 401 ? 'UNAUTHORIZED' : 'NOT_FOUND', message: text.trim() }];
+      const first = details[0] as RegistryErrorDetail;
       const kind = kindOverride ?? (first.code === 'UNAUTHORIZED' || status === 401 ? 'Unauthorized' : first.code === 'DENIED' ? 'Forbidden' : status === 404 || /_UNKNOWN$/.test(first.code) ? 'NotFound' : status === 429 ? 'Unavailable' : 'Internal');
       const msg = `${first.code.toLowerCase().replace(/_/g, ' ')}: ${first.message}`;
       return new RegistryError(kind, `REGISTRY_${first.code}`, `${what}: ${msg}`, { category: 'registry', status, details });

@@ -285,11 +285,13 @@ export class Puller {
 
 /** moby `translatePullError`: registry "not found"-like failures become Docker's 404 messages. */
 export function translatePullError(err: unknown, ref: ImageReference): unknown {
-  if (!isRegistryError(err) || err.category !== 'registry') return err;
+  if (!isRegistryError(err)) return err;
+  if (err.category !== 'registry' && err.kind !== 'Unauthorized') return err;
   if (err.hasRegistryCode('MANIFEST_UNKNOWN')) {
     return notFound('MANIFEST_UNKNOWN', `manifest for ${familiarString(ref)} not found: manifest unknown: ${err.details[0]?.message ?? ''}`.trim(), err);
   }
-  if (err.hasRegistryCode('DENIED', 'NAME_UNKNOWN', 'UNAUTHORIZED')) {
+  // An Unauthorized status must not reach the CLI as 401 on pull: it would prompt for a login.
+  if (err.hasRegistryCode('DENIED', 'NAME_UNKNOWN', 'UNAUTHORIZED') || err.kind === 'Unauthorized' || err.kind === 'Forbidden') {
     return notFound('PULL_ACCESS_DENIED', `pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ${err.details[0]?.code.toLowerCase() ?? ''}: ${err.details[0]?.message ?? ''}`, err);
   }
   return err;
