@@ -4,6 +4,7 @@
  * before the image was written are swept), and the pull then succeeds.
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,18 @@ describe.skipIf(!IS_ROOT)('images: kill -9 during a pull', () => {
     d = await d.restart();
     await expectClean(d);
     expect(d.logs()).toMatch(/removed layers no image references/);
+  });
+
+  it('cancels the pull and keeps nothing when the client goes away (Ctrl-C)', async () => {
+    const req = request({ socketPath: d.socket, method: 'POST', path: `/v1.48/images/create?fromImage=${encodeURIComponent(`${registry.host}/crash/big`)}&tag=v1` });
+    req.on('error', () => undefined);
+    req.end();
+    await waitUntil(async () => (await count(join(d.dataRoot, 'content/ingest'))) > 0, 'a layer download in progress');
+    req.destroy();
+    // The daemon notices, aborts the layer jobs and releases everything it had.
+    await waitUntil(async () => (await count(join(d.dataRoot, 'content/ingest'))) === 0 && (await count(join(d.dataRoot, 'overlay2/.tmp'))) === 0, 'the cancelled pull to clean up', 30_000);
+    await waitUntil(async () => (await count(join(d.dataRoot, 'image/overlay2/layerdb/sha256'))) === 0, 'committed layers to be released', 30_000);
+    await expectClean(d);
   });
 
   it('then pulls the image completely', async () => {
