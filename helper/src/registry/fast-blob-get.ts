@@ -84,6 +84,9 @@ export function fastHttpGet(url: string, headers: Record<string, string>, signal
               cb(err);
             },
           });
+          // Errors are delivered through the stream's state to whoever consumes it (pipeline
+          // checks `errored`); a failure before a consumer attaches must not be an uncaught 'error'.
+          body.on('error', () => undefined);
           settle({ body, contentLength: remaining });
           const rest = head.subarray(end + 4);
           if (remaining === 0) {

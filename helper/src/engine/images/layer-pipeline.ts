@@ -32,6 +32,9 @@ export interface LayerPipelineDeps {
  * check failed. Returns the layer's unpacked size. Used in-process and in layer workers.
  */
 export async function applyLayerBlob(job: LayerBlobJob, blob: Readable, deps: LayerPipelineDeps, signal: AbortSignal): Promise<{ size: number }> {
+  // The connection may fail before the pipeline below is attached (the ingest file opens first):
+  // without a listener that 'error' would be uncaught. pipeline() still sees the stream's error.
+  blob.on('error', () => undefined);
   const writer = await deps.content.writer({ expectedDigest: job.digest, expectedSize: job.size });
   let closed = false;
   try {

@@ -16,6 +16,9 @@ import { applyLayerBlob } from './layer-pipeline';
 import type { LayerWorkerPool } from './layer-worker-pool';
 import { ProgressThrottle, shortDigest, type ProgressSink } from './progress';
 
+/** Tries per layer on network errors (moby retries 5 times; a loopback or LAN pull rarely needs more than 3). */
+const LAYER_ATTEMPTS = 3;
+
 export interface PullOptions {
   credentials?: RegistryCredentials;
   platform?: Platform;
@@ -207,7 +210,20 @@ export class Puller {
           ingests.set(i, ingest);
           this.deps.leases.add(desc.digest);
           leased.push(desc.digest);
-          return await this.downloadLayer(session, desc, diffIds[i] as string, ingest, progress, abort.signal);
+          // moby's retryOnError: a dropped connection is retried (after 1 s, then 2 s); registry
+          // answers and verification failures are not.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await this.downloadLayer(session, desc, diffIds[i] as string, ingest, progress, abort.signal);
+            } catch (err) {
+              if (attempt >= LAYER_ATTEMPTS || abort.signal.aborted || !(isRegistryError(err) && err.category === 'network')) throw err;
+              const delay = attempt;
+              this.deps.log.info({ layer: desc.digest, err: err.message, attempt }, 'layer download failed; retrying');
+              progress({ status: `Retrying in ${delay} second${delay === 1 ? '' : 's'}`, id });
+              await ingest.reset();
+              await new Promise((r) => setTimeout(r, delay * 1000));
+            }
+          }
         } finally {
           releaseSlot();
         }
