@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BerthImageLayersResponse, JsonMessageDto } from '../../src-shared/docker-api/images';
-import { IS_ROOT, engineRequest, startBerthd, type BerthdHandle } from '../harness/berthd';
+import { IS_ROOT, REPO_ROOT, engineRequest, startBerthd, type BerthdHandle } from '../harness/berthd';
 import { docker } from '../harness/docker-cli';
 import { busyboxImage, makeTar, multiLayerImage, multiPlatformIndex, pushImage, sharedBaseImages, type FixtureImage } from '../harness/fixtures';
 import { startRegistry, type RegistryHandle } from '../harness/registry';
@@ -139,8 +139,9 @@ describe.skipIf(!IS_ROOT)('images: pull, list, history, inspect, tag, rmi throug
     expect(wh.rdev).toBe(0);
     expect(await exists(join(top, 'data/.wh.gone'))).toBe(false);
     expect(await exists(join(top, 'data/opq/.wh..wh..opq'))).toBe(false);
-    const opaque = execFileSync('python3', ['-c', 'import os,sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())', join(top, 'data/opq')], { encoding: 'utf8' });
-    expect(opaque.trim()).toBe('y');
+    // berth-getxattr (built with berthd) prints the value as hex: 79 = "y".
+    const opaque = execFileSync(join(REPO_ROOT, 'helper/native/build/berth-getxattr'), [top, 'trusted.overlay.opaque'], { input: 'data/opq\0', encoding: 'utf8' });
+    expect(opaque.trim()).toBe('79');
 
     const mnt = await mkdtemp(join(tmpdir(), 'berth-ovl-'));
     const lower = [...layers].reverse().map((l) => l.diffDir).join(':');
