@@ -85,6 +85,7 @@ describe.skipIf(!IS_ROOT)('images: pull, list, history, inspect, tag, rmi throug
     expect(img.GraphDriver.Name).toBe('overlay2');
     expect(img.GraphDriver.Data.UpperDir?.startsWith(join(d.dataRoot, 'overlay2'))).toBe(true);
     // The layer really is on disk, in overlay2 layout, with busybox in it.
+    for (const dir of ['UpperDir', 'MergedDir', 'WorkDir']) expect((await stat(img.GraphDriver.Data[dir] as string)).isDirectory()).toBe(true);
     const upper = img.GraphDriver.Data.UpperDir as string;
     expect((await stat(join(upper, 'bin/busybox'))).mode & 0o777).toBe(0o755);
     const cacheDir = join(upper, '..');
@@ -132,6 +133,9 @@ describe.skipIf(!IS_ROOT)('images: pull, list, history, inspect, tag, rmi throug
   it('applies whiteouts in overlay form: the deletion and the opaque dir are visible in a mounted overlay', async () => {
     const layers = (await berthLayers(d, multiRef)).layers;
     expect(layers).toHaveLength(3);
+    const insp = JSON.parse(await dockerOk(d, ['image', 'inspect', '--format', '{{json .GraphDriver.Data}}', multiRef])) as Record<string, string>;
+    expect(insp.UpperDir).toBe(layers[2]!.diffDir);
+    expect(insp.LowerDir).toBe(`${layers[1]!.diffDir}:${layers[0]!.diffDir}`);
     const top = layers[2]!.diffDir;
     // Whiteout = char device 0/0; the marker file itself is not written.
     const wh = await lstat(join(top, 'data/gone'));

@@ -319,9 +319,12 @@ export class LayerStore {
     const cacheId = randomBytes(32).toString('hex');
     const link = newLinkId();
     await writeFile(join(tmp, 'link'), link);
+    // `work` and `merged` exist for every layer (moby creates them on first mount), so the
+    // GraphDriver paths `docker image inspect` shows are all real directories.
+    await mkdir(join(tmp, 'work'));
+    await mkdir(join(tmp, 'merged'));
     if (parentLayer) {
       await writeFile(join(tmp, 'lower'), this.lowerString(parentLayer));
-      await mkdir(join(tmp, 'work'));
       await writeFile(join(this.overlayRoot, parentLayer.cacheId, 'committed'), '');
     }
     await rename(tmp, join(this.overlayRoot, cacheId));
