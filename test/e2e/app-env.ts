@@ -32,7 +32,7 @@ export interface AppStack {
   cleanup: () => Promise<void>;
 }
 
-export async function startAppStack(opts: { daemonConfig?: Record<string, unknown>; withMirror?: boolean } = {}): Promise<AppStack> {
+export async function startAppStack(opts: { daemonConfig?: Record<string, unknown>; withMirror?: boolean; webEnv?: Record<string, string> } = {}): Promise<AppStack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async (): Promise<void> => {
     for (const c of cleanups.reverse()) await c().catch((e: unknown) => console.warn('cleanup:', e));
@@ -51,10 +51,18 @@ export async function startAppStack(opts: { daemonConfig?: Record<string, unknow
       mirror = m;
     }
     let berthd = await startBerthd({ config: opts.daemonConfig ?? {}, logLevel: 'info' });
-    cleanups.push(() => berthd.cleanup());
+    cleanups.push(async () => {
+      // A berthd that does not exit on SIGTERM must not outlive the suite (see notes/containers-requests.md).
+      const stopped = await Promise.race([berthd.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+      if (!stopped) {
+        console.warn(`berthd did not exit within 15 s of SIGTERM; killing it\n${berthd.logs().slice(-2000)}`);
+        await berthd.kill();
+      }
+      await berthd.cleanup();
+    });
     const stateDir = await mkdtemp(join(tmpdir(), 'berth-e2e-state-'));
     cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
-    const web = await startWebMode({ socket: berthd.socket, stateDir });
+    const web = await startWebMode({ socket: berthd.socket, stateDir, ...(opts.webEnv ? { env: opts.webEnv } : {}) });
     cleanups.push(() => web.stop());
     const { browser, close } = await launchBrowser();
     cleanups.push(close);

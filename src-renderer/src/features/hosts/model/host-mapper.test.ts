@@ -42,5 +42,8 @@ describe('host rows', () => {
     expect(toHostBanner(local, down, NOW)).toMatchObject({ tone: 'warn' });
     expect(toHostBanner(local, down, NOW)?.text).toContain('berthd is not running');
     expect(toHostBanner(local, { hostId: 'local', state: 'connected', since: NOW }, NOW)).toBeNull();
+    const key = { hostPattern: 'h', keyType: 'ssh-ed25519', fingerprint: 'SHA256:x' };
+    expect(toHostBanner(ssh, { hostId: 'h1', state: 'failed', since: NOW, hostKey: { ...key, reason: 'unknown' } }, NOW)?.text).toMatch(/unknown host key/);
+    expect(toHostBanner(ssh, { hostId: 'h1', state: 'failed', since: NOW, hostKey: { ...key, reason: 'changed' } }, NOW)).toMatchObject({ tone: 'danger' });
   });
 });

@@ -107,6 +107,8 @@ export function toHostBanner(host: HostView | undefined, status: HostStatusView 
     case 'reconnecting':
       return { tone: 'warn', text: `${name}: ${statusDetail(status, now)}. Views recover by themselves when it is back.` };
     case 'failed':
+      if (status.hostKey?.reason === 'unknown') return { tone: 'warn', text: `${name}: unknown host key — compare its fingerprint in Hosts before connecting.` };
+      if (status.hostKey?.reason === 'changed') return { tone: 'danger', text: `${name}: the host key changed — connection refused. See Hosts.` };
       return { tone: 'danger', text: `${name}: connection failed — ${status.lastError?.message ?? 'unknown error'}. See Hosts.` };
     case 'disconnected':
       return { tone: 'warn', text: `${name} is disconnected. Connect it from Hosts.` };
