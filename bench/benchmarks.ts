@@ -13,6 +13,7 @@ import { runLatencyBenchmark } from './cases/run-latency';
 import { monitorRssBenchmark } from './cases/monitor-rss';
 import { keystrokeLocalBenchmark, keystrokeSshBenchmark } from './cases/terminal-keystroke';
 import { containerListRenderBenchmark } from './cases/container-list-render';
+import { browserKeystrokeLocalBenchmark, browserKeystrokeSshBenchmark } from './cases/browser-keystroke';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
@@ -23,4 +24,6 @@ export const benchmarks: Benchmark[] = [
   keystrokeLocalBenchmark,
   keystrokeSshBenchmark,
   containerListRenderBenchmark,
+  browserKeystrokeLocalBenchmark,
+  browserKeystrokeSshBenchmark,
 ];
