@@ -3,8 +3,12 @@ import { useHashSegments } from '../../../lib/navigation';
 import { ContainerDetails } from './container-details';
 import { ContainersView } from './containers-view';
 
-/** `#/containers` lists; `#/containers/<id>[/<tab>]` shows one container. */
+/**
+ * `#/containers` lists; `#/containers/new/<image>` lists with the run dialog open for that image
+ * (how other views offer "Run" without importing this feature); `#/containers/<id>[/<tab>]` shows one container.
+ */
 export function ContainersRoute(): ReactNode {
-  const [, id, tab] = useHashSegments();
-  return id ? <ContainerDetails key={id} containerId={id} initialTab={tab} /> : <ContainersView />;
+  const [, id, arg] = useHashSegments();
+  if (id === 'new') return <ContainersView key={`new:${arg ?? ''}`} runImage={arg ?? ''} />;
+  return id ? <ContainerDetails key={id} containerId={id} initialTab={arg} /> : <ContainersView />;
 }

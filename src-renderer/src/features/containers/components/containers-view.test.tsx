@@ -82,6 +82,12 @@ describe('ContainersView', () => {
     expect(await screen.findByText('app-7')).toBeTruthy();
   });
 
+  it('opens the run dialog for an image handed over in the URL (#/containers/new/<image>)', async () => {
+    renderWithApp(<ContainersView runImage="127.0.0.1:5000/busybox:latest" />, new FakeBridge().on('containers:list', () => []));
+    const image = (await screen.findByLabelText('Image')) as HTMLInputElement;
+    expect(image.value).toBe('127.0.0.1:5000/busybox:latest');
+  });
+
   it('renders 500 containers and filters them', async () => {
     const { container } = renderWithApp(<ContainersView />, new FakeBridge().on('containers:list', () => fakeContainers(500)));
     // (getByRole walks the accessibility tree of all 500 rows: far too slow in jsdom for a lookup.)

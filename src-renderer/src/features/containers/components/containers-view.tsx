@@ -3,6 +3,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
 import { useActiveHost } from '../../../lib/active-host';
 import { formatBytes } from '../../../lib/format';
+import { navigate } from '../../../lib/navigation';
 import { useNow } from '../../../lib/use-now';
 import { useContainers } from '../api/get-containers';
 import { usePruneContainers } from '../api/prune-containers';
@@ -14,14 +15,14 @@ import { ContainerTable, type RowHandlers } from './container-table';
 import { RunDialog } from './run-dialog';
 import { StopDialog } from './stop-dialog';
 
-export function ContainersView(): ReactNode {
+export function ContainersView({ runImage }: { runImage?: string }): ReactNode {
   const { hostId } = useActiveHost();
   const query = useContainers(hostId);
   useContainerEvents(hostId);
   const stats = useStatsSummary(hostId, query.isSuccess);
   const now = useNow(30_000);
   const [filter, setFilter] = useState('');
-  const [running, setRunning] = useState(false);
+  const [running, setRunning] = useState(runImage !== undefined);
   const [stopping, setStopping] = useState<ContainerRowView | null>(null);
   const [removing, setRemoving] = useState<ContainerRowView | null>(null);
   const [pruning, setPruning] = useState(false);
@@ -79,7 +80,16 @@ export function ContainersView(): ReactNode {
           )
         }
       </QueryView>
-      {running ? <RunDialog hostId={hostId} onClose={() => setRunning(false)} /> : null}
+      {running ? (
+        <RunDialog
+          hostId={hostId}
+          initialImage={runImage}
+          onClose={() => {
+            setRunning(false);
+            if (runImage !== undefined && window.location.hash.startsWith('#/containers/new')) navigate('containers');
+          }}
+        />
+      ) : null}
       {stopping ? (
         <StopDialog
           name={stopping.name}

@@ -2,7 +2,8 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Dialog } from '../../../components/dialog';
 import { Pid1Warning } from '../../../components/pid1-warning';
 import { InlineError } from '../../../components/state-views';
-import { navigate } from '../../../lib/navigation';
+import { describeError } from '../../../lib/describe-error';
+import { hrefFor, navigate } from '../../../lib/navigation';
 import { detectShellForm, toShellFormWarning } from '../../../lib/shell-form';
 import { useRunContainer } from '../api/run-container';
 import { commandOf, EMPTY_RUN_FORM, toRunSpec, validateRunForm, type RunForm, type RunFormErrors } from '../model/run-form';
@@ -164,6 +165,11 @@ export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; o
           {err('binds')}
         </label>
         <InlineError error={run.error} />
+        {run.error && describeError(run.error).code === 'IMAGE_NOT_FOUND' ? (
+          <div className="hint">
+            The image is not on this host yet: pull it in <a href={hrefFor('images')}>Images</a> first.
+          </div>
+        ) : null}
       </form>
     </Dialog>
   );

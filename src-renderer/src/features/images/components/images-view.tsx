@@ -39,6 +39,9 @@ const ImageRow = memo(function ImageRow({ row, handlers }: { row: ImageRowView; 
       <td>{row.created}</td>
       <td className="num">{row.containers}</td>
       <td className="actions">
+        <a className="link-button small" href={hrefFor('containers', 'new', row.ref)}>
+          Run
+        </a>{' '}
         <button type="button" className="small" onClick={() => handlers.onTag(row)}>
           Tag
         </button>
