@@ -23,7 +23,7 @@ describe.skipIf(!IS_ROOT)('app: images', () => {
     const dialog = await pullInUi(page, stack.shellFormRef);
     expect(await dialog.getByTestId('transfer-state').innerText()).toBe('Complete');
     await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
-    await page.locator(`tr[data-image-ref="${stack.shellFormRef}"] a`).click();
+    await page.locator(`tr[data-image-ref="${stack.shellFormRef}"] td:first-child a`).click();
     const warning = page.getByTestId('pid1-warning');
     await warning.waitFor({ timeout: 10_000 });
     const text = await warning.innerText();
@@ -41,7 +41,7 @@ describe.skipIf(!IS_ROOT)('app: images', () => {
   it('does not flag an exec-form image', async () => {
     const dialog = await pullInUi(page, stack.busyboxRef);
     await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
-    await page.locator(`tr[data-image-ref="${stack.busyboxRef}"] a`).click();
+    await page.locator(`tr[data-image-ref="${stack.busyboxRef}"] td:first-child a`).click();
     await page.getByTestId('image-details').waitFor();
     await page.getByRole('table', { name: 'Layers' }).waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('pid1-warning').count()).toBe(0);

@@ -117,7 +117,7 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
       </TabPanel>
       {terminalOpened ? (
         <TabPanel id="terminal" active={tab === 'terminal'} keepMounted>
-          <TerminalPanel hostId={hostId} containerId={o.id} visible={tab === 'terminal'} />
+          <TerminalPanel hostId={hostId} containerId={o.id} visible={tab === 'terminal'} running={o.running} />
         </TabPanel>
       ) : null}
       {stopping ? (

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { StreamHandle } from '../../../../../src-shared/ipc/bridge';
 import { useBridge } from '../../../lib/bridge-context';
 import { createXterm, type XtermHandle } from '../../../lib/xterm';
-import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, type TerminalStateView } from '../model/terminal-status';
+import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, terminalBanner, type TerminalStateView } from '../model/terminal-status';
 
 /**
  * A terminal in the container. The xterm instance lives as long as this component: the details
@@ -11,7 +11,7 @@ import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, type TerminalS
  * When the container stops, main keeps the session and reattaches when it runs again; the banner
  * says which phase we are in.
  */
-export function TerminalPanel({ hostId, containerId, visible }: { hostId: string; containerId: string; visible: boolean }): ReactNode {
+export function TerminalPanel({ hostId, containerId, visible, running = true }: { hostId: string; containerId: string; visible: boolean; running?: boolean }): ReactNode {
   const bridge = useBridge();
   const hostRef = useRef<HTMLDivElement>(null);
   const xtermRef = useRef<XtermHandle | null>(null);
@@ -101,6 +101,7 @@ export function TerminalPanel({ hostId, containerId, visible }: { hostId: string
     else x.search.findNext(query);
   };
 
+  const banner = terminalBanner(state, running);
   return (
     <div className="terminal-panel" data-testid="terminal-panel" data-terminal-status={state.status}>
       <div className="toolbar">
@@ -130,10 +131,10 @@ export function TerminalPanel({ hostId, containerId, visible }: { hostId: string
           Clear
         </button>
       </div>
-      {state.banner ? (
-        <div className={`terminal-status banner-${state.banner.tone}`} role="status" data-testid="terminal-status">
-          {state.banner.text}
-          {state.banner.canReconnect ? (
+      {banner ? (
+        <div className={`terminal-status banner-${banner.tone}`} role="status" data-testid="terminal-status">
+          {banner.text}
+          {banner.canReconnect ? (
             <>
               {' '}
               <button type="button" className="small" onClick={() => setGeneration((g) => g + 1)}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus } from './terminal-status';
+import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, terminalBanner } from './terminal-status';
 
 describe('terminal status', () => {
   it('says the container stopped and that it will reconnect', () => {
@@ -18,5 +18,15 @@ describe('terminal status', () => {
   it('offers a manual reconnect when the stream ends', () => {
     expect(onTerminalEnd(INITIAL_TERMINAL_STATE, { kind: 'NotFound', code: 'CONTAINER_NOT_FOUND', message: 'gone' }).banner).toMatchObject({ text: 'The container was removed.', canReconnect: true });
     expect(onTerminalEnd({ ...INITIAL_TERMINAL_STATE, mode: 'exec' }, undefined).banner?.text).toBe('The shell exited.');
+  });
+});
+
+describe('terminalBanner', () => {
+  it('says the container stopped when engine events say so before the session does', () => {
+    const attached = onTerminalStatus({ t: 'status', status: 'reconnected', mode: 'attach' });
+    expect(terminalBanner(attached, false)?.text).toBe('Container stopped — will reconnect when it runs again');
+    expect(terminalBanner(attached, true)?.text).toBe('Reconnected.');
+    const closed = onTerminalEnd(attached, undefined);
+    expect(terminalBanner(closed, false)?.canReconnect).toBe(true);
   });
 });

@@ -57,3 +57,14 @@ export function onTerminalEnd(prev: TerminalStateView, error: ErrorEnvelope | un
   else text = `Terminal closed: ${error.message}`;
   return { ...prev, status: 'closed', banner: { tone: error ? 'danger' : 'warn', text, canReconnect: true } };
 }
+
+/**
+ * The banner to show, given the session state and the container's state from engine events.
+ * Both report a stop; whichever arrives first wins, so the status line never claims a live
+ * session on a container that has exited.
+ */
+export function terminalBanner(state: TerminalStateView, containerRunning: boolean): TerminalBannerView | null {
+  const live = state.status === 'attached' || state.status === 'reconnected' || state.status === 'reconnecting';
+  if (!containerRunning && live) return { tone: 'warn', text: 'Container stopped — will reconnect when it runs again', canReconnect: false };
+  return state.banner;
+}
