@@ -164,6 +164,9 @@ async function main(): Promise<number> {
   await containers.close();
   registryTransport.close();
   layerWorkers.close();
+  // Containers live on in their monitors; a handle nobody owns (a client's half-closed stream, a
+  // pending registry socket) must not keep a stopped daemon around.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   return 0;
 }
 

@@ -91,6 +91,32 @@ describe.skipIf(!IS_ROOT)('containers survive a berthd crash', () => {
     await env.d(['rm', 'keep']);
   });
 
+  it('stops on SIGTERM with an attach session open; the container keeps running and is found again', async () => {
+    const run = await env.d(['run', '-d', '-it', '--name', 'term-open', env.image, 'sh']);
+    expect(run.code, run.stderr).toBe(0);
+    const attach = spawn('script', ['-qec', 'docker attach term-open', '/dev/null'], {
+      env: { ...process.env, DOCKER_HOST: env.berthd.dockerHost, DOCKER_CONFIG: '/tmp/berth-test-docker-config', TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    children.push(attach);
+    let out = '';
+    attach.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    attach.stdin?.write('echo attached-$((6*7))\r');
+    expect(await until(() => out.includes('attached-42'), 10_000)).toBe(true);
+
+    const started = Date.now();
+    const exited = new Promise<number | null>((r) => env.berthd.process.once('exit', (code) => r(code)));
+    env.berthd.process.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8_000))]);
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(8_000);
+
+    env.berthd = await env.berthd.restart();
+    const state = await env.d(['inspect', '-f', '{{.State.Running}}', 'term-open']);
+    expect(state.stdout.trim()).toBe('true');
+    expect((await env.d(['rm', '-f', 'term-open'])).code).toBe(0);
+  });
+
   it('marks a container whose process ended while berthd was down as exited with its code', async () => {
     await env.d(['run', '-d', '--name', 'short', env.image, 'sh', '-c', 'sleep 1; exit 9']);
     await env.berthd.kill();

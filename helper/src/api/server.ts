@@ -24,6 +24,8 @@ export interface ApiServerOptions {
  */
 export class ApiServer {
   private readonly server: Server;
+  /** Hijacked connections leave the http server's books, so close() must end them itself. */
+  private readonly hijacked = new Set<Duplex>();
 
   constructor(private readonly opts: ApiServerOptions) {
     this.server = createServer({ keepAlive: true }, (req, res) => void this.onRequest(req, res));
@@ -52,6 +54,8 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.server.closeIdleConnections();
+    for (const socket of this.hijacked) socket.destroy();
+    this.hijacked.clear();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       // Long-lived streams would hold close() forever; cut them after a grace period.
@@ -79,6 +83,8 @@ export class ApiServer {
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const log = this.opts.log.child({ reqId: randomBytes(4).toString('hex'), hijack: true });
     socket.on('error', (err) => log.debug({ err }, 'hijacked socket error'));
+    this.hijacked.add(socket);
+    socket.once('close', () => this.hijacked.delete(socket));
     try {
       const m = this.opts.router.match(req.method ?? 'GET', req.url ?? '/');
       if (!m.route.upgrade) throw new BerthError('InvalidArgument', 'UPGRADE_NOT_SUPPORTED', `${req.url ?? ''} does not support connection upgrade`);

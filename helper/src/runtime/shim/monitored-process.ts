@@ -15,6 +15,8 @@ export const EXIT_FILE = 'exit.json';
  */
 export class MonitoredProcess {
   private state: 'created' | 'running' | 'exited';
+  /** Set by close(): our own hang-up is berthd letting go (shutdown), not the container exiting. */
+  private released = false;
   private readonly exited: Promise<ExitStatus>;
 
   constructor(
@@ -42,7 +44,9 @@ export class MonitoredProcess {
       control.on('frame', (f: Frame) => {
         if (f.type === FRAME.exit) finish();
       });
-      control.on('close', finish);
+      control.on('close', () => {
+        if (!this.released) finish();
+      });
       if (control.isClosed) finish();
     });
     this.exited.catch(() => undefined);
@@ -99,6 +103,7 @@ export class MonitoredProcess {
   }
 
   close(): void {
+    this.released = true;
     this.control.close();
   }
 
