@@ -8,7 +8,7 @@ import {
 } from '../../../src-shared/docker-api/berth-config';
 import { BerthError } from '../lib/errors';
 import { DEFAULT_DAEMON_CONFIG, type DaemonConfig } from './daemon-config';
-import { locateJsonError } from './json-position';
+import { findJsonError, jsonPosition } from '../../../src-shared/json/json-error-position';
 
 /**
  * A daemon.json that cannot be applied. `key` names the offending setting ("registry-mirrors[1]")
@@ -102,7 +102,8 @@ export function parseDaemonConfig(text: string): ParsedDaemonConfig {
   try {
     value = JSON.parse(text);
   } catch {
-    const { position, reason } = locateJsonError(text);
+    // JSON.parse refused something the scanner accepts (should not happen): blame the end.
+    const { position, reason } = findJsonError(text) ?? { position: jsonPosition(text, text.length), reason: 'invalid JSON' };
     throw new ConfigValidationError('CONFIG_INVALID_JSON', `invalid JSON at line ${position.line}, column ${position.column}: ${reason}`, { position });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,5 +1,5 @@
 import { mirrorUrlProblem } from '../../../../../src-shared/docker-api/berth-config';
-import { jsonErrorOffset, lineColumn } from '../../../lib/json-error-position';
+import { findJsonError } from '../../../../../src-shared/json/json-error-position';
 import type { MirrorsValidationView } from '../../../../../src-shared/ipc/models/mirrors';
 
 /**
@@ -20,8 +20,8 @@ export function parseDraft(raw: string): DraftParse {
     value = raw.trim() === '' ? {} : JSON.parse(raw);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    const offset = jsonErrorOffset(raw);
-    return { ok: false, message: `Invalid JSON: ${message}`, ...(offset === null ? { line: null, column: null } : lineColumn(raw, offset)) };
+    const at = findJsonError(raw)?.position;
+    return { ok: false, message: `Invalid JSON: ${message}`, line: at?.line ?? null, column: at?.column ?? null };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: 'daemon.json must be a JSON object ({ … }).', line: 1, column: 1 };

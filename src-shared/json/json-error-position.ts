@@ -1,26 +1,27 @@
-import type { JsonPosition } from '../../../src-shared/docker-api/berth-config';
+import type { JsonPosition } from '../docker-api/berth-config';
 
 /**
- * Finds where a JSON text stops being valid. Node 20's JSON.parse reports an offset only for some
- * errors ("Unexpected token '}', …" carries none), and a settings screen needs line and column to
- * point at the mistake, so this scanner re-walks the text after JSON.parse has failed.
+ * Where a JSON text first goes wrong, or null when it is valid JSON (RFC 8259: no comments, no
+ * trailing commas). Engines word JSON.parse errors differently and Node 20 gives an offset only for
+ * some of them ("Unexpected token '}', …" carries none), so berthd and the settings screen both find
+ * the spot with this small strict scanner to point at line and column.
  */
-export function locateJsonError(text: string): { position: JsonPosition; reason: string } {
+export function findJsonError(text: string): { position: JsonPosition; reason: string } | null {
   const scanner = new Scanner(text);
   try {
     scanner.skipWs();
     scanner.value();
     scanner.skipWs();
     if (scanner.pos < text.length) scanner.fail('unexpected content after the JSON value');
-    // JSON.parse refused something this scanner accepts (should not happen): blame the end.
-    return { position: toPosition(text, text.length), reason: 'invalid JSON' };
+    return null;
   } catch (err) {
-    if (err instanceof ScanError) return { position: toPosition(text, err.offset), reason: err.message };
+    if (err instanceof ScanError) return { position: jsonPosition(text, err.offset), reason: err.message };
     throw err;
   }
 }
 
-export function toPosition(text: string, offset: number): JsonPosition {
+/** 1-based line and column of a 0-based offset into `text`. */
+export function jsonPosition(text: string, offset: number): JsonPosition {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
@@ -59,8 +60,8 @@ class Scanner {
 
   value(): void {
     const c = this.text[this.pos];
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
+    if (c === '{') return this.sequence('}', () => this.member());
+    if (c === '[') return this.sequence(']', () => this.value());
     if (c === '"') return this.string();
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
     for (const word of ['true', 'false', 'null']) {
@@ -72,62 +73,41 @@ class Scanner {
     this.fail(`${this.describe()}: expected a value`);
   }
 
-  private object(): void {
+  /** An object or array body: `item`s separated by commas up to `close`. */
+  private sequence(close: '}' | ']', item: () => void): void {
     this.pos++;
     this.skipWs();
-    if (this.text[this.pos] === '}') {
+    if (this.text[this.pos] === close) {
       this.pos++;
       return;
     }
     for (;;) {
       this.skipWs();
-      if (this.text[this.pos] !== '"') this.fail(`${this.describe()}: expected a property name in double quotes`);
-      this.string();
-      this.skipWs();
-      if (this.text[this.pos] !== ':') this.fail(`${this.describe()}: expected ':' after the property name`);
-      this.pos++;
-      this.skipWs();
-      this.value();
+      item();
       this.skipWs();
       const c = this.text[this.pos];
       if (c === ',') {
         this.pos++;
         this.skipWs();
-        if (this.text[this.pos] === '}') this.fail('trailing comma before "}"');
+        if (this.text[this.pos] === close) this.fail(`trailing comma before "${close}"`);
         continue;
       }
-      if (c === '}') {
+      if (c === close) {
         this.pos++;
         return;
       }
-      this.fail(`${this.describe()}: expected ',' or '}'`);
+      this.fail(`${this.describe()}: expected ',' or '${close}'`);
     }
   }
 
-  private array(): void {
+  private member(): void {
+    if (this.text[this.pos] !== '"') this.fail(`${this.describe()}: expected a property name in double quotes`);
+    this.string();
+    this.skipWs();
+    if (this.text[this.pos] !== ':') this.fail(`${this.describe()}: expected ':' after the property name`);
     this.pos++;
     this.skipWs();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      this.skipWs();
-      this.value();
-      this.skipWs();
-      const c = this.text[this.pos];
-      if (c === ',') {
-        this.pos++;
-        this.skipWs();
-        if (this.text[this.pos] === ']') this.fail('trailing comma before "]"');
-        continue;
-      }
-      if (c === ']') {
-        this.pos++;
-        return;
-      }
-      this.fail(`${this.describe()}: expected ',' or ']'`);
-    }
+    this.value();
   }
 
   private string(): void {
