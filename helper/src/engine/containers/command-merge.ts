@@ -1,19 +1,6 @@
 import { invalidArgument } from '../../lib/errors';
 
-/** The parts of an image's config that a container inherits. */
-export interface ImageRunConfig {
-  cmd: string[] | null;
-  entrypoint: string[] | null;
-  env: string[];
-  workingDir: string;
-  user: string;
-  labels: Record<string, string>;
-  stopSignal?: string;
-  volumes?: Record<string, unknown> | null;
-  exposedPorts?: Record<string, unknown> | null;
-  onBuild?: string[] | null;
-}
-
+/** What the request sets for the process; empty values mean "take the image's". */
 export interface UserRunConfig {
   cmd: string[] | null;
   entrypoint: string[] | null;
@@ -22,6 +9,13 @@ export interface UserRunConfig {
   user: string;
   labels: Record<string, string>;
   stopSignal?: string;
+}
+
+/** The parts of an image's config that a container inherits. */
+export interface ImageRunConfig extends UserRunConfig {
+  volumes?: Record<string, unknown> | null;
+  exposedPorts?: Record<string, unknown> | null;
+  onBuild?: string[] | null;
 }
 
 export interface MergedRunConfig extends UserRunConfig {

@@ -1,23 +1,11 @@
+import type { ImageRuntimeConfig } from '../images/image-config';
 import type { ContainerImage, ContainerImageSource } from './container-ports';
 
-/** The slice of the image service the container engine reads (structural: no import cycle risk). */
+/** The slice of the image service the container engine reads (type-only import: no runtime cycle). */
 export interface ImageLookup {
   /** Full/short ID, `name[:tag]`, `name@digest`; NotFound "No such image: …" when absent. */
   resolve(name: string): { id: string; layers: { chainId: string }[] };
-  configOf(id: string): {
-    config?: {
-      User?: string;
-      Env?: string[] | null;
-      Cmd?: string[] | null;
-      Entrypoint?: string[] | null;
-      WorkingDir?: string;
-      Labels?: Record<string, string> | null;
-      ExposedPorts?: Record<string, object> | null;
-      Volumes?: Record<string, object> | null;
-      StopSignal?: string;
-      OnBuild?: string[] | null;
-    };
-  };
+  configOf(id: string): { config?: ImageRuntimeConfig };
 }
 
 /** The image service as the container engine's `ContainerImageSource`. */
