@@ -19,12 +19,19 @@ import type {
   ExecCreateRequest,
   ExecInspectResponse,
 } from '../../src-shared/docker-api/containers';
+import type {
+  ImageDeleteItemDto,
+  ImageHistoryItemDto,
+  ImageInspectDto,
+  ImagePruneResponse,
+  ImageSummaryDto,
+  JsonMessageDto,
+} from '../../src-shared/docker-api/images';
 import type { SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
 import type { EngineConnection } from '../connections/engine-connection';
 import { AppError } from '../lib/app-error';
 import { EngineHttp, readBody } from './engine-http';
 import { httpStatusOf } from './engine-error';
-import type { ImageDeleteItemDto, ImageHistoryDto, ImageInspectDto, ImagePruneDto, ImageSummaryDto, JsonMessageDto } from './image-dtos';
 import { JsonLinesParser } from './json-lines';
 
 const enc = encodeURIComponent;
@@ -252,7 +259,7 @@ export class EngineClient {
     return this.http.json({ method: 'GET', path: `/images/${ref}/json`, subject: 'image' });
   }
 
-  imageHistory(ref: string): Promise<ImageHistoryDto[]> {
+  imageHistory(ref: string): Promise<ImageHistoryItemDto[]> {
     return this.http.json({ method: 'GET', path: `/images/${ref}/history`, subject: 'image' });
   }
 
@@ -264,7 +271,7 @@ export class EngineClient {
     return this.http.json({ method: 'DELETE', path: `/images/${ref}`, query: { force: opts.force, noprune: opts.noPrune }, subject: 'image' });
   }
 
-  pruneImages(opts: { all?: boolean } = {}): Promise<ImagePruneDto> {
+  pruneImages(opts: { all?: boolean } = {}): Promise<ImagePruneResponse> {
     return this.http.json({
       method: 'POST',
       path: '/images/prune',
@@ -331,5 +338,3 @@ export class EngineClient {
     return this.http.json({ method: 'GET', path: '/berth/v1/mirrors/health', subject: 'config' });
   }
 }
-
-export type { ImageDeleteItemDto };

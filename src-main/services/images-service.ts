@@ -10,7 +10,7 @@ import type {
 } from '../../src-shared/ipc/models/images';
 import type { PruneResultView } from '../../src-shared/ipc/models/containers';
 import type { EngineClient } from '../engine-client/engine-client';
-import type { ImageInspectDto, ImageSummaryDto } from '../engine-client/image-dtos';
+import type { ImageInspectDto, ImageSummaryDto } from '../../src-shared/docker-api/images';
 import { AppError } from '../lib/app-error';
 import type { HostsService } from './hosts-service';
 import { pid1Warning } from './pid1';
@@ -149,14 +149,14 @@ export class ImagesService {
   async remove(hostId: string, ref: string, force?: boolean, noPrune?: boolean): Promise<RemoveImageResultView> {
     const items = await this.hosts.client(hostId).removeImage(ref, { ...(force !== undefined ? { force } : {}), ...(noPrune !== undefined ? { noPrune } : {}) });
     return {
-      untagged: items.flatMap((i) => (i.Untagged ? [i.Untagged] : [])),
-      deleted: items.flatMap((i) => (i.Deleted ? [i.Deleted] : [])),
+      untagged: items.flatMap((i) => ('Untagged' in i && i.Untagged ? [i.Untagged] : [])),
+      deleted: items.flatMap((i) => ('Deleted' in i && i.Deleted ? [i.Deleted] : [])),
     };
   }
 
   async prune(hostId: string, all?: boolean): Promise<PruneResultView> {
     const r = await this.hosts.client(hostId).pruneImages({ all: all ?? false });
-    return { deleted: (r.ImagesDeleted ?? []).flatMap((i) => (i.Deleted ? [i.Deleted] : [])), spaceReclaimed: r.SpaceReclaimed ?? 0 };
+    return { deleted: (r.ImagesDeleted ?? []).flatMap((i) => ('Deleted' in i && i.Deleted ? [i.Deleted] : [])), spaceReclaimed: r.SpaceReclaimed ?? 0 };
   }
 
   pull(hostId: string, ref: string, auth: RegistryAuthArgs | undefined, emit: (p: TransferProgressView) => void, signal: AbortSignal): Promise<TransferProgressView> {

@@ -1,5 +1,5 @@
 import type { LayerProgressView, TransferProgressView } from '../../src-shared/ipc/models/images';
-import type { JsonMessageDto } from '../engine-client/image-dtos';
+import type { JsonMessageDto } from '../../src-shared/docker-api/images';
 
 const PHASES: [RegExp, LayerProgressView['phase']][] = [
   [/^(Pulling fs layer|Waiting|Preparing)$/i, 'waiting'],
