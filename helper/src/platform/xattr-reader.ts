@@ -1,5 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { internal } from '../lib/errors';
+import { LineProcess } from './line-process';
 
 /**
  * Client of helper/native/berth-getxattr, started in one directory (a layer's `diff`) for a
@@ -9,74 +9,29 @@ import { internal } from '../lib/errors';
  * Lifecycle: the process starts on the first `get` and ends on `close()` (always call it).
  */
 export class XattrReader {
-  private child?: ChildProcessWithoutNullStreams;
-  private readonly pending: { resolve: (v: (Buffer | undefined)[]) => void; reject: (e: Error) => void; path: string }[] = [];
-  private buffered = '';
-  private failure?: Error;
+  private readonly proc: LineProcess;
 
-  constructor(
-    private readonly binary: string,
-    private readonly root: string,
-    private readonly names: readonly string[],
-  ) {}
+  constructor(binary: string, root: string, names: readonly string[]) {
+    this.proc = new LineProcess(binary, [root, ...names], 'XATTR');
+  }
 
   /** The values of the configured names for `rel` (relative to the root), undefined where absent. Never follows a final symlink. */
   get(rel: string): Promise<(Buffer | undefined)[]> {
     if (rel.includes('\0')) return Promise.reject(internal('XATTR_BAD_PATH', `NUL in path ${JSON.stringify(rel)}`));
-    const child = this.start();
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject, path: rel });
-      child.stdin.write(`${rel === '' ? '.' : rel}\0`);
-    });
+    return this.proc.request([rel === '' ? '.' : rel]).then((line) => parseAnswer(rel, line));
   }
 
-  async close(): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    child.stdin.end();
-    if (child.exitCode === null && child.signalCode === null) await new Promise<void>((resolve) => child.once('close', () => resolve()));
+  close(): Promise<void> {
+    return this.proc.close();
   }
+}
 
-  private start(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
-    const child = spawn(this.binary, [this.root, ...this.names], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child = child;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      this.buffered += d.toString('latin1');
-      let nl: number;
-      while ((nl = this.buffered.indexOf('\n')) !== -1) {
-        const line = this.buffered.slice(0, nl);
-        this.buffered = this.buffered.slice(nl + 1);
-        const p = this.pending.shift();
-        if (p) this.answer(p, line);
-      }
-    });
-    const fail = (err: Error): void => {
-      this.failure = err;
-      for (const p of this.pending.splice(0)) p.reject(err);
-    };
-    child.on('error', (err) => fail(internal('XATTR_SPAWN', `cannot run ${this.binary}: ${err.message}`, err)));
-    child.on('close', (code) => {
-      if (this.pending.length > 0) fail(internal('XATTR_EXIT', `berth-getxattr exited with ${code}: ${stderr.trim()}`));
-    });
-    child.stdin.on('error', () => undefined);
-    return child;
+/** One value per name: hex, `-` when absent, `=` when empty; `!<errno>` when getxattr failed. */
+function parseAnswer(rel: string, line: string): (Buffer | undefined)[] {
+  const values: (Buffer | undefined)[] = [];
+  for (const f of line.split(' ')) {
+    if (f.startsWith('!')) throw internal('XATTR_FAILED', `getxattr ${JSON.stringify(rel)}: errno ${f.slice(1)}`);
+    values.push(f === '-' ? undefined : f === '=' ? Buffer.alloc(0) : Buffer.from(f, 'hex'));
   }
-
-  private answer(p: { resolve: (v: (Buffer | undefined)[]) => void; reject: (e: Error) => void; path: string }, line: string): void {
-    const fields = line.split(' ');
-    const values: (Buffer | undefined)[] = [];
-    for (const f of fields) {
-      if (f.startsWith('!')) {
-        p.reject(internal('XATTR_FAILED', `getxattr ${JSON.stringify(p.path)}: errno ${f.slice(1)}`));
-        return;
-      }
-      values.push(f === '-' ? undefined : f === '=' ? Buffer.alloc(0) : Buffer.from(f, 'hex'));
-    }
-    p.resolve(values);
-  }
+  return values;
 }
