@@ -27,26 +27,19 @@ if (process.argv.includes('--if-stale') && existsSync(outfile) && existsSync(wor
   if (sources.every((dir) => newestMtime(dir) < built)) process.exit(0);
 }
 
-await build({
-  entryPoints: [join(root, 'helper/src/main.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-
-await build({
-  entryPoints: [join(root, 'helper/src/engine/images/layer-worker-entry.ts')],
-  outfile: workerOutfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+for (const [entry, out] of [
+  ['helper/src/main.ts', outfile],
+  ['helper/src/engine/images/layer-worker-entry.ts', workerOutfile],
+]) {
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
