@@ -14,6 +14,23 @@ export interface TerminalSink {
 
 const DEFAULT_SHELL = ['/bin/sh'];
 const FALLBACK_SHELL = ['sh'];
+/**
+ * An exec'd shell killed by a signal is what a stopping container looks like from the exec side
+ * (the kernel kills every process of the pid namespace when PID 1 dies, before the engine records
+ * the container's exit): wait this long for the container's `die` before deciding that only the
+ * shell was killed.
+ */
+const SIGNAL_EXIT_GRACE_MS = 2000;
+/** Backstop for a `die` event that never comes (events stream reconnecting): re-inspect then. */
+const DIE_WAIT_MS = 5000;
+
+/**
+ * One run of a container: StartedAt changes at every start, so two runs never compare equal.
+ * Null when the engine says it is not running.
+ */
+function runOf(info: ContainerInspectResponse): string | null {
+  return info.State.Running ? `${info.State.StartedAt}/${info.State.Pid}` : null;
+}
 
 /**
  * Interactive terminals in containers. See models/terminal.ts for the contract. A session is
@@ -34,6 +51,15 @@ export class TerminalService {
   }
 }
 
+/**
+ * One terminal session. It is connected to one *run* of the container at a time (`attachedRun`).
+ * The engine closes a run's attach/exec stream a moment before it records the exit (the output
+ * ends when the process dies; reaping and the `die` event come after), so when a stream ends the
+ * container may still be reported running: the session then waits for that run's `die` before it
+ * says `ended`, and only ever reconnects to a run other than the one whose end it saw. Attaching to
+ * a run that is dying or gone would be answered with an attach the engine holds until the next
+ * start (dockerd and berthd both do), an open stream on a stopped container that never ends.
+ */
 class TerminalSession {
   private readonly client: EngineClient;
   private stream: Duplex | null = null;
@@ -42,9 +68,19 @@ class TerminalSession {
   private cols: number;
   private rows: number;
   private connecting = false;
+  /** Between a stream's end and the verdict on it (container stopped, shell exited, link lost). */
+  private settling = false;
   private everConnected = false;
   private ended = false;
   private closed = false;
+  /** The run the current (or last) stream is connected to. */
+  private attachedRun: string | null = null;
+  /** The run whose end this session saw: never reattached to, even while still reported running. */
+  private endedRun: string | null = null;
+  /** `die` events seen for the container, and the exit code of the last one. */
+  private dies = 0;
+  private lastDieExitCode: number | null = null;
+  private readonly dieWaiters = new Set<() => void>();
   private readonly offs: (() => void)[] = [];
 
   constructor(
@@ -61,6 +97,7 @@ class TerminalSession {
         if (e.Type !== 'container') return;
         const id = e.Actor?.ID ?? e.id ?? '';
         if (id !== this.args.containerId && !id.startsWith(this.args.containerId)) return;
+        if (e.Action === 'die') this.onDie(e.Actor?.Attributes?.exitCode);
         if (e.Action === 'start' || e.Action === 'restart') void this.maybeReconnect();
         if (e.Action === 'destroy') this.finish(new AppError('NotFound', 'CONTAINER_REMOVED', 'the container was removed'));
       }),
@@ -98,6 +135,7 @@ class TerminalSession {
     this.connecting = true;
     try {
       const id = info.Id;
+      const run = runOf(info);
       let stream: Duplex;
       if (this.mode === 'attach') {
         stream = await this.client.attach(id, { stdin: true });
@@ -120,6 +158,7 @@ class TerminalSession {
         return;
       }
       this.stream = stream;
+      this.attachedRun = run;
       const decoder = new StringDecoder('utf8');
       let sawOutput = false;
       stream.on('data', (chunk: Buffer) => {
@@ -134,7 +173,7 @@ class TerminalSession {
         const tail = decoder.end();
         if (tail) this.sink.emit({ t: 'data', data: tail });
         if (this.stream === stream) this.stream = null;
-        void this.onStreamEnd(command, sawOutput);
+        void this.onStreamEnd(command, sawOutput, run, this.dies);
       };
       stream.once('end', onEnd);
       stream.once('close', onEnd);
@@ -144,46 +183,130 @@ class TerminalSession {
       this.status(this.everConnected && wasEnded ? 'reconnected' : 'attached');
       this.everConnected = true;
       await this.resizeRemote().catch(() => {});
+      // The run may have ended between the inspect and the attach, its `die` already gone by.
+      void this.checkAttachment();
     } finally {
       this.connecting = false;
     }
   }
 
-  private async onStreamEnd(command: string[], sawOutput: boolean): Promise<void> {
-    if (this.closed) return;
-    let info: ContainerInspectResponse | null = null;
+  private onDie(exitCode: string | undefined): void {
+    this.dies += 1;
+    const code = Number(exitCode);
+    this.lastDieExitCode = exitCode !== undefined && Number.isInteger(code) ? code : null;
+    for (const w of [...this.dieWaiters]) w();
+    void this.checkAttachment();
+  }
+
+  /** Resolves at the first `die` after `since` dies (at once if it already came), or after `ms`. */
+  private waitForDie(since: number, ms: number): Promise<boolean> {
+    if (this.dies > since) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (died: boolean): void => {
+        clearTimeout(timer);
+        this.dieWaiters.delete(onDie);
+        resolve(died);
+      };
+      const onDie = (): void => done(true);
+      const timer = setTimeout(() => done(false), ms);
+      timer.unref?.();
+      this.dieWaiters.add(onDie);
+    });
+  }
+
+  /**
+   * A stream still open on a run that is over is an attach the engine parked for the next start:
+   * drop it so the end is reported (and the next run gets a fresh attach).
+   */
+  private async checkAttachment(): Promise<void> {
+    const s = this.stream;
+    if (!s || this.settling || this.closed) return;
+    const info = await this.client.inspectContainer(this.args.containerId).catch(() => null);
+    if (info && this.stream === s && runOf(info) !== this.attachedRun) s.destroy();
+  }
+
+  /** Inspects the container; a NotFound ends the session (`undefined`), other failures give null. */
+  private async inspectOrNull(): Promise<ContainerInspectResponse | null | undefined> {
     try {
-      info = await this.client.inspectContainer(this.args.containerId);
+      return await this.client.inspectContainer(this.args.containerId);
     } catch (err) {
       if ((err as { kind?: string }).kind === 'NotFound') {
         this.finish(new AppError('NotFound', 'CONTAINER_REMOVED', 'the container was removed'));
-        return;
+        return undefined;
       }
       // Host unreachable: wait for it (host status listener) and for the container.
+      return null;
     }
-    if (this.mode === 'exec' && info?.State.Running && this.execId) {
-      const exec = await this.client.inspectExec(this.execId).catch(() => null);
-      // `/bin/sh` missing (exit 126/127 without output): try `sh` from PATH once.
-      if (!sawOutput && command === DEFAULT_SHELL && !this.args.command && (exec?.ExitCode === 127 || exec?.ExitCode === 126)) {
-        await this.connect(info, FALLBACK_SHELL).catch((err: unknown) => this.finish(err));
-        return;
-      }
-      // The shell exited and the container still runs: the session is over.
-      this.status('ended', { message: 'the shell exited', ...(exec?.ExitCode != null ? { exitCode: exec.ExitCode } : {}) });
-      this.finish();
-      return;
-    }
-    this.ended = true;
-    this.status('ended', {
-      message: info ? `the container stopped (exit code ${info.State.ExitCode}); waiting for it to run again` : 'lost the connection to the host; waiting for it',
-      ...(info ? { exitCode: info.State.ExitCode } : {}),
-    });
-    if (info?.State.Running) await this.maybeReconnect();
   }
 
-  /** Called on `start` events, host reconnects and after an end: reconnect if the container runs. */
+  private async onStreamEnd(command: string[], sawOutput: boolean, run: string | null, diesAtEnd: number): Promise<void> {
+    if (this.closed) return;
+    this.settling = true;
+    let info: ContainerInspectResponse | null | undefined;
+    try {
+      info = await this.inspectOrNull();
+      if (info === undefined) return;
+      if (info && run !== null && runOf(info) === run) {
+        // The run this stream belonged to is still reported running.
+        if (this.mode === 'exec' && this.execId) {
+          const exec = await this.client.inspectExec(this.execId).catch(() => null);
+          const code = exec?.ExitCode ?? null;
+          if (code !== null && code <= 128) {
+            await this.shellExited(info, command, sawOutput, code);
+            return;
+          }
+          // Killed by a signal: the container going down, or only the shell; its `die` tells.
+          await this.waitForDie(diesAtEnd, SIGNAL_EXIT_GRACE_MS);
+        } else {
+          await this.waitForDie(diesAtEnd, DIE_WAIT_MS);
+        }
+        info = await this.inspectOrNull();
+        if (info === undefined) return;
+        if (info && runOf(info) === run && this.mode === 'exec') {
+          await this.shellExited(info, command, sawOutput, null);
+          return;
+        }
+        // Attach mode and the same run still running: the process closed its output; there is
+        // nothing to attach to until the container runs again.
+      }
+    } finally {
+      this.settling = false;
+    }
+    if (this.closed) return;
+    this.ended = true;
+    // A lost link says nothing about the run: reattach to it when the host is back.
+    this.endedRun = info ? run : null;
+    const exitCode = info && !info.State.Running ? info.State.ExitCode : this.dies > diesAtEnd ? this.lastDieExitCode : null;
+    this.status('ended', {
+      message: !info
+        ? 'lost the connection to the host; waiting for it'
+        : runOf(info) === run
+          ? 'the container closed its output; waiting for it to run again'
+          : `the container stopped${exitCode !== null ? ` (exit code ${exitCode})` : ''}; waiting for it to run again`,
+      ...(exitCode !== null ? { exitCode } : {}),
+    });
+    await this.maybeReconnect();
+  }
+
+  /** Exec mode: the shell ended while its container runs on. */
+  private async shellExited(info: ContainerInspectResponse, command: string[], sawOutput: boolean, exitCode: number | null): Promise<void> {
+    this.settling = false;
+    // `/bin/sh` missing (exit 126/127 without output): try `sh` from PATH once.
+    if (!sawOutput && command === DEFAULT_SHELL && !this.args.command && (exitCode === 127 || exitCode === 126)) {
+      await this.connect(info, FALLBACK_SHELL).catch((err: unknown) => this.finish(err));
+      return;
+    }
+    // The shell exited and the container still runs: the session is over.
+    this.status('ended', { message: 'the shell exited', ...(exitCode !== null ? { exitCode } : {}) });
+    this.finish();
+  }
+
+  /**
+   * Called on `start` events, host reconnects and after an end: reconnect if the container runs a
+   * run this session has not seen end.
+   */
   private async maybeReconnect(): Promise<void> {
-    if (this.closed || this.connecting || this.stream || !this.ended) return;
+    if (this.closed || this.connecting || this.settling || this.stream || !this.ended) return;
     this.connecting = true;
     let info: ContainerInspectResponse;
     try {
@@ -193,7 +316,8 @@ class TerminalSession {
       return;
     }
     this.connecting = false;
-    if (!info.State.Running || this.stream || this.closed) return;
+    const run = runOf(info);
+    if (run === null || run === this.endedRun || this.stream || this.closed) return;
     this.status('reconnecting');
     try {
       await this.connect(info);
@@ -231,6 +355,7 @@ class TerminalSession {
     if (this.closed) return;
     this.closed = true;
     for (const off of this.offs) off();
+    for (const w of [...this.dieWaiters]) w();
     const s = this.stream;
     this.stream = null;
     if (s) {

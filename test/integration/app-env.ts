@@ -60,6 +60,8 @@ export interface TestTerminal {
   resize: (cols: number, rows: number) => void;
   waitOutput: (re: RegExp, timeoutMs?: number) => Promise<string>;
   waitStatus: (status: string, timeoutMs?: number) => Promise<void>;
+  /** Waits for `status` among the statuses from index `from` on (for repeated cycles). */
+  waitStatusAfter: (from: number, status: string, timeoutMs?: number) => Promise<void>;
   ended: () => { error?: unknown } | null;
   close: () => void;
 }
@@ -90,6 +92,9 @@ export async function openTerminal(services: AppServices, args: { hostId: string
     waitOutput: (re, timeoutMs) => waitFor(`terminal output ${re}`, () => (re.test(out) ? out : undefined), timeoutMs),
     waitStatus: async (status, timeoutMs) => {
       await waitFor(`terminal status ${status} (have ${statuses.join(',')})`, () => statuses.includes(status) || undefined, timeoutMs);
+    },
+    waitStatusAfter: async (from, status, timeoutMs) => {
+      await waitFor(`terminal status ${status} after #${from} (have ${statuses.join(',')})`, () => statuses.slice(from).includes(status) || undefined, timeoutMs);
     },
     ended: () => endState,
     close: () => abort.abort(),
