@@ -169,3 +169,8 @@ export function parseUntil(v: string): number {
   if (Number.isNaN(t)) throw invalidArgument('INVALID_FILTER', `invalid filter 'until=${v}'`);
   return t;
 }
+
+/** The attributes of a container's events (its labels, image and name), as dockerd sends them. */
+export function actorAttributes(rec: ContainerRecord): Record<string, string> {
+  return { ...rec.config.labels, image: rec.config.image, name: rec.name };
+}

@@ -1,88 +1,38 @@
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import type { Logger } from '../../lib/logger';
-import { conflict, invalidArgument, isBerthError, notModified } from '../../lib/errors';
-import type { ContainerStore } from '../../store/containers/container-store';
-import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
-import type {
-  AttachOptions,
-  AttachStream,
-  ContainerProcess,
-  ContainerProcessInfo,
-  ContainerRef,
-  ContainerSpec,
-  ContainerStats,
-  ConsoleSize,
-  ExitStatus,
-  Runtime,
-} from '../../runtime/runtime';
+import type { ContainerRecord } from '../../store/containers/container-record';
+import { conflict, isBerthError, notModified } from '../../lib/errors';
+import type { AttachOptions, AttachStream, ContainerProcess, ContainerProcessInfo, ContainerRef, ContainerStats, ConsoleSize, ExitStatus } from '../../runtime/runtime';
 import { ContainerStartError } from '../../runtime/runtime-errors';
-import type { EventsService } from '../events/events-service';
 import { AttachProxy } from './attach-proxy';
-import { mergeRunConfig, processEnv } from './command-merge';
-import type { ContainerImageSource, ContainerLayerSource } from './container-ports';
-import { readJsonLog, type LogEntry, type LogReadOptions } from './json-log-reader';
+import { actorAttributes, matchLabels, parseUntil, raceTimeout } from './container-helpers';
+import { createContainer } from './container-create';
+import { ContainerObserver } from './container-observer';
+import { recoverContainers } from './container-recovery';
+import { buildContainerSpec, logPathOf, runtimeRefOf } from './container-spec';
+import type {
+  ContainerCreateInput,
+  ContainerListOptions,
+  ContainerServiceDeps,
+  ContainerView,
+  ProcessMap,
+  StatsSample,
+  WaitCondition,
+  WaitResult,
+} from './container-types';
+import type { LogEntry, LogReadOptions } from './json-log-reader';
 import { parseSignal, SIGKILL } from './signals';
-import { parsePasswd } from './user-resolve';
-import {
-  defaultMemorySwap,
-  defaultOverlayOptions,
-  ensureBindSource,
-  exists,
-  hostPs,
-  matchLabels,
-  parseBinds,
-  parsePsOutput,
-  parseUntil,
-  raceTimeout,
-  resolveImageUser,
-  safeRegex,
-  validateHostConfig,
-} from './container-helpers';
 
 /** Runtime values the API layer streams or maps, re-exported so it depends on the engine only. */
 export type { AttachStream, ContainerStats, OutputChunk } from '../../runtime/runtime';
-
-/** What `docker create` asks for, already mapped from the wire and with defaults filled. */
-export interface ContainerCreateInput {
-  name?: string;
-  config: ContainerConfig;
-  hostConfig: HostConfig;
-}
-
-export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
-
-export interface WaitResult {
-  statusCode: number;
-  error?: string;
-}
-
-export interface ContainerListOptions {
-  all: boolean;
-  limit?: number;
-  size: boolean;
-  filters: Map<string, string[]>;
-}
-
-export interface ContainerView {
-  record: ContainerRecord;
-  execIds: string[];
-  sizeRw?: number;
-  sizeRootFs?: number;
-}
-
-export interface StatsSample {
-  current: ContainerStats | undefined;
-  previous: ContainerStats | undefined;
-  record: ContainerRecord;
-}
-
-export interface ProcessMap {
-  record: ContainerRecord;
-  processes: (ContainerProcessInfo & { user: string })[];
-  stats: ContainerStats | undefined;
-  cgroupVersion: 1 | 2;
-}
+export type {
+  ContainerCreateInput,
+  ContainerListOptions,
+  ContainerServiceDeps,
+  ContainerView,
+  ProcessMap,
+  StatsSample,
+  WaitCondition,
+  WaitResult,
+} from './container-types';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -100,21 +50,12 @@ interface PendingAttach {
   options: AttachOptions;
 }
 
-const UNKNOWN_EXIT = 255;
-const STATE_DIR = 'runtime';
-
-export interface ContainerServiceDeps {
-  store: ContainerStore;
-  runtime: Runtime;
-  images: ContainerImageSource;
-  layers: ContainerLayerSource;
-  events: EventsService;
-  log: Logger;
-}
-
 /**
  * Container use cases behind the Engine API (moby's container `Backend`): create, start, stop,
  * kill, wait, remove, prune, attach, resize, logs, top, stats, and recovery after a daemon restart.
+ * This class owns the lifecycle and its in-memory state; create (container-create.ts), the read
+ * side (container-observer.ts), the runtime spec (container-spec.ts) and start-up recovery
+ * (container-recovery.ts) live beside it.
  *
  * Ownership: the record store holds persisted state; `live` holds one runtime handle per running
  * container; `nextExit` resolves on a container's next exit and `removed` on its removal (wait
@@ -137,68 +78,20 @@ export class ContainerService {
   private readonly runtimeClean = new Set<string>();
   /** Disk cleanup of auto-removed containers, finished after their waiters were answered. */
   private readonly backgroundRemovals = new Set<Promise<void>>();
-  private hostUsers?: Promise<Map<number, string>>;
+  private readonly observer: ContainerObserver;
 
-  constructor(private readonly deps: ContainerServiceDeps) {}
+  constructor(private readonly deps: ContainerServiceDeps) {
+    this.observer = new ContainerObserver(deps, {
+      process: (id) => this.live.get(id),
+      execIds: (id) => [...(this.execs.get(id) ?? [])],
+      exitPromise: (id) => this.exitPromise(id),
+    });
+  }
 
   // ---- create ----------------------------------------------------------------------------
 
-  async create(input: ContainerCreateInput): Promise<{ id: string; warnings: string[] }> {
-    const { store, images, layers, events } = this.deps;
-    if (input.config.image === '') throw invalidArgument('NO_IMAGE', 'config cannot be empty in order to create a container');
-    const image = await images.resolve(input.config.image);
-    const merged = mergeRunConfig(input.config, image.config);
-    const binds = parseBinds(input.hostConfig.binds).concat(input.hostConfig.mounts);
-    validateHostConfig(input.hostConfig);
-
-    const id = store.newId();
-    const name = store.reserveName(input.name, id);
-    let rwMountId: string | undefined;
-    try {
-      const t0 = performance.now();
-      const rw = await layers.createRw(id, image.topLayer);
-      const t1 = performance.now();
-      rwMountId = rw.mountId;
-      const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs]);
-      await Promise.all(binds.filter((b) => b.type === 'bind').map((b) => ensureBindSource(b.source)));
-      const now = new Date().toISOString();
-      const rec: ContainerRecord = {
-        id,
-        name,
-        created: now,
-        path: merged.path,
-        args: merged.args,
-        imageId: image.id,
-        config: {
-          ...input.config,
-          hostname: input.config.hostname !== '' ? input.config.hostname : id.slice(0, 12),
-          cmd: merged.cmd,
-          entrypoint: merged.entrypoint,
-          env: merged.env,
-          workingDir: merged.workingDir,
-          user: merged.user,
-          labels: merged.labels,
-          stopSignal: merged.stopSignal,
-          volumes: input.config.volumes ?? image.config.volumes ?? null,
-          exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
-          onBuild: image.config.onBuild ?? null,
-        },
-        hostConfig: { ...input.hostConfig, mounts: binds, memorySwap: defaultMemorySwap(input.hostConfig, this.deps.runtime.info().swapLimit) },
-        state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false, error: '', startedAt: null, finishedAt: null },
-        rootfs: { mountId: rw.mountId, lowerDirs: rw.lowerDirs, upperDir: rw.upperDir, workDir: rw.workDir, mergedDir: rw.mergedDir, mountOptions: rw.mountOptions, mountCwd: rw.mountCwd },
-        user,
-        execIds: [],
-        restartCount: 0,
-      };
-      await store.create(rec);
-      this.deps.log.debug({ id, rwLayerMs: t1 - t0, restMs: performance.now() - t1 }, 'container created');
-      events.publish('container', 'create', id, this.actorAttributes(rec));
-      return { id, warnings: [] };
-    } catch (err) {
-      store.releaseName(name);
-      if (rwMountId !== undefined) await layers.removeRw(id).catch((e: unknown) => this.deps.log.warn({ err: e, id }, 'cannot remove rw layer after failed create'));
-      throw err;
-    }
+  create(input: ContainerCreateInput): Promise<{ id: string; warnings: string[] }> {
+    return createContainer(this.deps, input);
   }
 
   // ---- start -----------------------------------------------------------------------------
@@ -233,7 +126,7 @@ export class ContainerService {
       await this.exiting.get(rec.id);
       await this.exitCleanup.get(rec.id);
       const t0 = performance.now();
-      proc = await runtime.create(this.buildSpec(rec));
+      proc = await runtime.create(buildContainerSpec(this.deps.store, rec));
       this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
     } catch (err) {
       await this.onStartFailure(rec, err);
@@ -257,7 +150,7 @@ export class ContainerService {
     await store.update(rec.id, (r) => {
       r.state = { status: 'running', pid: proc.pid, exitCode: 0, oomKilled: false, error: '', startedAt: new Date().toISOString(), finishedAt: r.state.finishedAt };
     });
-    events.publish('container', 'start', rec.id, this.actorAttributes(rec));
+    events.publish('container', 'start', rec.id, actorAttributes(rec));
     void proc.wait().then((exit) => this.onExit(rec.id, proc, exit));
   }
 
@@ -271,55 +164,6 @@ export class ContainerService {
       })
       .catch(() => undefined);
     this.finishPendingAttaches(rec.id);
-  }
-
-  private buildSpec(rec: ContainerRecord): ContainerSpec {
-    const dir = this.deps.store.dir(rec.id);
-    const hc = rec.hostConfig;
-    const [rows = 0, cols = 0] = hc.consoleSize;
-    return {
-      ref: this.runtimeRef(rec.id),
-      rootfs: {
-        path: rec.rootfs.mergedDir,
-        mount: { fstype: 'overlay', source: 'overlay', options: rec.rootfs.mountOptions ?? defaultOverlayOptions(rec), cwd: rec.rootfs.mountCwd },
-        readonly: hc.readonlyRootfs,
-      },
-      process: {
-        args: [rec.path, ...rec.args],
-        env: processEnv(rec.config.env, { hostname: rec.config.hostname, tty: rec.config.tty, home: rec.user.home }),
-        cwd: rec.config.workingDir !== '' ? rec.config.workingDir : '/',
-        uid: rec.user.uid,
-        gid: rec.user.gid,
-        additionalGids: rec.user.additionalGids,
-        home: rec.user.home,
-        tty: rec.config.tty,
-        openStdin: rec.config.openStdin,
-        consoleSize: rows > 0 && cols > 0 ? { rows, cols } : undefined,
-        capAdd: hc.capAdd,
-        capDrop: hc.capDrop,
-        privileged: hc.privileged,
-      },
-      hostname: rec.config.hostname,
-      domainname: rec.config.domainname || undefined,
-      network: hc.networkMode === 'host' ? 'host' : 'none',
-      binds: hc.mounts.filter((m) => m.type === 'bind').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly })),
-      resources: {
-        memory: hc.memory || undefined,
-        memorySwap: hc.memorySwap || undefined,
-        nanoCpus: hc.nanoCpus || undefined,
-        cpuQuota: hc.cpuQuota || undefined,
-        cpuPeriod: hc.cpuPeriod || undefined,
-        cpuShares: hc.cpuShares || undefined,
-        pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
-      },
-      shmSize: hc.shmSize,
-      init: hc.init,
-      etcFiles: { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') },
-      extraHosts: hc.extraHosts,
-      logPath: this.logPath(rec.id),
-      maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
-      readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
-    };
   }
 
   // ---- exit, stop, kill, restart ------------------------------------------------------------
@@ -352,8 +196,8 @@ export class ContainerService {
     // finds no monitor and removes it anyway).
     if (rec.hostConfig.autoRemove) exited(rec);
     else await store.update(id, exited).catch((err: unknown) => log.error({ err, id }, 'cannot record container exit'));
-    if (exit.oomKilled) events.publish('container', 'oom', id, this.actorAttributes(rec));
-    events.publish('container', 'die', id, { ...this.actorAttributes(rec), exitCode: String(exit.exitCode) });
+    if (exit.oomKilled) events.publish('container', 'oom', id, actorAttributes(rec));
+    events.publish('container', 'die', id, { ...actorAttributes(rec), exitCode: String(exit.exitCode) });
     const waiter = this.nextExit.get(id);
     this.nextExit.delete(id);
     waiter?.resolve({ statusCode: exit.exitCode });
@@ -393,7 +237,7 @@ export class ContainerService {
       await this.signal(rec, proc, SIGKILL);
       await exited;
     }
-    this.deps.events.publish('container', 'stop', rec.id, this.actorAttributes(rec));
+    this.deps.events.publish('container', 'stop', rec.id, actorAttributes(rec));
   }
 
   async kill(ref: string, signalName?: string): Promise<void> {
@@ -411,7 +255,7 @@ export class ContainerService {
     const rec = this.deps.store.get(ref);
     if (this.live.has(rec.id)) await this.stop(rec.id, { timeoutSec });
     await this.start(rec.id);
-    this.deps.events.publish('container', 'restart', rec.id, this.actorAttributes(rec));
+    this.deps.events.publish('container', 'restart', rec.id, actorAttributes(rec));
   }
 
   /**
@@ -425,7 +269,7 @@ export class ContainerService {
       if (await raceTimeout(this.exitPromise(rec.id), 2000)) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`, err);
       throw err;
     }
-    this.deps.events.publish('container', 'kill', rec.id, { ...this.actorAttributes(rec), signal: String(signal) });
+    this.deps.events.publish('container', 'kill', rec.id, { ...actorAttributes(rec), signal: String(signal) });
   }
 
   /** Resolves at the container's next exit (at once if it is not running). */
@@ -510,7 +354,7 @@ export class ContainerService {
       if (!opts.background) await disk();
       store.forget(id);
       this.execs.delete(id);
-      events.publish('container', 'destroy', id, this.actorAttributes(rec));
+      events.publish('container', 'destroy', id, actorAttributes(rec));
       const waiter = this.removed.get(id);
       this.removed.delete(id);
       waiter?.resolve({ statusCode: rec.state.exitCode });
@@ -558,7 +402,7 @@ export class ContainerService {
   async attach(ref: string, options: AttachOptions): Promise<AttachStream> {
     const rec = this.deps.store.get(ref);
     if (this.removing.has(rec.id)) throw conflict('CONTAINER_REMOVING', `container ${rec.id} is being removed`);
-    this.deps.events.publish('container', 'attach', rec.id, this.actorAttributes(rec));
+    this.deps.events.publish('container', 'attach', rec.id, actorAttributes(rec));
     const proxy = new AttachProxy();
     const proc = this.live.get(rec.id);
     if (proc) {
@@ -592,109 +436,48 @@ export class ContainerService {
   // ---- observation --------------------------------------------------------------------------
 
   inspect(ref: string, withSize = false): Promise<ContainerView> {
-    const rec = this.deps.store.get(ref);
-    return this.view(rec, withSize);
+    return this.observer.inspect(ref, withSize);
   }
 
-  private async view(rec: ContainerRecord, withSize: boolean): Promise<ContainerView> {
-    const v: ContainerView = { record: rec, execIds: [...(this.execs.get(rec.id) ?? [])] };
-    if (withSize) {
-      v.sizeRw = await this.deps.layers.rwSize(rec.id).catch(() => 0);
-      v.sizeRootFs = v.sizeRw;
-    }
-    return v;
-  }
-
-  async list(opts: ContainerListOptions): Promise<ContainerView[]> {
-    const f = opts.filters;
-    let recs = this.deps.store.list().sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
-    const statuses = f.get('status');
-    const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : undefined;
-    // As dockerd: a positive limit (ps -n) and a status filter both imply all.
-    if (!opts.all && !statuses && limit === undefined) recs = recs.filter((r) => r.state.status === 'running');
-    recs = recs.filter((r) => {
-      if (statuses && !statuses.includes(r.state.status)) return false;
-      const ids = f.get('id');
-      if (ids && !ids.some((v) => r.id.startsWith(v))) return false;
-      const names = f.get('name');
-      if (names && !names.some((v) => safeRegex(v).test(r.name) || safeRegex(v).test(`/${r.name}`))) return false;
-      const exited = f.get('exited');
-      if (exited && !(r.state.status === 'exited' && exited.includes(String(r.state.exitCode)))) return false;
-      const ancestors = f.get('ancestor');
-      if (ancestors && !ancestors.some((a) => a === r.config.image || a === r.imageId || r.imageId.startsWith(`sha256:${a}`) || `${a}:latest` === r.config.image)) return false;
-      return matchLabels(r, f.get('label') ?? [], []);
-    });
-    if (limit !== undefined) recs = recs.slice(0, limit);
-    return Promise.all(recs.map((r) => this.view(r, opts.size)));
+  list(opts: ContainerListOptions): Promise<ContainerView[]> {
+    return this.observer.list(opts);
   }
 
   /** Log entries, and whether the container has a TTY (raw vs multiplexed framing). */
   logs(ref: string, opts: LogReadOptions, signal: AbortSignal): { tty: boolean; entries: AsyncGenerator<LogEntry> } {
-    const rec = this.deps.store.get(ref);
-    const exited = this.live.has(rec.id) ? this.exitPromise(rec.id).then(() => undefined) : Promise.resolve();
-    return { tty: rec.config.tty, entries: readJsonLog(this.logPath(rec.id), opts, exited, signal) };
+    return this.observer.logs(ref, opts, signal);
   }
 
-  /** Host PIDs in the container, for `top` (the API formats them with the host's `ps`). */
-  async processes(ref: string): Promise<{ record: ContainerRecord; processes: ContainerProcessInfo[] }> {
-    const rec = this.deps.store.get(ref);
-    const proc = this.live.get(rec.id);
-    if (!proc) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`);
-    return { record: rec, processes: await proc.processes() };
+  processes(ref: string): Promise<{ record: ContainerRecord; processes: ContainerProcessInfo[] }> {
+    return this.observer.processes(ref);
   }
 
-  /**
-   * `docker top`: the host's `ps` with the caller's arguments (default `-ef`), keeping the rows
-   * whose PID belongs to the container, as dockerd's top_unix.go does.
-   */
-  async top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
-    const { processes } = await this.processes(ref);
-    const pids = new Set(processes.map((p) => p.hostPid));
-    const out = await hostPs(psArgs.split(/\s+/).filter((a) => a !== ''));
-    return parsePsOutput(out, pids);
+  top(ref: string, psArgs: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    return this.observer.top(ref, psArgs);
   }
 
-  /** Berth's process/PID map: every process with host and container PIDs, plus usage beside limits. */
-  async processMap(ref: string): Promise<ProcessMap> {
-    const { record, processes } = await this.processes(ref);
-    const users = await this.hostUserNames();
-    const proc = this.live.get(record.id);
-    const stats = await proc?.stats().catch(() => undefined);
-    return {
-      record,
-      processes: processes.map((p) => ({ ...p, user: users.get(p.uid) ?? String(p.uid) })),
-      stats,
-      cgroupVersion: this.deps.runtime.info().cgroupVersion,
-    };
+  processMap(ref: string): Promise<ProcessMap> {
+    return this.observer.processMap(ref);
   }
 
-  /**
-   * One stats sample. Without `oneShot`, a single (non-stream) read takes two samples ~1 s apart
-   * so `precpu_stats` is filled and the CLI can compute CPU%, as dockerd does.
-   */
-  async stats(ref: string, opts: { previous?: ContainerStats; oneShot: boolean; stream: boolean }): Promise<StatsSample> {
-    const rec = this.deps.store.get(ref);
-    const proc = this.live.get(rec.id);
-    if (!proc) return { current: undefined, previous: undefined, record: rec };
-    let previous = opts.previous;
-    if (!opts.stream && !opts.oneShot && !previous) {
-      previous = await proc.stats().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    const current = await proc.stats().catch(() => undefined);
-    return { current, previous, record: rec };
+  stats(ref: string, opts: { previous?: ContainerStats; oneShot: boolean; stream: boolean }): Promise<StatsSample> {
+    return this.observer.stats(ref, opts);
   }
 
   isRunning(ref: string): boolean {
-    return this.live.has(this.deps.store.get(ref).id);
+    return this.observer.isRunning(ref);
   }
 
-  /** The running container's runtime handle (exec needs it); Conflict when not running. */
   runningProcess(ref: string): { record: ContainerRecord; process: ContainerProcess } {
-    const rec = this.deps.store.get(ref);
-    const proc = this.live.get(rec.id);
-    if (!proc) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`);
-    return { record: rec, process: proc };
+    return this.observer.runningProcess(ref);
+  }
+
+  imageUsers(imageId: string): { id: string; running: boolean }[] {
+    return this.observer.imageUsers(imageId);
+  }
+
+  counts(): Promise<{ total: number; running: number; paused: number; stopped: number }> {
+    return this.observer.counts();
   }
 
   addExec(containerId: string, execId: string): void {
@@ -710,90 +493,30 @@ export class ContainerService {
     this.execs.get(containerId)?.delete(execId);
   }
 
-  /** IDs of containers created from an image (for `docker rmi`'s 409), with whether each runs. */
-  imageUsers(imageId: string): { id: string; running: boolean }[] {
-    return this.deps.store
-      .list()
-      .filter((r) => r.imageId === imageId)
-      .map((r) => ({ id: r.id, running: this.live.has(r.id) }));
-  }
-
-  async counts(): Promise<{ total: number; running: number; paused: number; stopped: number }> {
-    const all = this.deps.store.list();
-    const running = all.filter((r) => this.live.has(r.id)).length;
-    return { total: all.length, running, paused: 0, stopped: all.length - running };
-  }
-
   containerDir(id: string): string {
     return this.deps.store.dir(id);
   }
 
   logPath(id: string): string {
-    return join(this.deps.store.dir(id), `${id}-json.log`);
+    return logPathOf(this.deps.store, id);
   }
 
   private runtimeRef(id: string): ContainerRef {
-    return { id, stateDir: join(this.deps.store.dir(id), STATE_DIR) };
-  }
-
-  private actorAttributes(rec: ContainerRecord): Record<string, string> {
-    return { ...rec.config.labels, image: rec.config.image, name: rec.name };
-  }
-
-  private hostUserNames(): Promise<Map<number, string>> {
-    this.hostUsers ??= readFile('/etc/passwd', 'utf8').then(
-      (t) => new Map(parsePasswd(t).map((p) => [p.uid, p.name])),
-      () => new Map(),
-    );
-    return this.hostUsers;
+    return runtimeRefOf(this.deps.store, id);
   }
 
   // ---- recovery -----------------------------------------------------------------------------
 
-  /**
-   * After a berthd restart: loads every record and reconnects to the monitors of containers that
-   * were running. Those whose monitor is gone are marked exited with the recorded exit status (or
-   * 255 when nothing was recorded), and auto-remove ones are removed.
-   */
-  async recover(): Promise<void> {
-    const { store, runtime, log } = this.deps;
-    const recs = await store.load((id, err) => log.error({ err, id }, 'unreadable container record skipped'));
-    await Promise.all(
-      recs.map(async (rec) => {
-        // Auto-remove containers that exited (or were being removed) before the restart go now.
-        if ((rec.state.status === 'exited' || rec.state.status === 'dead') && rec.hostConfig.autoRemove) {
-          await this.removeNow(rec.id).catch((err: unknown) => log.error({ err, id: rec.id }, 'auto-remove at start-up failed'));
-          return;
-        }
-        if (rec.state.status !== 'running' && rec.state.status !== 'restarting' && rec.state.status !== 'removing') {
-          // A crash between runtime create and start, or between exit and cleanup, leaves runtime
-          // state (maybe a monitor held at its barrier): clear it so nothing outlives the record.
-          if (await exists(this.runtimeRef(rec.id).stateDir)) await runtime.delete(this.runtimeRef(rec.id));
-          return;
-        }
-        try {
-          const found = await runtime.recover(this.runtimeRef(rec.id));
-          if (found.state === 'running') {
-            this.live.set(rec.id, found.container);
-            if (!this.nextExit.has(rec.id)) this.nextExit.set(rec.id, deferred());
-            void found.container.wait().then((exit) => this.onExit(rec.id, found.container, exit));
-            return;
-          }
-          if (found.state === 'created') {
-            found.container.close();
-            await runtime.delete(this.runtimeRef(rec.id));
-          }
-          const exit: ExitStatus = found.state === 'exited' ? found.exit : { exitCode: UNKNOWN_EXIT, oomKilled: false, finishedAt: new Date() };
-          await store.update(rec.id, (r) => {
-            r.state = { ...r.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
-          });
-          await runtime.delete(this.runtimeRef(rec.id)).catch(() => undefined);
-          if (rec.hostConfig.autoRemove) await this.removeNow(rec.id);
-        } catch (err) {
-          log.error({ err, id: rec.id }, 'container recovery failed');
-        }
-      }),
-    );
+  /** After a berthd restart: reconnects running containers and settles the rest (container-recovery.ts). */
+  recover(): Promise<void> {
+    return recoverContainers(this.deps, {
+      adopt: (id, proc) => {
+        this.live.set(id, proc);
+        if (!this.nextExit.has(id)) this.nextExit.set(id, deferred());
+        void proc.wait().then((exit) => this.onExit(id, proc, exit));
+      },
+      removeNow: (id) => this.removeNow(id),
+    });
   }
 
   /** Closes client-side handles on daemon shutdown (containers keep running) after pending removals. */

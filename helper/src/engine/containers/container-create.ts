@@ -1,0 +1,68 @@
+import type { ContainerRecord } from '../../store/containers/container-record';
+import { invalidArgument } from '../../lib/errors';
+import { mergeRunConfig } from './command-merge';
+import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser, validateHostConfig } from './container-helpers';
+import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
+
+/**
+ * `docker create`: resolves the image, merges its config into the request, creates the RW layer
+ * and persists the record. The name is reserved first and released, and the RW layer removed, if
+ * anything after fails, so a failed create leaves nothing behind.
+ */
+export async function createContainer(deps: ContainerServiceDeps, input: ContainerCreateInput): Promise<{ id: string; warnings: string[] }> {
+  const { store, images, layers, events } = deps;
+  if (input.config.image === '') throw invalidArgument('NO_IMAGE', 'config cannot be empty in order to create a container');
+  const image = await images.resolve(input.config.image);
+  const merged = mergeRunConfig(input.config, image.config);
+  const binds = parseBinds(input.hostConfig.binds).concat(input.hostConfig.mounts);
+  validateHostConfig(input.hostConfig);
+
+  const id = store.newId();
+  const name = store.reserveName(input.name, id);
+  let rwMountId: string | undefined;
+  try {
+    const t0 = performance.now();
+    const rw = await layers.createRw(id, image.topLayer);
+    const t1 = performance.now();
+    rwMountId = rw.mountId;
+    const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs]);
+    await Promise.all(binds.filter((b) => b.type === 'bind').map((b) => ensureBindSource(b.source)));
+    const now = new Date().toISOString();
+    const rec: ContainerRecord = {
+      id,
+      name,
+      created: now,
+      path: merged.path,
+      args: merged.args,
+      imageId: image.id,
+      config: {
+        ...input.config,
+        hostname: input.config.hostname !== '' ? input.config.hostname : id.slice(0, 12),
+        cmd: merged.cmd,
+        entrypoint: merged.entrypoint,
+        env: merged.env,
+        workingDir: merged.workingDir,
+        user: merged.user,
+        labels: merged.labels,
+        stopSignal: merged.stopSignal,
+        volumes: input.config.volumes ?? image.config.volumes ?? null,
+        exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
+        onBuild: image.config.onBuild ?? null,
+      },
+      hostConfig: { ...input.hostConfig, mounts: binds, memorySwap: defaultMemorySwap(input.hostConfig, deps.runtime.info().swapLimit) },
+      state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false, error: '', startedAt: null, finishedAt: null },
+      rootfs: { mountId: rw.mountId, lowerDirs: rw.lowerDirs, upperDir: rw.upperDir, workDir: rw.workDir, mergedDir: rw.mergedDir, mountOptions: rw.mountOptions, mountCwd: rw.mountCwd },
+      user,
+      execIds: [],
+      restartCount: 0,
+    };
+    await store.create(rec);
+    deps.log.debug({ id, rwLayerMs: t1 - t0, restMs: performance.now() - t1 }, 'container created');
+    events.publish('container', 'create', id, actorAttributes(rec));
+    return { id, warnings: [] };
+  } catch (err) {
+    store.releaseName(name);
+    if (rwMountId !== undefined) await layers.removeRw(id).catch((e: unknown) => deps.log.warn({ err: e, id }, 'cannot remove rw layer after failed create'));
+    throw err;
+  }
+}

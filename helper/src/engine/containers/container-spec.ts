@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { ContainerStore } from '../../store/containers/container-store';
+import type { ContainerRecord } from '../../store/containers/container-record';
+import type { ContainerRef, ContainerSpec } from '../../runtime/runtime';
+import { processEnv } from './command-merge';
+import { defaultOverlayOptions } from './container-helpers';
+
+/** The monitor's state dir, inside the container's dir. */
+const STATE_DIR = 'runtime';
+
+/** The runtime's handle on a container. */
+export function runtimeRefOf(store: ContainerStore, id: string): ContainerRef {
+  return { id, stateDir: join(store.dir(id), STATE_DIR) };
+}
+
+/** The container's json-file log (dockerd's `<id>-json.log`). */
+export function logPathOf(store: ContainerStore, id: string): string {
+  return join(store.dir(id), `${id}-json.log`);
+}
+
+/** What the runtime is asked to run for a container record: process, rootfs, limits, files. */
+export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord): ContainerSpec {
+  const dir = store.dir(rec.id);
+  const hc = rec.hostConfig;
+  const [rows = 0, cols = 0] = hc.consoleSize;
+  return {
+    ref: runtimeRefOf(store, rec.id),
+    rootfs: {
+      path: rec.rootfs.mergedDir,
+      mount: { fstype: 'overlay', source: 'overlay', options: rec.rootfs.mountOptions ?? defaultOverlayOptions(rec), cwd: rec.rootfs.mountCwd },
+      readonly: hc.readonlyRootfs,
+    },
+    process: {
+      args: [rec.path, ...rec.args],
+      env: processEnv(rec.config.env, { hostname: rec.config.hostname, tty: rec.config.tty, home: rec.user.home }),
+      cwd: rec.config.workingDir !== '' ? rec.config.workingDir : '/',
+      uid: rec.user.uid,
+      gid: rec.user.gid,
+      additionalGids: rec.user.additionalGids,
+      home: rec.user.home,
+      tty: rec.config.tty,
+      openStdin: rec.config.openStdin,
+      consoleSize: rows > 0 && cols > 0 ? { rows, cols } : undefined,
+      capAdd: hc.capAdd,
+      capDrop: hc.capDrop,
+      privileged: hc.privileged,
+    },
+    hostname: rec.config.hostname,
+    domainname: rec.config.domainname || undefined,
+    network: hc.networkMode === 'host' ? 'host' : 'none',
+    binds: hc.mounts.filter((m) => m.type === 'bind').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly })),
+    resources: {
+      memory: hc.memory || undefined,
+      memorySwap: hc.memorySwap || undefined,
+      nanoCpus: hc.nanoCpus || undefined,
+      cpuQuota: hc.cpuQuota || undefined,
+      cpuPeriod: hc.cpuPeriod || undefined,
+      cpuShares: hc.cpuShares || undefined,
+      pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
+    },
+    shmSize: hc.shmSize,
+    init: hc.init,
+    etcFiles: { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') },
+    extraHosts: hc.extraHosts,
+    logPath: logPathOf(store, rec.id),
+    maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
+    readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
+  };
+}

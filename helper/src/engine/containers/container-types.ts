@@ -1,0 +1,60 @@
+/**
+ * The container engine's public models and dependencies (camelCase; the API layer maps them to
+ * Docker DTOs). Re-exported by container-service.ts, which callers import.
+ */
+import type { Logger } from '../../lib/logger';
+import type { ContainerStore } from '../../store/containers/container-store';
+import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
+import type { ContainerProcessInfo, ContainerStats, Runtime } from '../../runtime/runtime';
+import type { EventsService } from '../events/events-service';
+import type { ContainerImageSource, ContainerLayerSource } from './container-ports';
+
+/** What `docker create` asks for, already mapped from the wire and with defaults filled. */
+export interface ContainerCreateInput {
+  name?: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface WaitResult {
+  statusCode: number;
+  error?: string;
+}
+
+export interface ContainerListOptions {
+  all: boolean;
+  limit?: number;
+  size: boolean;
+  filters: Map<string, string[]>;
+}
+
+export interface ContainerView {
+  record: ContainerRecord;
+  execIds: string[];
+  sizeRw?: number;
+  sizeRootFs?: number;
+}
+
+export interface StatsSample {
+  current: ContainerStats | undefined;
+  previous: ContainerStats | undefined;
+  record: ContainerRecord;
+}
+
+export interface ProcessMap {
+  record: ContainerRecord;
+  processes: (ContainerProcessInfo & { user: string })[];
+  stats: ContainerStats | undefined;
+  cgroupVersion: 1 | 2;
+}
+
+export interface ContainerServiceDeps {
+  store: ContainerStore;
+  runtime: Runtime;
+  images: ContainerImageSource;
+  layers: ContainerLayerSource;
+  events: EventsService;
+  log: Logger;
+}
