@@ -115,7 +115,8 @@ export class CgroupV1Manager implements CgroupManager {
     const uniqueMounts = this.controllers.map((c) => ({ name: c, source: this.dir(c, id) }));
     return {
       version: 1,
-      procsFiles: this.controllers.map((c) => join(this.dir(c, id), 'cgroup.procs')),
+      procsFiles: [],
+      threadFiles: this.controllers.map((c) => join(this.dir(c, id), 'tasks')),
       oomFile: join(this.dir('memory', id), 'memory.oom_control'),
       v1Mounts: uniqueMounts,
     };

@@ -121,7 +121,8 @@ describe('CgroupV1Manager on a fake cgroupfs', () => {
     expect(await rd('cpu', 'cpu.shares')).toBe('512');
     expect(await rd('pids', 'pids.max')).toBe('100');
     const part = m.planPart(ID);
-    expect(part.procsFiles).toHaveLength(4);
+    expect(part.procsFiles).toEqual([]);
+    expect(part.threadFiles).toEqual(['memory', 'cpu', 'cpuacct', 'pids'].map((c) => join(t.root, c, 'berth', ID, 'tasks')));
     expect(part.oomFile).toBe(join(t.root, 'memory', 'berth', ID, 'memory.oom_control'));
     await writeFile(join(t.root, 'memory', 'berth', ID, 'memory.oom_control'), 'oom_kill_disable 0\nunder_oom 0\noom_kill 2\n');
     expect(await m.oomKills(ID)).toBe(2);

@@ -87,6 +87,7 @@ export class LinuxRuntime implements Runtime {
     const { id, stateDir } = spec.ref;
     if (!CONTAINER_ID.test(id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${id}"`);
     if (!stateDir.startsWith('/')) throw invalidArgument('INVALID_PATH', `state dir must be absolute: "${stateDir}"`);
+    const t0 = performance.now();
     const live = await tryConnect(stateDir);
     if (live) {
       live.close();
@@ -95,14 +96,18 @@ export class LinuxRuntime implements Runtime {
     await rm(stateDir, { recursive: true, force: true });
     await mkdir(stateDir, { recursive: true, mode: 0o700 });
     await this.writeEtcFiles(spec);
+    const t1 = performance.now();
 
     const cgroups = this.opts.cgroups;
     await cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true });
+    const t2 = performance.now();
     try {
       const plan = buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary });
       const launched = await this.launch('run', stateDir, plan);
+      const t3 = performance.now();
       const control = await MonitorConnection.open(stateDir);
-      this.log.debug({ id, pid: launched.pid, monitorPid: launched.monitorPid }, 'container created');
+      const t4 = performance.now();
+      this.log.debug({ id, pid: launched.pid, monitorPid: launched.monitorPid, prepMs: t1 - t0, cgroupMs: t2 - t1, launchMs: t3 - t2, connectMs: t4 - t3 }, 'container created');
       return new ShimContainer(spec.ref, control, this.opts.cgroups, this.opts.launcher);
     } catch (err) {
       await this.delete(spec.ref).catch((e: unknown) => this.log.warn({ err: e, id }, 'cleanup after failed create'));

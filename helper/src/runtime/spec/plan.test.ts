@@ -16,7 +16,8 @@ const spec = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({
 
 const v1: CgroupPlanPart = {
   version: 1,
-  procsFiles: ['/sys/fs/cgroup/memory/berth/x/cgroup.procs', '/sys/fs/cgroup/pids/berth/x/cgroup.procs'],
+  procsFiles: [],
+  threadFiles: ['/sys/fs/cgroup/memory/berth/x/tasks', '/sys/fs/cgroup/pids/berth/x/tasks'],
   oomFile: '/sys/fs/cgroup/memory/berth/x/memory.oom_control',
   v1Mounts: [{ name: 'memory', source: '/sys/fs/cgroup/memory/berth/x' }],
 };
@@ -59,7 +60,8 @@ describe('buildContainerPlan', () => {
     expect(keys(p, 'mask').map((m) => m[0])).toContain('/proc/kcore');
     expect(keys(p, 'ropath').map((m) => m[0])).toEqual(['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
     expect(keys(p, 'mknod').map((m) => m[0])).toEqual(['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty']);
-    expect(keys(p, 'cgroup')).toEqual(v1.procsFiles.map((f) => [f]));
+    expect(keys(p, 'cgroup')).toEqual([]);
+    expect(keys(p, 'cgroupself')).toEqual(v1.threadFiles!.map((f) => [f]));
   });
 
   it('sets the 14 default capabilities, env defaults and argv as given', () => {
@@ -113,6 +115,8 @@ describe('buildExecPlan', () => {
     expect(keys(p, 'root')).toEqual([['/proc/4242/root']]);
     expect(keys(p, 'cgroup')).toEqual([['/cg/cgroup.procs']]);
     expect(keys(p, 'pty')).toEqual([[]]);
+    const v1Exec = buildExecPlan({ pid: 4242, process: { args: ['ps'], env: [], uid: 0, gid: 0, tty: false, openStdin: false }, cgroup: { procsFiles: [], threadFiles: ['/cg/tasks'] } });
+    expect(keys(v1Exec, 'cgroupself')).toEqual([['/cg/tasks']]);
     expect(keys(p, 'uid')).toEqual([[1000]]);
     expect(keys(p, 'log')).toEqual([]);
   });

@@ -9,6 +9,7 @@
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
+ *             cgroupself <v1 tasks path>  (the child writes "0" there itself, before anything else)
  *             setns <ns path>  (exec: joined in order, mnt last)   arg <s>   env <K=V>
  *             rootmount <fstype> <source> <data> <cwd>  (mounted on rootfs inside the new mount ns)
  *   ordered operations (executed in plan order, paths are container paths resolved inside the root):
@@ -54,6 +55,11 @@ export function parsePlan(text: string): string[][] {
 export interface CgroupPlanPart {
   /** cgroup.procs files the monitor writes the child's pid into. */
   procsFiles: string[];
+  /**
+   * v1 `tasks` files the (single-threaded) child writes "0" into itself: moving the calling
+   * thread only spares the kernel's global threadgroup lock and its RCU grace period.
+   */
+  threadFiles?: string[];
   /** File with an `oom_kill N` line (v1 memory.oom_control, v2 memory.events). */
   oomFile?: string;
   /** v2: the container gets its own cgroup namespace and a cgroup2 mount. */
@@ -141,6 +147,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
     ['rootfs', rootfs.path],
   ];
   for (const f of cgroup.procsFiles) p.push(['cgroup', f]);
+  for (const f of cgroup.threadFiles ?? []) p.push(['cgroupself', f]);
   if (cgroup.oomFile) p.push(['oomfile', cgroup.oomFile]);
   if (rootfs.mount) {
     p.push(['rootmount', rootfs.mount.fstype, rootfs.mount.source, rootfs.mount.options.join(','), rootfs.mount.cwd ?? '']);
@@ -207,7 +214,7 @@ export interface ExecPlanInput {
   /** Host PID of the container's init. */
   pid: number;
   process: ProcessSpec;
-  cgroup: Pick<CgroupPlanPart, 'procsFiles'>;
+  cgroup: Pick<CgroupPlanPart, 'procsFiles' | 'threadFiles'>;
   /** Namespaces to join besides pid (the monitor joins pid): the container's own, mnt last. */
   namespaces?: Array<'ipc' | 'uts' | 'net' | 'cgroup' | 'mnt'>;
 }
@@ -216,6 +223,7 @@ export interface ExecPlanInput {
 export function buildExecPlan({ pid, process: proc, cgroup, namespaces }: ExecPlanInput): PlanRecord[] {
   const p: PlanRecord[] = [['mode', 'exec'], ...stdioRecords(proc), ['pidns', `/proc/${pid}/ns/pid`], ['root', `/proc/${pid}/root`]];
   for (const f of cgroup.procsFiles) p.push(['cgroup', f]);
+  for (const f of cgroup.threadFiles ?? []) p.push(['cgroupself', f]);
   for (const ns of namespaces ?? ['ipc', 'uts', 'net', 'cgroup', 'mnt']) p.push(['setns', `/proc/${pid}/ns/${ns}`]);
   if (proc.tty) p.push(['pty']);
   const env = buildEnv(proc.env, { tty: proc.tty, home: proc.home });
