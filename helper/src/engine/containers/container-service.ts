@@ -23,16 +23,8 @@ import { parseSignal, SIGKILL } from './signals';
 
 /** Runtime values the API layer streams or maps, re-exported so it depends on the engine only. */
 export type { AttachStream, ContainerStats, OutputChunk } from '../../runtime/runtime';
-export type {
-  ContainerCreateInput,
-  ContainerListOptions,
-  ContainerServiceDeps,
-  ContainerView,
-  ProcessMap,
-  StatsSample,
-  WaitCondition,
-  WaitResult,
-} from './container-types';
+/** The engine's models, so callers import the service module only. */
+export type * from './container-types';
 
 interface Deferred<T> {
   promise: Promise<T>;
