@@ -101,4 +101,20 @@ describe('ContainersView', () => {
     fireEvent.change(container.querySelector('input[aria-label="Filter containers"]') as HTMLElement, { target: { value: 'app-49' } });
     expect(table.querySelectorAll('tbody tr').length).toBe(11);
   });
+
+  it('prunes after confirming, reports what went, and closes with Done', async () => {
+    const bridge = new FakeBridge().on('containers:list', () => [fakeContainer(1)]).on('containers:prune', () => ({ deleted: ['a', 'b'], spaceReclaimed: 2048 }));
+    renderWithApp(<ContainersView />, bridge);
+    await screen.findByText('app-1');
+    fireEvent.click(screen.getByRole('button', { name: 'Prune stopped' }));
+    const dialog = screen.getByRole('dialog', { name: 'Remove all stopped containers?' });
+    expect(within(dialog).getByText(/Every container that is not running is removed/)).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Prune' }));
+    expect((await within(dialog).findByRole('status')).textContent).toBe('Removed 2 containers, reclaimed 2.05 kB.');
+    expect(bridge.count('containers:prune')).toBe(1);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Done' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Prune stopped' }));
+    expect(within(screen.getByRole('dialog')).getByRole('button', { name: 'Prune' })).toBeTruthy();
+  });
 });

@@ -1,8 +1,8 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { PruneDialog } from '../../../components/prune-dialog';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
 import { useActiveHost } from '../../../lib/active-host';
-import { formatBytes } from '../../../lib/format';
 import { navigate } from '../../../lib/navigation';
 import { useNow } from '../../../lib/use-now';
 import { useContainers } from '../api/get-containers';
@@ -115,30 +115,15 @@ export function ContainersView({ runImage }: { runImage?: string }): ReactNode {
         </ConfirmDialog>
       ) : null}
       {pruning ? (
-        <ConfirmDialog
+        <PruneDialog
           title="Remove all stopped containers?"
-          confirmLabel={prune.isSuccess ? 'Done' : 'Prune'}
-          busy={prune.isPending}
-          onClose={() => {
-            prune.reset();
-            setPruning(false);
-          }}
-          onConfirm={() => {
-            if (prune.isSuccess) {
-              prune.reset();
-              setPruning(false);
-            } else prune.mutate(hostId);
-          }}
+          removed={(n) => `Removed ${n} container${n === 1 ? '' : 's'}`}
+          prune={prune}
+          run={() => prune.mutate(hostId)}
+          onClose={() => setPruning(false)}
         >
-          {prune.data ? (
-            <p role="status">
-              Removed {prune.data.deleted.length} container{prune.data.deleted.length === 1 ? '' : 's'}, reclaimed {formatBytes(prune.data.spaceReclaimed)}.
-            </p>
-          ) : (
-            <p>Every container that is not running is removed, with its read-write layer.</p>
-          )}
-          <InlineError error={prune.error} />
-        </ConfirmDialog>
+          <p>Every container that is not running is removed, with its read-write layer.</p>
+        </PruneDialog>
       ) : null}
     </section>
   );

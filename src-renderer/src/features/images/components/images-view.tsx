@@ -2,6 +2,7 @@ import { memo, useMemo, useState, type ReactNode } from 'react';
 import { Badge } from '../../../components/badge';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Dialog } from '../../../components/dialog';
+import { PruneDialog } from '../../../components/prune-dialog';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
 import { useActiveHost } from '../../../lib/active-host';
 import { formatBytes } from '../../../lib/format';
@@ -164,35 +165,18 @@ export function ImagesView(): ReactNode {
         </ConfirmDialog>
       ) : null}
       {pruning ? (
-        <ConfirmDialog
+        <PruneDialog
           title="Prune images"
-          confirmLabel={prune.isSuccess ? 'Done' : 'Prune'}
-          busy={prune.isPending}
-          onClose={() => {
-            prune.reset();
-            setPruning(false);
-          }}
-          onConfirm={() => {
-            if (prune.isSuccess) {
-              prune.reset();
-              setPruning(false);
-            } else prune.mutate({ hostId, all: pruneAll });
-          }}
+          removed={(n) => `Deleted ${n} image${n === 1 ? '' : 's'}`}
+          prune={prune}
+          run={() => prune.mutate({ hostId, all: pruneAll })}
+          onClose={() => setPruning(false)}
         >
-          {prune.data ? (
-            <p role="status">
-              Deleted {prune.data.deleted.length} image{prune.data.deleted.length === 1 ? '' : 's'}, reclaimed {formatBytes(prune.data.spaceReclaimed)}.
-            </p>
-          ) : (
-            <>
-              <p>Removes dangling images (no tag, not used by a container).</p>
-              <label className="check">
-                <input type="checkbox" checked={pruneAll} onChange={(e) => setPruneAll(e.target.checked)} /> Also remove every image no container uses
-              </label>
-            </>
-          )}
-          <InlineError error={prune.error} />
-        </ConfirmDialog>
+          <p>Removes dangling images (no tag, not used by a container).</p>
+          <label className="check">
+            <input type="checkbox" checked={pruneAll} onChange={(e) => setPruneAll(e.target.checked)} /> Also remove every image no container uses
+          </label>
+        </PruneDialog>
       ) : null}
     </section>
   );
