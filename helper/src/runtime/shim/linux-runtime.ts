@@ -1,5 +1,5 @@
 import { constants as osConstants } from 'node:os';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conflict, errnoCode, invalidArgument } from '../../lib/errors';
@@ -20,7 +20,7 @@ import type {
 import { ContainerStartError } from '../runtime-errors';
 import { toCgroupLimits, type CgroupManager } from '../cgroups/cgroup-manager';
 import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files';
-import { buildContainerPlan, buildExecPlan, serializePlan, type PlanRecord } from '../spec/plan';
+import { buildContainerPlan, buildExecPlan, serializePlan } from '../spec/plan';
 import { MonitorConnection } from './monitor-connection';
 import { FRAME, encodeKill } from './monitor-protocol';
 import { EXIT_FILE, MonitoredProcess, readExitRecord, toExitStatus } from './monitored-process';
@@ -49,7 +49,7 @@ async function writeAtomic(path: string, data: string): Promise<void> {
 }
 
 async function fileExists(path: string): Promise<boolean> {
-  return readFile(path).then(
+  return access(path).then(
     () => true,
     () => false,
   );
@@ -93,21 +93,26 @@ export class LinuxRuntime implements Runtime {
       live.close();
       throw conflict('CONTAINER_RUNNING', `container ${id} already has a running monitor`);
     }
-    await rm(stateDir, { recursive: true, force: true });
-    await mkdir(stateDir, { recursive: true, mode: 0o700 });
-    await this.writeEtcFiles(spec);
-    const t1 = performance.now();
-
     const cgroups = this.opts.cgroups;
-    await cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true });
-    const t2 = performance.now();
+    const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary }));
     try {
-      const plan = buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary });
-      const launched = await this.launch('run', stateDir, plan);
-      const t3 = performance.now();
+      // Independent preparations, together: the state dir with its plan, the etc files, the cgroups.
+      const prepared = await Promise.allSettled([
+        (async () => {
+          await rm(stateDir, { recursive: true, force: true });
+          await mkdir(stateDir, { recursive: true, mode: 0o700 });
+          await writeAtomic(join(stateDir, 'plan'), plan);
+        })(),
+        this.writeEtcFiles(spec),
+        cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true }),
+      ]);
+      for (const p of prepared) if (p.status === 'rejected') throw p.reason;
+      const t1 = performance.now();
+      const launched = await this.launch('run', stateDir);
+      const t2 = performance.now();
       const control = await MonitorConnection.open(stateDir);
-      const t4 = performance.now();
-      this.log.debug({ id, pid: launched.pid, monitorPid: launched.monitorPid, prepMs: t1 - t0, cgroupMs: t2 - t1, launchMs: t3 - t2, connectMs: t4 - t3 }, 'container created');
+      const t3 = performance.now();
+      this.log.debug({ id, pid: launched.pid, monitorPid: launched.monitorPid, prepMs: t1 - t0, launchMs: t2 - t1, connectMs: t3 - t2 }, 'container created');
       return new ShimContainer(spec.ref, control, this.opts.cgroups, this.opts.launcher);
     } catch (err) {
       await this.delete(spec.ref).catch((e: unknown) => this.log.warn({ err: e, id }, 'cleanup after failed create'));
@@ -115,8 +120,7 @@ export class LinuxRuntime implements Runtime {
     }
   }
 
-  private async launch(mode: 'run' | 'exec', stateDir: string, plan: PlanRecord[]): Promise<{ pid: number; monitorPid: number }> {
-    await writeAtomic(join(stateDir, 'plan'), serializePlan(plan));
+  private async launch(mode: 'run' | 'exec', stateDir: string): Promise<{ pid: number; monitorPid: number }> {
     try {
       return await this.opts.launcher.launch(mode, stateDir);
     } catch (err) {
@@ -129,22 +133,25 @@ export class LinuxRuntime implements Runtime {
   private async writeEtcFiles(spec: ContainerSpec): Promise<void> {
     const host = this.opts.hostFiles ?? { hosts: '/etc/hosts', resolvConf: '/etc/resolv.conf' };
     const files = spec.etcFiles;
+    const dirs = new Set([files.hostname, files.hosts, files.resolvConf].map((f) => dirname(f)));
+    await Promise.all([...dirs].map((d) => mkdir(d, { recursive: true })));
     const ensure = async (path: string, content: () => Promise<string>): Promise<void> => {
       if (await fileExists(path)) return;
-      await mkdir(dirname(path), { recursive: true });
       await writeAtomic(path, await content());
     };
-    await ensure(files.hostname, async () => hostnameFile(spec.hostname));
-    await ensure(files.hosts, async () =>
-      hostsFile({
-        network: spec.network,
-        hostHosts: spec.network === 'host' ? await readFile(host.hosts, 'utf8').catch(() => undefined) : undefined,
-        extraHosts: spec.extraHosts,
-      }),
-    );
-    await ensure(files.resolvConf, async () =>
-      resolvConfFile({ network: spec.network, hostResolvConf: await readFile(host.resolvConf, 'utf8').catch(() => '') }),
-    );
+    await Promise.all([
+      ensure(files.hostname, async () => hostnameFile(spec.hostname)),
+      ensure(files.hosts, async () =>
+        hostsFile({
+          network: spec.network,
+          hostHosts: spec.network === 'host' ? await readFile(host.hosts, 'utf8').catch(() => undefined) : undefined,
+          extraHosts: spec.extraHosts,
+        }),
+      ),
+      ensure(files.resolvConf, async () =>
+        resolvConfFile({ network: spec.network, hostResolvConf: await readFile(host.resolvConf, 'utf8').catch(() => '') }),
+      ),
+    ]);
   }
 
   async recover(ref: ContainerRef): Promise<RecoverResult> {
