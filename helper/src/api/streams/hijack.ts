@@ -68,13 +68,7 @@ export function pumpHijacked(socket: Duplex, stream: AttachStream, opts: { tty: 
       done = true;
       resolve();
     };
-    stream.on('data', (c: OutputChunk) => {
-      const ok = socket.write(opts.tty ? c.data : frame(c.stream === 'stderr' ? StdStream.Stderr : StdStream.Stdout, c.data));
-      if (!ok) {
-        stream.pause();
-        socket.once('drain', () => stream.resume());
-      }
-    });
+    pipeOutput(stream, socket, opts.tty);
     stream.once('end', () => {
       socket.end();
       finish();
@@ -113,12 +107,7 @@ export function pumpChunked(res: ServerResponse, stream: AttachStream, opts: { t
   res.flushHeaders();
   stream.end();
   return new Promise((resolve) => {
-    stream.on('data', (c: OutputChunk) => {
-      if (!res.write(opts.tty ? c.data : frame(c.stream === 'stderr' ? StdStream.Stderr : StdStream.Stdout, c.data))) {
-        stream.pause();
-        res.once('drain', () => stream.resume());
-      }
-    });
+    pipeOutput(stream, res, opts.tty);
     stream.once('end', () => {
       res.end();
       resolve();
@@ -127,5 +116,15 @@ export function pumpChunked(res: ServerResponse, stream: AttachStream, opts: { t
       stream.detach();
       resolve();
     });
+  });
+}
+
+/** Writes each output chunk to `sink`, raw with a TTY or else as a stdcopy frame, pausing the stream while the sink is full. */
+function pipeOutput(stream: AttachStream, sink: Duplex | ServerResponse, tty: boolean): void {
+  stream.on('data', (c: OutputChunk) => {
+    if (!sink.write(tty ? c.data : frame(c.stream === 'stderr' ? StdStream.Stderr : StdStream.Stdout, c.data))) {
+      stream.pause();
+      sink.once('drain', () => stream.resume());
+    }
   });
 }
