@@ -92,6 +92,17 @@ export async function startAppStack(opts: { daemonConfig?: Record<string, unknow
     throw err;
   }
 }
+/** Polls `probe` (every 100 ms) until it gives something other than undefined/false. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** Text of the visible xterm rows (the DOM renderer writes one div per row). */
 export async function terminalText(page: Page): Promise<string> {
   return page.locator('[data-testid="terminal"] .xterm-rows').innerText();

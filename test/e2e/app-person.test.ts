@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot } from '../harness/browser';
-import { IS_ROOT, gotoView, pullInUi, startAppStack, terminalText, waitTerminal, type AppStack } from './app-env';
+import { docker } from '../harness/docker-cli';
+import { IS_ROOT, gotoView, pullInUi, startAppStack, terminalText, waitFor, waitTerminal, type AppStack } from './app-env';
 
 describe.skipIf(!IS_ROOT)('app: a person’s path', () => {
   let stack: AppStack;
@@ -48,6 +49,10 @@ describe.skipIf(!IS_ROOT)('app: a person’s path', () => {
     await page.locator('[data-testid="terminal"] .xterm-rows').waitFor({ state: 'visible' });
     await page.locator('[data-testid="terminal-panel"]:not([data-terminal-status="connecting"])').waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="terminal"]').click();
+    // busybox's line editor flushes type-ahead when it enters raw mode: type at a prompt. Enter
+    // gives a fresh one whether or not the first prompt came before the attach.
+    await page.keyboard.type('\n');
+    await waitTerminal(page, /\/ # \s*$/);
     await page.keyboard.type('echo hi\n');
     await waitTerminal(page, /^hi\s*$/m);
     await screenshot(page, 'person-3-terminal-echo');
@@ -57,17 +62,14 @@ describe.skipIf(!IS_ROOT)('app: a person’s path', () => {
     await page.keyboard.type('stty size\n');
     const [, rows1, cols1] = await waitTerminal(page, /^(\d+) (\d+)\s*$/m);
     await page.setViewportSize({ width: 900, height: 640 });
-    await page.waitForTimeout(500);
-    await page.keyboard.type('clear; stty size\n');
+    // The resize reaches the TTY asynchronously (fit on ResizeObserver, then a resize request):
+    // ask again until the TTY reports a new size, each answer told apart by a fresh marker.
     const deadline = Date.now() + 10_000;
     let size = `${rows1} ${cols1}`;
-    while (Date.now() < deadline) {
-      const m = /^(\d+) (\d+)\s*$/m.exec(await terminalText(page));
-      if (m && `${m[1]} ${m[2]}` !== `${rows1} ${cols1}`) {
-        size = `${m[1]} ${m[2]}`;
-        break;
-      }
-      await page.waitForTimeout(100);
+    for (let n = 1; size === `${rows1} ${cols1}` && Date.now() < deadline; n++) {
+      await page.keyboard.type(`clear; echo size-$((${n}*1)); stty size\n`);
+      const [, rows, cols] = await waitTerminal(page, new RegExp(`^size-${n}\\s*\\n(\\d+) (\\d+)\\s*$`, 'm'));
+      size = `${rows} ${cols}`;
     }
     expect(size).not.toBe(`${rows1} ${cols1}`);
     const [rows2, cols2] = size.split(' ').map(Number);
@@ -99,11 +101,17 @@ describe.skipIf(!IS_ROOT)('app: a person’s path', () => {
 
   it('Ctrl-C reaches the process', async () => {
     await page.keyboard.type('sleep 100; echo after-sleep\n');
-    await page.waitForTimeout(500);
+    // Ctrl-C must find `sleep` running, not the line editor still reading the line.
+    await waitFor('sleep 100 running in the container', async () => {
+      const top = await docker(stack.berthd.dockerHost, ['top', 'person-shell']);
+      return /sleep 100/.test(top.stdout) || undefined;
+    });
     await page.keyboard.press('Control+C');
     await page.keyboard.type('echo interrupted\n');
     await waitTerminal(page, /^interrupted\s*$/m, 5_000);
     expect(await terminalText(page)).not.toMatch(/^after-sleep/m);
+    const top = await docker(stack.berthd.dockerHost, ['top', 'person-shell']);
+    expect(top.stdout).not.toMatch(/sleep 100/);
   });
 
   it('shows processes with host and container PIDs, inspect with overlay dirs, and stats', async () => {

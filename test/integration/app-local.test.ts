@@ -104,9 +104,14 @@ describe.skipIf(!IS_ROOT)('app services against berthd (unix socket)', () => {
       t.write('echo h""i\r');
       await t.waitOutput(/\bhi\r?\n/);
       t.resize(101, 33);
-      await new Promise((r) => setTimeout(r, 200));
-      t.write('stty size\r');
-      await t.waitOutput(/33 101/);
+      // The resize request runs beside the keystrokes: ask until the TTY has it (a marker per answer).
+      let size = '';
+      for (let n = 1; size !== '33 101' && n <= 50; n++) {
+        const answer = new RegExp(`size-${n}\\r?\\n(\\d+ \\d+)`);
+        t.write(`echo size-$((${n}*1)); stty size\r`);
+        size = answer.exec(await t.waitOutput(answer))?.[1] ?? '';
+      }
+      expect(size).toBe('33 101');
     } finally {
       t.close();
     }
@@ -139,7 +144,8 @@ describe.skipIf(!IS_ROOT)('app services against berthd (unix socket)', () => {
     try {
       await t.waitStatus('attached');
       t.write('sleep 100; echo after-sl""eep\r');
-      await new Promise((res) => setTimeout(res, 300));
+      // Ctrl-C must find `sleep` running, not the shell still reading the line.
+      await waitFor('sleep 100 running', async () => (await services.containers.processes('local', r.id)).processes.some((p) => p.command.includes('sleep 100')) || undefined);
       t.write('\u0003');
       t.write('echo interru""pted\r');
       await t.waitOutput(/interrupted\r?\n/, 10_000);
