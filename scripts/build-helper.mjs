@@ -53,7 +53,7 @@ const zodEnglishOnly = {
 
 // esbuild keeps a few comments with non-ASCII characters; one such character makes V8 hold the
 // whole ~1 MB source as a two-byte string (2 MB per process). Escaped, they stay readable.
-const asciiOnly = (text) => text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const asciiOnly = (text) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 for (const [entry, out] of [
   ['helper/src/main.ts', outfile],
