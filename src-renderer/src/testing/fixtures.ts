@@ -1,4 +1,5 @@
 import type { ContainerView } from '../../../src-shared/ipc/models/containers';
+import type { ImageDetailView, ImageView } from '../../../src-shared/ipc/models/images';
 
 export function fakeContainer(i: number, over: Partial<ContainerView> = {}): ContainerView {
   const id = (i.toString(16).padStart(8, '0') + 'c'.repeat(56)).slice(0, 64);
@@ -20,4 +21,24 @@ export function fakeContainer(i: number, over: Partial<ContainerView> = {}): Con
 
 export function fakeContainers(n: number): ContainerView[] {
   return Array.from({ length: n }, (_, i) => fakeContainer(i));
+}
+
+export function fakeImage(id: string, repoTags: string[], over: Partial<ImageView> = {}): ImageView {
+  return { id, shortId: id.slice(7, 19), repoTags, repoDigests: [], size: 4_400_000, sharedSize: 0, uniqueSize: 4_400_000, created: 1_700_000_000_000, containers: 0, dangling: repoTags.length === 0, ...over };
+}
+
+export function fakeImageDetail(id: string, repoTags: string[], config: { cmd: string[] | null; entrypoint?: string[] | null }): ImageDetailView {
+  return {
+    id,
+    repoTags,
+    repoDigests: [],
+    created: 1_700_000_000_000,
+    size: 4_400_000,
+    architecture: 'amd64',
+    os: 'linux',
+    config: { cmd: config.cmd, entrypoint: config.entrypoint ?? null, env: [], workingDir: '', user: '', labels: {}, exposedPorts: [] },
+    layers: [],
+    pid1Warning: null,
+    raw: {},
+  };
 }

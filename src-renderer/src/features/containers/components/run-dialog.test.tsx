@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { RunSpec } from '../../../../../src-shared/ipc/models/containers';
 import { FakeBridge } from '../../../testing/fake-bridge';
+import { fakeImage, fakeImageDetail } from '../../../testing/fixtures';
 import { renderWithApp } from '../../../testing/render';
 import { RunDialog } from './run-dialog';
 
@@ -41,6 +42,55 @@ describe('RunDialog', () => {
     fireEvent.click(screen.getByText('Run'));
     expect(screen.getByText('Choose the image to run.')).toBeTruthy();
     expect(screen.getByText(/A size such as 64m/)).toBeTruthy();
-    expect(bridge.calls).toHaveLength(0);
+    expect(bridge.calls.filter((c) => c.channel === 'containers:run')).toHaveLength(0);
+  });
+
+  const SHELL_ID = `sha256:${'5'.repeat(64)}`;
+  const EXEC_ID = `sha256:${'e'.repeat(64)}`;
+  const localImages = (): FakeBridge =>
+    new FakeBridge()
+      .on('images:list', () => [fakeImage(SHELL_ID, ['127.0.0.1:5000/shellform:latest']), fakeImage(EXEC_ID, ['busybox:latest', 'busybox:1.36'], { created: 1_800_000_000_000 })])
+      .on('images:inspect', ({ ref }) =>
+        ref === '127.0.0.1:5000/shellform:latest'
+          ? fakeImageDetail(SHELL_ID, ['127.0.0.1:5000/shellform:latest'], { cmd: ['/bin/sh', '-c', 'sleep 1000'] })
+          : fakeImageDetail(EXEC_ID, ['busybox:latest', 'busybox:1.36'], { cmd: ['sh'] }),
+      );
+
+  it('suggests the host’s local images in the Image field', async () => {
+    renderWithApp(<RunDialog hostId="local" onClose={() => undefined} />, localImages());
+    const list = screen.getByTestId('run-image-suggestions');
+    expect(screen.getByLabelText('Image').getAttribute('list')).toBe(list.id);
+    await waitFor(() => expect(list.querySelectorAll('option')).toHaveLength(3));
+    expect([...list.querySelectorAll('option')].map((o) => o.getAttribute('value'))).toEqual(['busybox:latest', 'busybox:1.36', '127.0.0.1:5000/shellform:latest']);
+  });
+
+  it('warns when the chosen local image’s CMD is in shell form; an exec-form command or --init silences it', async () => {
+    const bridge = localImages();
+    renderWithApp(<RunDialog hostId="local" onClose={() => undefined} />, bridge);
+    await waitFor(() => expect(screen.getByTestId('run-image-suggestions').querySelectorAll('option')).toHaveLength(3));
+    fireEvent.change(screen.getByLabelText('Image'), { target: { value: '127.0.0.1:5000/shellform' } });
+    const warning = await screen.findByTestId('pid1-warning');
+    expect(warning.textContent).toMatch(/Shell-form CMD: \/bin\/sh runs as PID 1/);
+    expect(warning.textContent).toMatch(/SIGTERM/);
+    expect(screen.getByTestId('pid1-source').textContent).toMatch(/127\.0\.0\.1:5000\/shellform’s CMD is in shell form/);
+    expect(bridge.calls.filter((c) => c.channel === 'images:inspect').map((c) => (c.args as { ref: string }).ref)).toEqual(['127.0.0.1:5000/shellform:latest']);
+    // An argument list replaces the image's CMD: the program is PID 1.
+    fireEvent.change(screen.getByLabelText('Argument 1'), { target: { value: 'sleep' } });
+    expect(screen.queryByTestId('pid1-warning')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Argument 1'), { target: { value: '' } });
+    expect(screen.getByTestId('pid1-warning')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText(/--init/));
+    expect(screen.queryByTestId('pid1-warning')).toBeNull();
+  });
+
+  it('does not warn for a local exec-form image, nor inspect what is not local', async () => {
+    const bridge = localImages();
+    const { queryClient } = renderWithApp(<RunDialog hostId="local" onClose={() => undefined} />, bridge);
+    await waitFor(() => expect(screen.getByTestId('run-image-suggestions').querySelectorAll('option')).toHaveLength(3));
+    fireEvent.change(screen.getByLabelText('Image'), { target: { value: 'alpine' } });
+    fireEvent.change(screen.getByLabelText('Image'), { target: { value: 'busybox' } });
+    await waitFor(() => expect(queryClient.getQueryState(['host', 'local', 'images', 'inspect', 'busybox:latest'])?.status).toBe('success'));
+    expect(screen.queryByTestId('pid1-warning')).toBeNull();
+    expect(bridge.calls.filter((c) => c.channel === 'images:inspect').map((c) => (c.args as { ref: string }).ref)).toEqual(['busybox:latest']);
   });
 });

@@ -1,16 +1,18 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { Dialog } from '../../../components/dialog';
 import { Pid1Warning } from '../../../components/pid1-warning';
 import { InlineError } from '../../../components/state-views';
 import { describeError } from '../../../lib/describe-error';
 import { hrefFor, navigate } from '../../../lib/navigation';
-import { detectShellForm, toShellFormWarning } from '../../../lib/shell-form';
+import { useImage, useImages } from '../../../lib/image-queries';
 import { useRunContainer } from '../api/run-container';
 import { commandOf, EMPTY_RUN_FORM, toRunSpec, validateRunForm, type RunForm, type RunFormErrors } from '../model/run-form';
+import { matchLocalImage, toImageSuggestions, toRunPid1View } from '../model/run-image';
 
 /**
- * `docker run -d` as a form. The command defaults to an argument list (exec form); the shell form
- * is available but comes with the PID 1 explanation.
+ * `docker run -d` as a form. The Image field suggests the host's local images. The command
+ * defaults to an argument list (exec form); the shell form is available but comes with the PID 1
+ * explanation, as does a local image whose own CMD/ENTRYPOINT is in shell form.
  */
 export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; onClose: () => void; initialImage?: string }): ReactNode {
   const [form, setForm] = useState<RunForm>({ ...EMPTY_RUN_FORM, image: initialImage ?? '' });
@@ -19,7 +21,12 @@ export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; o
   const errors = validateRunForm(form);
   const set = <K extends keyof RunForm>(key: K, value: RunForm[K]): void => setForm((f) => ({ ...f, [key]: value }));
   const cmd = commandOf(form);
-  const finding = form.init ? null : detectShellForm({ Cmd: cmd ?? null });
+  // A failing list only costs the suggestions: the run itself says when an image is missing.
+  const images = useImages(hostId);
+  const suggestions = useMemo(() => toImageSuggestions(images.data ?? []), [images.data]);
+  const localRef = matchLocalImage(form.image, images.data ?? []);
+  const image = useImage(hostId, localRef);
+  const pid1 = toRunPid1View({ init: form.init, cmd }, localRef ? (image.data ?? null) : null, form.image.trim());
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -58,7 +65,12 @@ export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; o
         <div className="field-row">
           <label className="field">
             <span>Image</span>
-            <input value={form.image} onChange={(e) => set('image', e.target.value)} placeholder="busybox:latest" aria-label="Image" />
+            <input value={form.image} onChange={(e) => set('image', e.target.value)} placeholder="busybox:latest" aria-label="Image" list="run-image-suggestions" />
+            <datalist id="run-image-suggestions" data-testid="run-image-suggestions">
+              {suggestions.map((ref) => (
+                <option key={ref} value={ref} />
+              ))}
+            </datalist>
             {err('image')}
           </label>
           <label className="field">
@@ -109,7 +121,12 @@ export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; o
             <input aria-label="Shell command" className="mono" value={form.script} onChange={(e) => set('script', e.target.value)} placeholder="sleep 1000" />
           )}
           {err('command')}
-          {finding ? <Pid1Warning warning={toShellFormWarning(finding)} /> : null}
+          {pid1?.note ? (
+            <div className="hint" data-testid="pid1-source">
+              {pid1.note}
+            </div>
+          ) : null}
+          {pid1 ? <Pid1Warning warning={pid1.warning} /> : null}
         </fieldset>
 
         <label className="field">

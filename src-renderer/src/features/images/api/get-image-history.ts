@@ -2,7 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
 import type { ImageHistoryEntryView } from '../../../../../src-shared/ipc/models/images';
 import { useBridge } from '../../../lib/bridge-context';
-import { imagesScope } from './get-images';
+import { imagesScope } from '../../../lib/image-queries';
 
 /** docker history: one row per build step, newest first. */
 export function getImageHistory(bridge: BerthBridge, hostId: string, ref: string): Promise<ImageHistoryEntryView[]> {

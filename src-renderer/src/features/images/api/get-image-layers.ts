@@ -2,7 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
 import type { ImageLayersView } from '../../../../../src-shared/ipc/models/images';
 import { useBridge } from '../../../lib/bridge-context';
-import { imagesScope } from './get-images';
+import { imagesScope } from '../../../lib/image-queries';
 
 /** The layers, bottom first, with the other images that share each one. */
 export function getImageLayers(bridge: BerthBridge, hostId: string, ref: string): Promise<ImageLayersView> {

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
 import type { RemoveImageResultView } from '../../../../../src-shared/ipc/models/images';
 import { useBridge } from '../../../lib/bridge-context';
-import { imagesScope } from './get-images';
+import { imagesScope } from '../../../lib/image-queries';
 
 export interface RemoveImageArgs {
   hostId: string;

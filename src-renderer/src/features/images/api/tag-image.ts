@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
 import { useBridge } from '../../../lib/bridge-context';
-import { imagesScope } from './get-images';
+import { imagesScope } from '../../../lib/image-queries';
 
 export interface TagImageArgs {
   hostId: string;

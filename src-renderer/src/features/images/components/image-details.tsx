@@ -10,7 +10,7 @@ import { hrefFor } from '../../../lib/navigation';
 import { useNow } from '../../../lib/use-now';
 import { useImageHistory } from '../api/get-image-history';
 import { useImageLayers } from '../api/get-image-layers';
-import { useImage } from '../api/inspect-image';
+import { useImage } from '../../../lib/image-queries';
 import { useImageEvents } from '../hooks/use-image-events';
 import { toHistoryRows, toImageDetailPage, toLayerRows } from '../model/image-mapper';
 

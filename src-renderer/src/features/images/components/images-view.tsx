@@ -8,12 +8,12 @@ import { useActiveHost } from '../../../lib/active-host';
 import { formatBytes } from '../../../lib/format';
 import { hrefFor } from '../../../lib/navigation';
 import { useNow } from '../../../lib/use-now';
-import { useImages } from '../api/get-images';
+import { useImage, useImages } from '../../../lib/image-queries';
 import { usePruneImages } from '../api/prune-images';
 import { useRemoveImage } from '../api/remove-image';
 import { useImageEvents } from '../hooks/use-image-events';
 import { useImageTransfer } from '../hooks/use-image-transfer';
-import { toImageRowViews, type ImageRowView } from '../model/image-mapper';
+import { toImageRowViews, toShellFormFlag, type ImageRowView } from '../model/image-mapper';
 import { PullDialog } from './pull-dialog';
 import { TagDialog } from './tag-dialog';
 import { TransferProgress } from './transfer-progress';
@@ -24,14 +24,30 @@ interface RowHandlers {
   onRemove: (row: ImageRowView) => void;
 }
 
-const ImageRow = memo(function ImageRow({ row, handlers }: { row: ImageRowView; handlers: RowHandlers }): ReactNode {
+/**
+ * Flags an image whose CMD/ENTRYPOINT is in shell form. The list carries no config, so each image
+ * is inspected once (by ID, whatever its tags); the full warning is on its details page.
+ */
+function ShellFormFlag({ hostId, imageId }: { hostId: string; imageId: string }): ReactNode {
+  const flag = toShellFormFlag(useImage(hostId, imageId).data);
+  if (!flag) return null;
+  return (
+    <span data-testid="shell-form-flag" aria-label={flag.title}>
+      <Badge tone="warn" title={flag.title}>
+        {flag.label}
+      </Badge>
+    </span>
+  );
+}
+
+const ImageRow = memo(function ImageRow({ hostId, row, handlers }: { hostId: string; row: ImageRowView; handlers: RowHandlers }): ReactNode {
   return (
     <tr data-image-ref={row.ref}>
       <td>
         <a className="link-button mono" href={hrefFor('images', row.ref)}>
           {row.repoTag}
         </a>{' '}
-        {row.dangling ? <Badge tone="muted">dangling</Badge> : null}
+        {row.dangling ? <Badge tone="muted">dangling</Badge> : null} <ShellFormFlag hostId={hostId} imageId={row.id} />
       </td>
       <td className="mono">{row.shortId}</td>
       <td className="num">{row.size}</td>
@@ -141,7 +157,7 @@ export function ImagesView(): ReactNode {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <ImageRow key={row.key} row={row} handlers={handlers} />
+                <ImageRow key={row.key} hostId={hostId} row={row} handlers={handlers} />
               ))}
             </tbody>
           </table>

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useStream } from '../../../lib/use-stream';
-import { imagesScope } from '../api/get-images';
+import { imagesScope } from '../../../lib/image-queries';
 
 const COALESCE_MS = 200;
 

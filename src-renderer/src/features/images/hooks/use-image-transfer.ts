@@ -4,7 +4,7 @@ import type { ErrorEnvelope } from '../../../../../src-shared/errors/error-kind'
 import type { StreamHandle } from '../../../../../src-shared/ipc/bridge';
 import type { TransferProgressView } from '../../../../../src-shared/ipc/models/images';
 import { useBridge } from '../../../lib/bridge-context';
-import { imagesScope } from '../api/get-images';
+import { imagesScope } from '../../../lib/image-queries';
 
 export interface ImageTransfer {
   progress: TransferProgressView | null;

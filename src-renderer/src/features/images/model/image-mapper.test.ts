@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDetailView } from '../../../../../src-shared/ipc/models/images';
-import { cleanCreatedBy, toImageDetailPage, toImageRowViews, toLayerRows } from './image-mapper';
+import { cleanCreatedBy, toImageDetailPage, toImageRowViews, toLayerRows, toShellFormFlag } from './image-mapper';
 import { parseTagTarget } from './tag-target';
 import { toTransferView } from './transfer-mapper';
 
@@ -18,6 +18,26 @@ describe('image rows', () => {
     expect(rows.map((r) => r.repoTag)).toEqual(['<none>:<none>', 'busybox:latest', 'busybox:1']);
     expect(rows[0]).toMatchObject({ ref: `sha256:${'b'.repeat(64)}`, sharedSize: '—', containers: '—' });
     expect(rows[1]).toMatchObject({ ref: 'busybox:latest', size: '4.26 MB', sharedSize: '4.00 MB', uniqueSize: '261 kB', created: '2 hours ago', containers: '2' });
+  });
+});
+
+describe('shell-form flag of a list row', () => {
+  const config = (cmd: string[] | null, entrypoint: string[] | null = null) => ({ config: { cmd, entrypoint, env: [], workingDir: '', user: '', labels: {}, exposedPorts: [] } });
+
+  it('flags a shell-form CMD or ENTRYPOINT with why and the fix', () => {
+    const flag = toShellFormFlag(config(['/bin/sh', '-c', 'sleep 1000']));
+    expect(flag?.label).toBe('shell-form CMD');
+    expect(flag?.title).toMatch(/^Shell-form CMD: \/bin\/sh runs as PID 1\. /);
+    expect(flag?.title).toMatch(/SIGTERM/);
+    expect(flag?.title).toMatch(/Fix: .*CMD \["sleep","1000"\].*--init/);
+    expect(toShellFormFlag(config(null, ['/bin/bash', '-c', 'run.sh; wait']))?.label).toBe('shell-form ENTRYPOINT');
+  });
+
+  it('does not flag exec form, `sh -c exec …`, a shell CMD under an exec-form ENTRYPOINT, or an image not inspected yet', () => {
+    expect(toShellFormFlag(config(['sleep', '1000']))).toBeNull();
+    expect(toShellFormFlag(config(['/bin/sh', '-c', 'exec sleep 1000']))).toBeNull();
+    expect(toShellFormFlag(config(['/bin/sh', '-c', 'sleep 1000'], ['/sbin/tini', '--']))).toBeNull();
+    expect(toShellFormFlag(undefined)).toBeNull();
   });
 });
 

@@ -39,6 +39,22 @@ export function toImageRowViews(images: readonly ImageView[], now: number): Imag
   return rows;
 }
 
+export interface ShellFormFlagView {
+  /** Short badge text, e.g. `shell-form CMD`. */
+  label: string;
+  /** Why it matters and the fix, for the badge's tooltip and accessible name. */
+  title: string;
+}
+
+/** The list row's flag for an image whose CMD/ENTRYPOINT puts a shell at PID 1; null otherwise. */
+export function toShellFormFlag(d: Pick<ImageDetailView, 'config'> | undefined): ShellFormFlagView | null {
+  if (!d) return null;
+  const finding = detectShellForm({ Entrypoint: d.config.entrypoint, Cmd: d.config.cmd });
+  if (!finding) return null;
+  const w = toShellFormWarning(finding);
+  return { label: `shell-form ${finding.field}`, title: `${w.title}. ${w.why} Fix: ${w.fix}` };
+}
+
 export interface ImageDetailPageView {
   title: string;
   facts: { key: string; value: string }[];
