@@ -1,5 +1,5 @@
 /** Engine API wire types of `POST /auth` (docker login). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Docker's AuthConfig as `docker login` posts it (lower-case keys; unknown keys are tolerated, as moby's decoder does). */
 export const AuthConfigRequestSchema = z

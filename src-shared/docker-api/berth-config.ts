@@ -5,7 +5,7 @@
  * The URL and host checks are pure functions so that the app can validate a mirrors form as the
  * user types and show the same message berthd would answer with.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const BERTH_API_PREFIX = '/berth/v1';
 

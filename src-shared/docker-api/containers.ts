@@ -4,7 +4,7 @@
  * model pass through untouched (loose objects), fields it does model are type-checked so a wrong
  * type is a 400 naming its path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const strList = z.array(z.string());
 /** Cmd/Entrypoint: an array, or (old clients, dockerode) a single string; null means unset. */
