@@ -30,19 +30,20 @@ export class MonitoredProcess {
     this.state = control.hello.state;
     this.exited = new Promise((resolve) => {
       let done = false;
-      const finish = (): void => {
+      // `record`: the exit frame carries the same JSON as exit.json, so the file need not be read back.
+      const finish = (record?: ExitRecord): void => {
         if (done) return;
         done = true;
         this.state = 'exited';
         resolve(
-          this.readExitStatus().then(async (status) => {
+          this.readExitStatus(record).then(async (status) => {
             await this.onExited?.().catch(() => undefined);
             return status;
           }),
         );
       };
       control.on('frame', (f: Frame) => {
-        if (f.type === FRAME.exit) finish();
+        if (f.type === FRAME.exit) finish(parseExitRecord(f.payload.toString()));
       });
       control.on('close', () => {
         if (!this.released) finish();
@@ -107,8 +108,8 @@ export class MonitoredProcess {
     this.control.close();
   }
 
-  private async readExitStatus(): Promise<ExitStatus> {
-    const record = await readExitRecord(this.stateDir);
+  private async readExitStatus(fromFrame?: ExitRecord): Promise<ExitStatus> {
+    const record = fromFrame ?? (await readExitRecord(this.stateDir));
     // The monitor counted at exit; the cgroup (if still there) may know more (a late kill).
     const live = this.oomKills ? await this.oomKills().catch(() => 0) : 0;
     const oom = Math.max(live, record?.oomKills ?? 0);
