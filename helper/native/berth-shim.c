@@ -1,8 +1,8 @@
 /*
  * berth-shim: per-container (and per-exec) monitor of Berth.
  *
- *   berth-shim run  <state-dir>    start a container described by <state-dir>/plan
- *   berth-shim exec <state-dir>    start a process inside a running container (plan in the same place)
+ *   berth-shim run  <state-dir>    start a container described by the plan read from stdin
+ *   berth-shim exec <state-dir>    start a process inside a running container (plan on stdin too)
  *
  * The plan is computed in TypeScript (helper/src/runtime/spec/plan.ts); this program holds NO policy:
  * it performs the listed operations in order. Plan format: one record per line, fields separated by
@@ -88,19 +88,22 @@ static char *unescape(char *s) {
   return s;
 }
 
-static int load_plan(int dirfd) {
-  int fd = openat(dirfd, "plan", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
+/* The plan arrives on stdin (read to EOF): no file to write, rename and read back per start. */
+static int load_plan(int fd) {
   size_t cap = 4096, len = 0;
   char *buf = malloc(cap);
   for (;;) {
     if (len + 1 >= cap) buf = realloc(buf, cap *= 2);
     ssize_t n = read(fd, buf + len, cap - len - 1);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
+    if (n < 0) return -1;
+    if (n == 0) break;
     len += (size_t)n;
   }
-  close(fd);
+  if (len == 0) {
+    errno = ENODATA;
+    return -1;
+  }
   buf[len] = 0;
   int lines = 1;
   for (size_t i = 0; i < len; i++) lines += buf[i] == '\n';
@@ -1107,7 +1110,7 @@ int main(int argc, char **argv) {
   signal(SIGHUP, SIG_IGN);
   dir_fd = open(argv[2], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) report_fail("open state dir %s: %s", argv[2], strerror(errno));
-  if (load_plan(dir_fd) < 0) report_fail("read plan: %s", strerror(errno));
+  if (load_plan(0) < 0) report_fail("read plan: %s", strerror(errno));
 
   /* Daemonise: the launcher returns at once; the monitor is reparented away from berthd. */
   pid_t p = fork();

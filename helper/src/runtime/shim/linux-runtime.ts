@@ -96,19 +96,18 @@ export class LinuxRuntime implements Runtime {
     const cgroups = this.opts.cgroups;
     const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary }));
     try {
-      // Independent preparations, together: the state dir with its plan, the etc files, the cgroups.
+      // Independent preparations, together: the state dir, the etc files, the cgroups.
       const prepared = await Promise.allSettled([
         (async () => {
           await rm(stateDir, { recursive: true, force: true });
           await mkdir(stateDir, { recursive: true, mode: 0o700 });
-          await writeAtomic(join(stateDir, 'plan'), plan);
         })(),
         this.writeEtcFiles(spec),
         cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true }),
       ]);
       for (const p of prepared) if (p.status === 'rejected') throw p.reason;
       const t1 = performance.now();
-      const launched = await this.launch('run', stateDir);
+      const launched = await this.launch('run', stateDir, plan);
       const t2 = performance.now();
       const control = await MonitorConnection.open(stateDir);
       const t3 = performance.now();
@@ -120,9 +119,9 @@ export class LinuxRuntime implements Runtime {
     }
   }
 
-  private async launch(mode: 'run' | 'exec', stateDir: string): Promise<{ pid: number; monitorPid: number }> {
+  private async launch(mode: 'run' | 'exec', stateDir: string, plan: string): Promise<{ pid: number; monitorPid: number }> {
     try {
-      return await this.opts.launcher.launch(mode, stateDir);
+      return await this.opts.launcher.launch(mode, stateDir, plan);
     } catch (err) {
       if (err instanceof ShimSetupError) throw new ContainerStartError(err.detail, { cause: err });
       throw err;
@@ -224,10 +223,9 @@ class ShimContainer extends MonitoredProcess implements ContainerProcess {
     const dir = join(this.ref.stateDir, 'exec', spec.execId);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const plan = buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(this.ref.id) });
-    await writeAtomic(join(dir, 'plan'), serializePlan(plan));
+    const plan = serializePlan(buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(this.ref.id) }));
     try {
-      await this.launcher.launch('exec', dir);
+      await this.launcher.launch('exec', dir, plan);
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       if (err instanceof ShimSetupError) throw new ContainerStartError(err.detail, { cause: err });

@@ -15,12 +15,12 @@ export class ShimSetupError extends Error {
 }
 
 /**
- * Starts a berth-shim monitor for a prepared state dir (plan written) and resolves once it reports
- * "ready" (process set up, held before execve) — or rejects with ShimSetupError. Behind an
- * interface so the runtime's bookkeeping can be tested without the kernel.
+ * Starts a berth-shim monitor for a state dir with a serialized plan (handed over on its stdin)
+ * and resolves once it reports "ready" (process set up, held before execve) — or rejects with
+ * ShimSetupError. Behind an interface so the runtime's bookkeeping can be tested without the kernel.
  */
 export interface ShimLauncher {
-  launch(mode: 'run' | 'exec', stateDir: string): Promise<LaunchResult>;
+  launch(mode: 'run' | 'exec', stateDir: string, plan: string): Promise<LaunchResult>;
 }
 
 export class SpawnShimLauncher implements ShimLauncher {
@@ -29,10 +29,13 @@ export class SpawnShimLauncher implements ShimLauncher {
     private readonly timeoutMs = 60_000,
   ) {}
 
-  launch(mode: 'run' | 'exec', stateDir: string): Promise<LaunchResult> {
+  launch(mode: 'run' | 'exec', stateDir: string, plan: string): Promise<LaunchResult> {
     return new Promise((resolve, reject) => {
       // detached: own session and process group, so berthd's signals and death never reach it.
-      const child = spawn(this.shimBinary, [mode, stateDir], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(this.shimBinary, [mode, stateDir], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      // A shim that dies before reading it surfaces through stdout's end, not as a stdin EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(plan);
       let out = '';
       let err = '';
       let settled = false;
@@ -41,6 +44,7 @@ export class SpawnShimLauncher implements ShimLauncher {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        child.stdin.destroy();
         child.stdout.destroy();
         child.stderr.destroy();
         child.unref();

@@ -2,7 +2,7 @@
  * The plan: the complete list of operations the native shim performs for a container or an exec,
  * computed here so that all policy lives in TypeScript and the C side stays a dumb executor.
  *
- * Wire format (read by helper/native/berth-shim.c `load_plan`): one record per line, fields joined
+ * Wire format (handed to helper/native/berth-shim.c on its stdin, read by `load_plan`): one record per line, fields joined
  * by TAB; `\`, TAB and LF inside a field are escaped as `\\`, `\t`, `\n`. Keys:
  *
  *   scalars   log <path> | tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
