@@ -1,7 +1,7 @@
 // Bundles berthd (helper/src) into helper/dist/berthd.mjs. With --if-stale it returns at once when
 // the bundle is newer than every source file, so helper/bin/berthd can call it on every start.
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,5 +74,7 @@ for (const [entry, out] of [
     logLevel: 'warning',
     write: false,
   });
+  // write:false skips esbuild's own directory creation, and a fresh clone has no helper/dist yet.
+  mkdirSync(dirname(out), { recursive: true });
   for (const file of result.outputFiles) writeFileSync(file.path, file.path.endsWith('.mjs') ? asciiOnly(file.text) : file.contents);
 }

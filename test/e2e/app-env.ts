@@ -51,15 +51,8 @@ export async function startAppStack(opts: { daemonConfig?: Record<string, unknow
       mirror = m;
     }
     let berthd = await startBerthd({ config: opts.daemonConfig ?? {}, logLevel: 'info' });
-    cleanups.push(async () => {
-      // A berthd that does not exit on SIGTERM must not outlive the suite (see notes/containers-requests.md).
-      const stopped = await Promise.race([berthd.stop().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
-      if (!stopped) {
-        console.warn(`berthd did not exit within 15 s of SIGTERM; killing it\n${berthd.logs().slice(-2000)}`);
-        await berthd.kill();
-      }
-      await berthd.cleanup();
-    });
+    // cleanup() removes the suite's containers, then stops berthd (which exits on SIGTERM even with terminals open).
+    cleanups.push(() => berthd.cleanup());
     const stateDir = await mkdtemp(join(tmpdir(), 'berth-e2e-state-'));
     cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
     const web = await startWebMode({ socket: berthd.socket, stateDir, ...(opts.webEnv ? { env: opts.webEnv } : {}) });

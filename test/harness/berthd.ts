@@ -25,7 +25,7 @@ export interface BerthdHandle {
   kill: () => Promise<void>;
   /** Start a new berthd on the same socket, data root and config (after stop or kill). */
   restart: () => Promise<BerthdHandle>;
-  /** Stop if running, then remove the temp socket dir and data root. */
+  /** Remove every container, stop berthd, then remove the temp socket dir and data root. */
   cleanup: () => Promise<void>;
 }
 
@@ -82,11 +82,22 @@ export async function startBerthd(opts: StartBerthdOptions = {}): Promise<Berthd
       return startBerthd({ ...opts, dir, config: undefined });
     },
     cleanup: async () => {
+      // Containers live in their own monitors and outlive berthd by design, so a suite's
+      // containers are removed first: no process, mount or cgroup may outlive the tests.
+      if (child.exitCode === null && child.signalCode === null) await removeAllContainers(socket).catch(() => undefined);
       await handle.stop();
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     },
   };
   return handle;
+}
+
+async function removeAllContainers(socket: string): Promise<void> {
+  const list = await engineRequest(socket, 'GET', '/containers/json?all=1');
+  if (list.status !== 200) return;
+  for (const c of JSON.parse(list.body) as { Id: string }[]) {
+    await engineRequest(socket, 'DELETE', `/containers/${c.Id}?force=1`);
+  }
 }
 
 async function waitForPing(socket: string, child: ChildProcess, logs: () => string): Promise<void> {
