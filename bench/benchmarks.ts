@@ -4,7 +4,7 @@
  *
  * Still to be added by their owners (design.md, "Performance targets"):
  * `docker run --rm --network none busybox true` latency,
- * terminal output throughput, keystroke latency and container list render time.
+ * keystroke latency and container list render time.
  */
 import type { Benchmark } from './framework';
 import { idleRssBenchmark } from './cases/idle-rss';
@@ -12,6 +12,7 @@ import { pullBenchmark } from './cases/pull';
 import { runLatencyBenchmark } from './cases/run-latency';
 import { monitorRssBenchmark } from './cases/monitor-rss';
 import { keystrokeLocalBenchmark, keystrokeSshBenchmark } from './cases/terminal-keystroke';
+import { terminalThroughputBenchmark } from './cases/terminal-throughput';
 import { containerListRenderBenchmark } from './cases/container-list-render';
 import { browserKeystrokeLocalBenchmark, browserKeystrokeSshBenchmark } from './cases/browser-keystroke';
 
@@ -23,6 +24,7 @@ export const benchmarks: Benchmark[] = [
   monitorRssBenchmark,
   keystrokeLocalBenchmark,
   keystrokeSshBenchmark,
+  terminalThroughputBenchmark,
   containerListRenderBenchmark,
   browserKeystrokeLocalBenchmark,
   browserKeystrokeSshBenchmark,
