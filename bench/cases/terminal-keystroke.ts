@@ -29,20 +29,45 @@ async function waitConnected(services: AppServices, hostId: string): Promise<voi
   }
 }
 
+/** The output without CSI sequences (cursor moves, erase, the `ESC[6n` query), as a screen shows it. */
+function visible(out: string): string {
+  // eslint-disable-next-line no-control-regex -- ESC is exactly what is matched
+  return out.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+/**
+ * Where the cursor is, as a terminal would report it for `ESC[6n`: `ESC[<row>;<col>R`, 1-based.
+ * Good enough for a shell's prompt line: the row is the line count (capped at the screen height),
+ * the column is what follows the last CR/LF.
+ */
+function cursorReport(out: string, rows: number): string {
+  const text = visible(out);
+  const row = Math.min(rows, text.split('\n').length);
+  const col = text.length - Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+  return `\u001b[${row};${col}R`;
+}
+
 async function measureKeystrokes(services: AppServices, hostId: string, containerId: string, log: (m: string) => void): Promise<number> {
   let out = '';
   let onData: (() => void) | null = null;
   const abort = new AbortController();
-  // busybox ash asks the terminal for the cursor position (ESC[6n) and waits for the answer, as
-  // xterm.js would give it; answer like a terminal does.
+  // busybox ash asks the terminal for the cursor position (ESC[6n) after its prompt; xterm.js
+  // answers it in the app, so answer like a terminal does, with where the cursor really is.
+  const rows = 40;
   let answer: ((data: string) => void) | null = null;
+  let unanswered = false;
   const term = await services.terminals.open(
-    { hostId, containerId, cols: 120, rows: 40, mode: 'exec' },
+    { hostId, containerId, cols: 120, rows, mode: 'exec' },
     {
       emit: (e: TerminalEvent) => {
         if (e.t === 'data') {
+          const queryAt = e.data.indexOf('\u001b[6n');
+          if (queryAt >= 0) {
+            const upToQuery = out + e.data.slice(0, queryAt);
+            if (answer) answer(cursorReport(upToQuery, rows));
+            else unanswered = true;
+          }
           out += e.data;
-          if (e.data.includes('\u001b[6n')) answer?.('\u001b[1;3R');
           onData?.();
         }
       },
@@ -51,7 +76,7 @@ async function measureKeystrokes(services: AppServices, hostId: string, containe
     },
   );
   answer = (data) => term.input({ t: 'data', data });
-  if (out.includes('\u001b[6n')) answer('\u001b[1;3R');
+  if (unanswered) answer(cursorReport(out.slice(0, out.lastIndexOf('\u001b[6n')), rows));
   try {
     const waitFor = (pred: () => boolean): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -65,8 +90,12 @@ async function measureKeystrokes(services: AppServices, hostId: string, containe
           }
         };
       });
-    await waitFor(() => /[#$] $/.test(out.replaceAll('\u001b[6n', '')));
-    // Let ash finish reading the cursor-position answer: a key in the same read is swallowed.
+    // The prompt may be followed by control sequences: the cursor query, and on a resize that
+    // lands after the first prompt (dockerd sizes an exec's pty after starting it) ash's redraw
+    // `\r/ # ESC[J`. Judge the prompt by what a screen would show.
+    await waitFor(() => /[#$] $/.test(visible(out)));
+    // Let ash finish reading the cursor-position answer (a key in the same read is swallowed) and
+    // any redraw settle.
     await new Promise((r) => setTimeout(r, 300));
     const samples: number[] = [];
     for (let i = 0; i < WARMUP + KEYS; i++) {
