@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { errnoCode, unavailable } from '../../lib/errors';
-import { FRAME, FrameDecoder, coalesceOutput, encodeFrame, type Frame } from './monitor-protocol';
+import { FRAME, FrameDecoder, encodeFrame, type Frame } from './monitor-protocol';
 
 export const MONITOR_SOCKET = 'm.sock';
 
@@ -96,7 +96,7 @@ export class MonitorConnection extends EventEmitter {
   }
 
   private dispatch(frames: Frame[]): void {
-    for (const f of coalesceOutput(frames)) {
+    for (const f of frames) {
       const list = this.waiting.get(f.type);
       const waiter = list?.shift();
       if (waiter) {

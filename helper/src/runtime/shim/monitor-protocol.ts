@@ -35,35 +35,6 @@ export function encodeFrame(type: number, payload: Buffer | string = Buffer.allo
   return Buffer.concat([head, body]);
 }
 
-/**
- * Merges runs of adjacent stdout (or stderr) frames into one frame each. A burst of output (a pty
- * read is a few KiB) arrives as many frames in one socket read; relaying them as one chunk costs
- * one write to the client instead of one per frame. Order and stream boundaries are kept.
- */
-export function coalesceOutput(frames: Frame[]): Frame[] {
-  if (frames.length < 2) return frames;
-  const out: Frame[] = [];
-  let run: Buffer[] = [];
-  let runType = -1;
-  const flush = () => {
-    if (run.length) out.push({ type: runType, payload: run.length === 1 ? run[0]! : Buffer.concat(run) });
-    run = [];
-  };
-  for (const f of frames) {
-    const isOutput = f.type === FRAME.stdout || f.type === FRAME.stderr;
-    if (!isOutput || f.type !== runType) flush();
-    if (isOutput) {
-      runType = f.type;
-      run.push(f.payload);
-    } else {
-      runType = -1;
-      out.push(f);
-    }
-  }
-  flush();
-  return out;
-}
-
 export function encodeResize(rows: number, cols: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt16BE(Math.max(0, Math.min(65535, rows)), 0);
