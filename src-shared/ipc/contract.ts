@@ -13,7 +13,7 @@
  *   Unavailable = daemon down or host not connected, ...), `code` is stable (`ENGINE_UNAVAILABLE`,
  *   `HOST_NOT_CONNECTED`, `CONTAINER_NOT_FOUND`, `HOST_KEY_UNKNOWN`, ...). Never branch on message text.
  * - Lists are invalidated from the `engine:events` stream, not polled.
- * - Channel names are stable; changes are additive and listed in /work/notes/contract-changes.md.
+ * - Channel names are stable; changes are additive, so an older renderer keeps working with a newer main.
  */
 import type { AppInfo } from './models/app';
 import type {
