@@ -26,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/harness/root-notice.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 120_000,
@@ -36,6 +37,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/harness/root-notice.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 180_000,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { BERTHD_BIN, engineRequest, startBerthd, type BerthdHandle } from '../harness/berthd';
+import { BERTHD_BIN, IS_ROOT, engineRequest, startBerthd, type BerthdHandle } from '../harness/berthd';
 import { docker } from '../harness/docker-cli';
 
-describe('berthd socket and version', () => {
+describe.skipIf(!IS_ROOT)('berthd socket and version', () => {
   let d: BerthdHandle;
   beforeAll(async () => {
     d = await startBerthd();
