@@ -35,6 +35,14 @@ export interface StartBerthdOptions {
   dir?: string;
   extraArgs?: string[];
   logLevel?: string;
+  /**
+   * The default bridge. Tests get dockerd's `--bridge=none` unless they opt in, so no test ever
+   * builds a bridge or NAT rules in the host's network namespace; opting in (`'default'` or a device
+   * name) is only allowed together with `netns` (see netns-sandbox.ts).
+   */
+  bridge?: 'none' | 'default' | string;
+  /** Run berthd inside this named network namespace (`ip netns` name), via nsenter. */
+  netns?: string;
 }
 
 /** Starts berthd on a temporary socket and data root and waits until `_ping` answers. */
@@ -46,8 +54,14 @@ export async function startBerthd(opts: StartBerthdOptions = {}): Promise<Berthd
   if (opts.config !== undefined || opts.dir === undefined) {
     await writeFile(configFile, JSON.stringify(opts.config ?? {}, null, 2));
   }
-  const args = ['--socket', socket, '--data-root', dataRoot, '--config', configFile, '--log-level', opts.logLevel ?? 'debug', ...(opts.extraArgs ?? [])];
-  const child = spawn(BERTHD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const bridge = opts.bridge ?? 'none';
+  if (bridge !== 'none' && opts.netns === undefined) throw new Error('startBerthd: a bridge is only allowed inside a test network namespace (pass netns, see netns-sandbox.ts)');
+  const bridgeArgs = bridge === 'default' ? [] : ['--bridge', bridge];
+  const args = ['--socket', socket, '--data-root', dataRoot, '--config', configFile, '--log-level', opts.logLevel ?? 'debug', ...bridgeArgs, ...(opts.extraArgs ?? [])];
+  // nsenter execs berthd in place, so the child's pid is berthd's (kill -9 reaches berthd itself).
+  const child = opts.netns === undefined
+    ? spawn(BERTHD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('nsenter', [`--net=/run/netns/${opts.netns}`, '--', BERTHD_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => {
     log += d.toString();

@@ -6,11 +6,11 @@
  * Lifecycle: `startRegistry()` resolves once GET /v2/ answers 200; `stop()` terminates the process
  * and removes the storage dir (unless `keepStorage`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
@@ -33,6 +33,13 @@ export interface StartRegistryOptions {
   proxyRemoteUrl?: string;
   keepStorage?: boolean;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Serve this existing storage dir (e.g. another registry's, with images already pushed) instead
+   * of a new temp dir; it is never removed by `stop()`.
+   */
+  storageDir?: string;
+  /** Run inside this named network namespace (`ip netns` name); its 127.0.0.1 is that namespace's. */
+  netns?: string;
 }
 
 /** A free loopback TCP port (bound then released; callers bind it right away). */
@@ -81,15 +88,18 @@ function configYaml(port: number, storageDir: string, opts: StartRegistryOptions
 }
 
 export async function startRegistry(opts: StartRegistryOptions = {}): Promise<RegistryHandle> {
-  const storageDir = await mkdtemp(join(tmpdir(), 'berth-registry-'));
-  const configFile = join(storageDir, '..', `${storageDir.split('/').pop()}.yml`);
+  const ownStorage = opts.storageDir === undefined;
+  const storageDir = opts.storageDir ?? (await mkdtemp(join(tmpdir(), 'berth-registry-')));
+  const configFile = ownStorage ? join(storageDir, '..', `${storageDir.split('/').pop()}.yml`) : join(await mkdtemp(join(tmpdir(), 'berth-registry-conf-')), 'config.yml');
   // Retry on the (rare) race where another process grabs the port between probe and bind.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     await writeFile(configFile, configYaml(port, storageDir, opts));
     // Drop REGISTRY_* variables from the environment: the registry treats them as config overrides.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
-    const child = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = opts.netns === undefined
+      ? spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env })
+      : spawn('nsenter', [`--net=/run/netns/${opts.netns}`, '--', REGISTRY_BIN, 'serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let log = '';
     child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
@@ -97,6 +107,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
     const url = `http://127.0.0.1:${port}`;
     const up = await waitFor(async () => {
       if (child.exitCode !== null) return 'exited';
+      if (opts.netns !== undefined) return (await httpStatusInNetns(opts.netns, `${url}/v2/`)) === 200 ? 'up' : undefined;
       try {
         const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2000) });
         await res.arrayBuffer();
@@ -109,7 +120,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
       child.kill('SIGKILL');
       await exited;
       if (attempt < 2 && /address already in use/.test(log)) continue;
-      await rm(storageDir, { recursive: true, force: true });
+      if (ownStorage) await rm(storageDir, { recursive: true, force: true });
       await rm(configFile, { force: true });
       throw new Error(`docker-registry did not come up on ${url} (${up ?? 'timeout'}):\n${log}`);
     }
@@ -129,10 +140,18 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Re
           clearTimeout(t);
         }
         await rm(configFile, { force: true });
-        if (!opts.keepStorage) await rm(storageDir, { recursive: true, force: true });
+        if (!ownStorage) await rm(dirname(configFile), { recursive: true, force: true });
+        if (!opts.keepStorage && ownStorage) await rm(storageDir, { recursive: true, force: true });
       },
     };
   }
+}
+
+/** The HTTP status of a GET run by curl inside a network namespace (0 when it cannot connect). */
+function httpStatusInNetns(netns: string, url: string): Promise<number> {
+  return new Promise((resolveStatus) => {
+    execFile('nsenter', [`--net=/run/netns/${netns}`, '--', 'curl', '-s', '-o', '/dev/null', '-m', '2', '-w', '%{http_code}', url], (_err, stdout) => resolveStatus(Number(stdout.trim()) || 0));
+  });
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {

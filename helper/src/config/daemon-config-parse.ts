@@ -38,7 +38,7 @@ export interface ParsedDaemonConfig {
  * unknown directives (moby daemon/config `findConfigurationConflicts`).
  */
 const IGNORED_DOCKERD_KEYS = new Set([
-  'allow-nondistributable-artifacts', 'api-cors-header', 'authorization-plugins', 'bip', 'bip6', 'bridge',
+  'allow-nondistributable-artifacts', 'api-cors-header', 'authorization-plugins', 'bip', 'bip6',
   'builder', 'cdi-spec-dirs', 'cgroup-parent', 'cluster-advertise', 'cluster-store', 'cluster-store-opts',
   'containerd', 'containerd-namespace', 'containerd-plugins-namespace', 'cpu-rt-period', 'cpu-rt-runtime',
   'cri-containerd', 'data-root', 'default-address-pools', 'default-cgroupns-mode', 'default-gateway',
@@ -85,6 +85,8 @@ const fileSchema = z.object({
   'max-concurrent-downloads': positiveInt.optional(),
   'max-concurrent-uploads': positiveInt.optional(),
   debug: z.boolean().optional(),
+  // Linux interface names: at most 15 bytes, no '/', whitespace or ':' (dockerd refuses the same).
+  bridge: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'must be "none" or a network interface name of at most 15 characters').optional(),
 });
 
 const SUPPORTED_KEYS = new Set(Object.keys(fileSchema.shape));
@@ -140,6 +142,7 @@ export function parseDaemonConfig(text: string): ParsedDaemonConfig {
     maxConcurrentDownloads: file['max-concurrent-downloads'] ?? DEFAULT_DAEMON_CONFIG.maxConcurrentDownloads,
     maxConcurrentUploads: file['max-concurrent-uploads'] ?? DEFAULT_DAEMON_CONFIG.maxConcurrentUploads,
     debug: file.debug ?? DEFAULT_DAEMON_CONFIG.debug,
+    ...(file.bridge !== undefined ? { bridge: file.bridge } : {}),
   };
   return { config, warnings: ignoredKeyWarnings(entries) };
 }

@@ -14,6 +14,11 @@ export interface DaemonConfig {
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
   debug: boolean;
+  /**
+   * dockerd's `bridge`: the default bridge's device name, or "none" for no default bridge (containers
+   * started without --network then get only `lo`, as with `dockerd --bridge=none`). Read at start only.
+   */
+  bridge?: string;
 }
 
 export const DEFAULT_DAEMON_CONFIG: DaemonConfig = {

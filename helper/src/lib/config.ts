@@ -10,6 +10,8 @@ const optionsSchema = z.object({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** Group given read/write access to the socket (mode 0660) when it exists on the host. */
   group: z.string().min(1).default('berth'),
+  /** dockerd's `-b/--bridge` ("none": no default bridge); wins over daemon.json's "bridge". */
+  bridge: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'must be "none" or an interface name of at most 15 characters').optional(),
 });
 
 /** berthd's start-up options: defaults, then environment, then flags (flags win). */
@@ -22,6 +24,7 @@ export const USAGE = `Usage: berthd [options]
   --config FILE       daemon.json-compatible config (default /etc/berth/daemon.json)
   --log-level LEVEL   trace|debug|info|warn|error|fatal|silent (default info)
   --group NAME        group owning the socket (default berth, if it exists)
+  -b, --bridge NAME   default bridge device, or "none" for no default bridge (as dockerd's --bridge)
   -h, --help          show this help`;
 
 export class UsageError extends Error {}
@@ -38,6 +41,7 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
         config: { type: 'string' },
         'log-level': { type: 'string' },
         group: { type: 'string' },
+        bridge: { type: 'string', short: 'b' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -53,6 +57,7 @@ export function parseDaemonOptions(argv: string[], env: NodeJS.ProcessEnv): Daem
     configFile: parsed.values.config ?? env.BERTH_CONFIG,
     logLevel: parsed.values['log-level'] ?? env.BERTH_LOG_LEVEL,
     group: parsed.values.group ?? env.BERTH_GROUP,
+    bridge: parsed.values.bridge,
   });
   if (!result.success) {
     const issue = result.error.issues[0];
