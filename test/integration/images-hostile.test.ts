@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT, engineRequest, ping, startBerthd, type BerthdHandle } from '../harness/berthd';
 import { docker } from '../harness/docker-cli';
-import { hostileLayerImage, multiLayerImage, pushImage, type HostileKind } from '../harness/fixtures';
+import { buildImage, busyboxLayer, makeLayer, hostileLayerImage, multiLayerImage, pushImage, sha256, type HostileKind, type LayerBlob } from '../harness/fixtures';
 import { corruptBlob, startRegistry, type RegistryHandle } from '../harness/registry';
 
 async function exists(p: string): Promise<boolean> {
@@ -88,6 +88,49 @@ describe.skipIf(!IS_ROOT)('images: hostile registries and layers', () => {
     expect(tree(d.dataRoot).filter((p) => p.includes('berth-escape'))).toEqual([]);
     await expectNothingStored(d);
   });
+
+  // The manifest's digest and size describe the damaged blob exactly, so the bytes arrive intact and
+  // only inflating them can fail: that must be the verification error, from any size of blob.
+  it.each([
+    ['truncated to 10 bytes', (t: Buffer) => t.subarray(0, 10)],
+    ['truncated to 100 bytes', (t: Buffer) => t.subarray(0, 100)],
+    ['truncated by its last 8 bytes', (t: Buffer) => t.subarray(0, t.length - 8)],
+    ['truncated to half', (t: Buffer) => t.subarray(0, t.length >> 1)],
+    ['with a flipped byte mid-stream', (t: Buffer) => Buffer.concat([t.subarray(0, t.length >> 1), Buffer.from([t[t.length >> 1]! ^ 0xff]), t.subarray((t.length >> 1) + 1)])],
+    ['that is not gzip at all', () => Buffer.from('not a gzip stream at all\n')],
+  ])('fails a pull whose gzip layer is %s with the verification error and leaves no ingest file', async (label, damage) => {
+    const good = await busyboxLayer();
+    const tgz = damage(good.tgz);
+    const bad: LayerBlob = { ...good, tgz, digest: sha256(tgz), size: tgz.length };
+    const repo = `evil/gz-${label.replace(/[^a-z0-9]+/g, '-')}`;
+    await pushImage(registry.url, repo, 'v1', buildImage({ layers: [bad] }));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await docker(d.dockerHost, ['pull', `${registry.host}/${repo}:v1`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`filesystem layer verification failed for digest ${bad.digest}`));
+      expect(r.stderr).not.toMatch(/worker died/);
+      await expectNothingStored(d);
+    }
+    expect(await ping(d.socket)).toBe(true);
+  });
+
+  // A small layer cut at every few bytes, through its header, deflate data and trailer: a cut inside
+  // the deflate data used to end the layer worker ("layer worker died") and leak an ingest file.
+  it('fails every truncation of a small gzip layer with the verification error and leaves no ingest file', async () => {
+    const layer = await makeLayer([{ name: 'hello.txt', content: 'hello\n'.repeat(200) }]);
+    const cuts = [...new Set([...Array.from({ length: layer.size }, (_, i) => i).filter((i) => i % 5 === 1), ...Array.from({ length: 30 }, (_, i) => layer.size - 1 - i)])];
+    for (const keep of cuts.filter((n) => n > 0)) {
+      const tgz = layer.tgz.subarray(0, keep);
+      const bad: LayerBlob = { ...layer, tgz, digest: sha256(tgz), size: tgz.length };
+      await pushImage(registry.url, `evil/cut${keep}`, 'v1', buildImage({ layers: [bad] }));
+      const r = await docker(d.dockerHost, ['pull', `${registry.host}/evil/cut${keep}:v1`]);
+      expect(r.code, `cut at ${keep}`).toBe(1);
+      expect(r.stderr, `cut at ${keep}`).toMatch(new RegExp(`filesystem layer verification failed for digest ${bad.digest}`));
+      expect(await readdir(join(d.dataRoot, 'content/ingest')), `cut at ${keep}`).toEqual([]);
+    }
+    await expectNothingStored(d);
+    expect(d.logs()).not.toMatch(/layer worker died/);
+  }, 120_000);
 
   it('answers malformed JSON and filters with 400 and keeps serving', async () => {
     const cases: [string, string, string | undefined][] = [

@@ -84,6 +84,10 @@ export async function applyLayerTar(tar: Readable, root: string, fsutil: FsUtil)
   ex.on('entry', (header, source, next) => {
     // streamx Readables are async-iterable and resumable like Node's; that is all we use.
     const stream = source as unknown as Readable;
+    // When the tar stream fails mid-entry (a gzip blob cut short), extract destroys this entry with
+    // the error; the applier sees it through its reads, but an unheard 'error' event would still
+    // be an uncaught exception that ends the layer worker.
+    stream.on('error', () => undefined);
     applier.apply(header, stream).then(
       () => next(),
       (err: unknown) => {
