@@ -152,6 +152,12 @@ describe.skipIf(!IS_ROOT)('images: hostile registries and layers', () => {
       const r = await engineRequest(d.socket, 'POST', path, '{"Image": ');
       expect(r.status, `${path}: ${r.body}`).toBeLessThan(500);
     }
+    // Malformed percent-escapes and `//` in the path: the client's error, never a 500.
+    for (const path of ['/v1.48/containers/%E0%A4%A/json', '/v1.48/images/%ZZ/json', '//', '//x/containers/json']) {
+      const r = await engineRequest(d.socket, 'GET', path);
+      expect([400, 404], `${path}: ${r.status} ${r.body}`).toContain(r.status);
+      if (path.includes('%')) expect(r.status, path).toBe(400);
+    }
     expect(await ping(d.socket)).toBe(true);
     expect((await docker(d.dockerHost, ['images'])).code).toBe(0);
   });

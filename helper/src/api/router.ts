@@ -64,8 +64,12 @@ export class Router {
 
   /** Throws NotFound for unknown paths and InvalidArgument for unsupported API versions. */
   match(method: string, rawUrl: string): RouteMatch {
-    const url = new URL(rawUrl, 'http://berthd');
-    let path = url.pathname;
+    // Not `new URL(rawUrl, base)`: it throws on `//` and reads `//host/x` as a host. The path is
+    // everything before `?`, matched raw; each parameter is then decoded on its own.
+    const q = rawUrl.indexOf('?');
+    let path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+    if (!path.startsWith('/')) throw invalidArgument('INVALID_PATH', `invalid request path: ${JSON.stringify(rawUrl.slice(0, 200))}`);
     let apiVersion = API_VERSION;
     const versioned = VERSION_PREFIX.exec(path);
     if (versioned) {
@@ -86,12 +90,21 @@ export class Router {
         if (!found) continue;
         const params: Record<string, string> = {};
         route.names.forEach((name, i) => {
-          params[name] = decodeURIComponent(found[i + 1] ?? '');
+          params[name] = decodeParam(found[i + 1] ?? '');
         });
-        return { route, params, apiVersion, query: url.searchParams };
+        return { route, params, apiVersion, query };
       }
     }
     throw notFound('PAGE_NOT_FOUND', 'page not found');
+  }
+}
+
+/** A malformed percent-escape (`%E0%A4%A`) is the client's error: 400, as dockerd answers. */
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidArgument('INVALID_PATH_ESCAPE', `invalid URL escape in request path: ${JSON.stringify(raw.slice(0, 200))}`);
   }
 }
 
