@@ -7,12 +7,11 @@
  *
  * `stop()` only stops what this module started.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ping } from '../test/harness/berthd';
+import { findDockerdBinary, startDockerd, type PrivateDockerd } from '../test/harness/dockerd';
 import { processTable } from './framework';
 
 const execFileP = promisify(execFile);
@@ -26,10 +25,6 @@ export interface DockerdHandle {
 }
 
 const SYSTEM_SOCKET = '/var/run/docker.sock';
-
-function findDockerdBinary(): string | undefined {
-  return ['/usr/sbin/dockerd', '/usr/bin/dockerd', '/usr/local/bin/dockerd'].find((p) => existsSync(p));
-}
 
 /** dockerd plus containerd (managed or system) pids, by command name. */
 function daemonPids(): number[] {
@@ -62,51 +57,15 @@ export async function ensureDockerd(tmpDir: string, log: (msg: string) => void):
       return undefined;
     }
   }
-  const dir = join(tmpDir, 'dockerd');
-  await mkdir(dir, { recursive: true });
-  const socket = join(dir, 'docker.sock');
-  const args = [
-    '--host', `unix://${socket}`,
-    '--data-root', join(dir, 'data'),
-    '--exec-root', join(dir, 'exec'),
-    '--pidfile', join(dir, 'docker.pid'),
-    '--bridge=none',
-    '--iptables=false',
-    '--ip6tables=false',
-    '--log-level=warn',
-  ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let logs = '';
-  child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
-  const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  const deadline = Date.now() + 60_000;
-  let up = false;
-  while (Date.now() < deadline && child.exitCode === null) {
-    if (existsSync(socket) && (await ping(socket))) {
-      up = true;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const pid = child.pid!;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(t);
-    }
-    // dockerd unmounts its overlays on clean shutdown; unmount leftovers before removing the dirs.
-    await execFileP('sh', ['-c', `grep -o " ${dir}/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l`]).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true }).catch((e: Error) => log(`could not remove ${dir}: ${e.message}`));
-  };
-  if (!up) {
-    log(`dockerd did not come up: ${logs.trim().split('\n').slice(-5).join(' | ')}`);
-    await stop();
+  let d: PrivateDockerd;
+  try {
+    d = await startDockerd({ parentDir: tmpDir, binary: bin, timeoutMs: 60_000 });
+  } catch (e) {
+    log((e as Error).message);
     return undefined;
   }
-  log(`started dockerd (${bin}, pid ${pid}) on ${socket}`);
+  const pid = d.pid;
+  log(`started dockerd (${bin}, pid ${pid}) on ${d.socket}`);
   // The managed containerd is dockerd's child, so dockerd's process tree covers both.
-  return { dockerHost: `unix://${socket}`, pids: () => [pid], startedByUs: true, stop };
+  return { dockerHost: d.dockerHost, pids: () => [pid], startedByUs: true, stop: d.stop };
 }
