@@ -6,7 +6,7 @@ import { berthConfigRoutes } from './api/routes/berth-config';
 import { authRoutes } from './api/routes/auth';
 import { imagePushRoutes } from './api/routes/image-push';
 import { PushService } from './engine/images/push-service';
-import { EXPORT_XATTRS } from './engine/images/push-layer-export';
+import { EXPORT_XATTRS } from './store/layers/layer-tar-writer';
 import { XattrReader } from './platform/xattr-reader';
 import { LoginService } from './engine/auth/login-service';
 import { HttpTransport } from './registry/http-transport';
@@ -40,6 +40,8 @@ import { createCgroupManager } from './runtime/cgroups/cgroup-factory';
 import { LinuxRuntime } from './runtime/shim/linux-runtime';
 import { locateNativeBinaries } from './runtime/shim/native-paths';
 import { SpawnShimLauncher } from './runtime/shim/shim-launcher';
+import { ContainerDataService } from './engine/container-data/container-data-service';
+import { containerDataRoutes } from './api/routes/container-data';
 
 /** Composition root: options -> platform -> stores -> engine -> API server. */
 async function main(): Promise<number> {
@@ -96,6 +98,7 @@ async function main(): Promise<number> {
     images: imageStore,
     log: log.child({ module: 'images' }),
     layerWorkers,
+    openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
     // `events` is created below; events are only published once requests flow.
     publishEvent: (action, actorId, attributes) => events.publish('image', action, actorId, attributes),
   });
@@ -126,6 +129,13 @@ async function main(): Promise<number> {
   // Before serving: reattach to the monitors of containers that kept running while berthd was down.
   await containers.recover();
   imageService.setImageUsageChecker(async (imageId) => containers.imageUsers(imageId).map((u) => ({ containerId: u.id, running: u.running })));
+  const containerData = new ContainerDataService({
+    record: async (ref) => (await containers.inspect(ref)).record,
+    isRunning: (id) => containers.isRunning(id),
+    commitLayer: (input, target) => imageService.commitLayer(input, target),
+    openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
+    publishEvent: (action, id, attributes) => events.publish('container', action, id, attributes),
+  });
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
   const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts() });
   const router = new Router([
@@ -134,6 +144,7 @@ async function main(): Promise<number> {
     authRoutes(new LoginService(registryTransport, config)),
     imageRoutes(imageService, { containerDiskUsage: containerDiskUsageRows(containers) }),
     imagePushRoutes(pushService),
+    containerDataRoutes(containerData),
     containerRoutes(containers, { memTotal: totalmem }),
     execRoutes(execs),
     eventRoutes(events),

@@ -28,11 +28,9 @@ const UNSUPPORTED: [HttpMethod, string, string][] = [
   ['POST', '/containers/:id/rename', 'renaming containers'],
   ['POST', '/containers/:id/update', 'updating container resources'],
   ['GET', '/containers/:id/export', 'exporting containers'],
-  ['GET', '/containers/:id/changes', 'container filesystem changes'],
   ['GET', '/containers/:id/archive', 'copying files from containers'],
   ['HEAD', '/containers/:id/archive', 'copying files from containers'],
   ['PUT', '/containers/:id/archive', 'copying files into containers'],
-  ['POST', '/commit', 'committing containers to images'],
 ];
 
 function timeoutParam(query: URLSearchParams): number | undefined {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DaemonConfigSource } from '../../config/daemon-config';
-import { conflict, invalidArgument, notFound } from '../../lib/errors';
+import { conflict, invalidArgument, notFound, unavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { familiarString, isImageIdLike, parseReference, referenceFromPullQuery, repositoryName, validateTag, type ImageReference } from '../../registry/reference';
 import type { RegistryClient } from '../../registry/registry-client';
@@ -10,6 +10,8 @@ import type { ImageRecord, ImageStore } from '../../store/images/image-store';
 import type { LayerStore } from '../../store/layers/layer-store';
 import { layerHistory, parseImageConfig, type ImageConfigDoc } from './image-config';
 import { importLayerImage, type ImportOptions } from './importer';
+import { commitLayer, type CommitLayerInput, type CommitLayerResult } from './image-commit';
+import type { XattrSource } from '../../store/layers/layer-tar-writer';
 import type { LayerWorkerPool } from './layer-worker-pool';
 import type { ProgressSink } from './progress';
 import { Puller, type PullOptions, type PullResult } from './puller';
@@ -89,6 +91,8 @@ export interface ImageServiceDeps {
   imageUsage?: ImageUsageChecker;
   /** Worker threads for layer downloads; in-process when absent (tests, or no worker bundle). */
   layerWorkers?: LayerWorkerPool;
+  /** berth-getxattr over a directory (opaque dirs), for commits; commits are refused without it. */
+  openXattrs?: (root: string) => XattrSource;
   /**
    * dockerd's image events (`docker events`): pull (actor = the reference), tag (actor = image ID,
    * name = new tag), untag, delete and import (actor = image ID).
@@ -182,6 +186,20 @@ export class ImageService {
     progress({ status: record.id });
     await this.gcBlobs();
     return record;
+  }
+
+  /**
+   * A new image from a directory in overlay form on top of `parentImageId` (see image-commit.ts):
+   * `docker commit` and build steps. With `repo`, the image is tagged `repo[:tag]` (latest).
+   */
+  async commitLayer(input: CommitLayerInput, target?: { repo: string; tag?: string }): Promise<CommitLayerResult> {
+    const { openXattrs } = this.deps;
+    if (!openXattrs) throw unavailable('COMMIT_UNAVAILABLE', 'this daemon was started without the xattr helper; commit is unavailable');
+    // Validate the tag first: a bad name must not leave an untagged image behind.
+    const ref = target && target.repo !== '' ? this.parseTagTarget(target.repo, target.tag) : undefined;
+    const result = await commitLayer({ layers: this.deps.layers, images: this.deps.images, openXattrs }, input);
+    if (ref) await this.setTag(ref, result.image.id);
+    return result;
   }
 
   // ---- queries ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import type { RegistryClient, RegistrySession } from '../../registry/registry-cl
 import type { ContentStore } from '../../store/content/content-store';
 import type { ImageLayerRecord, ImageRecord, ImageStore } from '../../store/images/image-store';
 import type { LayerStore } from '../../store/layers/layer-store';
-import { exportLayerTar, type XattrSource } from './push-layer-export';
+import { exportLayerTar, type XattrSource } from '../../store/layers/layer-tar-writer';
 
 /**
  * One progress event of a push, engine-side; the API maps it to Docker's jsonmessage. `aux` is the

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract } from 'tar-stream';
 import { XattrReader } from '../../platform/xattr-reader';
-import { EXPORT_XATTRS, exportLayerTar, type XattrSource } from './push-layer-export';
+import { EXPORT_XATTRS, exportLayerTar, type XattrSource } from './layer-tar-writer';
 
 const IS_ROOT = process.getuid?.() === 0;
 

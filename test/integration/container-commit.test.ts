@@ -1,0 +1,88 @@
+/**
+ * `docker commit`, `docker history` and `docker diff` through the stock CLI, with a private
+ * dockerd (test/harness/dockerd.ts) running the same steps on the same image as the reference.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IS_ROOT } from '../harness/berthd';
+import { docker } from '../harness/docker-cli';
+import { startDockerd, type PrivateDockerd } from '../harness/dockerd';
+import { startContainersEnv, type ContainersEnv } from './containers-env';
+
+/** Changes a container makes: an add, a modification, a deletion, a nested add, a removed-and-recreated dir. */
+const STEPS = [
+  'echo hello > /added.txt',
+  'echo extra >> /etc/passwd',
+  'rm /etc/group',
+  'mkdir -p /srv/app/conf && echo x > /srv/app/conf/a.ini',
+  'rm -rf /home && mkdir /home && touch /home/new',
+  'ln -s /etc/passwd /lnk',
+].join(' && ');
+
+describe.skipIf(!IS_ROOT)('container data: commit, history, diff', () => {
+  let env: ContainersEnv;
+  let dockerd: PrivateDockerd;
+  const dd = (args: string[]) => docker(dockerd.dockerHost, args, { timeoutMs: 120_000 });
+  beforeAll(async () => {
+    env = await startContainersEnv();
+    dockerd = await startDockerd();
+    const pulled = await dd(['pull', env.image]);
+    if (pulled.code !== 0) throw new Error(`dockerd pull: ${pulled.stderr}`);
+  });
+  afterAll(async () => {
+    await dockerd?.stop();
+    await env?.cleanup();
+  });
+
+  it('commit then run: the new image sees the change and not the deleted file; history has the new row; --change applied', async () => {
+    const made = await env.d(['run', '--name', 'c1', env.image, 'sh', '-c', 'echo committed > /data.txt && rm /etc/group']);
+    expect(made.code).toBe(0);
+    const commit = await env.d(['commit', '-m', 'my change', '-a', 'Ann <ann@example.com>', '-c', 'ENV GREETING=hi', '-c', 'CMD ["cat", "/data.txt"]', 'c1', 'committed:v1']);
+    expect(commit.code, commit.stderr).toBe(0);
+    expect(commit.stdout.trim()).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    const run = await env.d(['run', '--rm', 'committed:v1']);
+    expect(run.stdout).toBe('committed\n');
+    const gone = await env.d(['run', '--rm', 'committed:v1', 'sh', '-c', 'test -e /etc/group && echo present || echo absent; echo $GREETING']);
+    expect(gone.stdout).toBe('absent\nhi\n');
+
+    const hist = await env.d(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'committed:v1']);
+    const rows = hist.stdout.trim().split('\n');
+    const base = (await env.d(['history', '-q', env.image])).stdout.trim().split('\n');
+    expect(rows).toHaveLength(base.length + 1);
+    expect(rows[0]).toBe('sh -c echo committed > /data.txt && rm /etc/group|my change');
+    const inspect = JSON.parse((await env.d(['image', 'inspect', 'committed:v1'])).stdout) as { Author: string; RootFS: { Layers: string[] }; Config: { Cmd: string[] } }[];
+    expect(inspect[0]?.Author).toBe('Ann <ann@example.com>');
+    expect(inspect[0]?.Config.Cmd).toEqual(['cat', '/data.txt']);
+    const baseLayers = JSON.parse((await env.d(['image', 'inspect', env.image])).stdout) as { RootFS: { Layers: string[] } }[];
+    expect(inspect[0]?.RootFS.Layers).toHaveLength((baseLayers[0]?.RootFS.Layers.length ?? 0) + 1);
+  });
+
+  it('commit of a running container; a bad tag is refused and leaves no image', async () => {
+    await env.d(['run', '-d', '--name', 'c2', env.image, 'sh', '-c', 'echo live > /live.txt; sleep 300']);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await env.d(['exec', 'c2', 'cat', '/live.txt'])).stdout !== 'live\n') await new Promise((r) => setTimeout(r, 100));
+    const before = (await env.d(['images', '-q', '-a'])).stdout;
+    const bad = await env.d(['commit', 'c2', 'Bad:Name']);
+    expect(bad.code).not.toBe(0);
+    expect((await env.d(['images', '-q', '-a'])).stdout).toBe(before);
+    const ok = await env.d(['commit', 'c2', 'live:1']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((await env.d(['run', '--rm', 'live:1', 'cat', '/live.txt'])).stdout).toBe('live\n');
+    await env.d(['rm', '-f', 'c2']);
+  });
+
+  it('diff lists A/C/D exactly as dockerd for the same steps', async () => {
+    const b = await env.d(['run', '--name', 'd1', env.image, 'sh', '-c', STEPS]);
+    expect(b.code, b.stderr).toBe(0);
+    const r = await dd(['run', '--name', 'd1', env.image, 'sh', '-c', STEPS]);
+    expect(r.code, r.stderr).toBe(0);
+    // dockerd's row order follows a Go map iteration and varies from run to run: compare as sets.
+    const rows = (out: string): string[] => out.split('\n').filter((l) => l !== '').sort();
+    const ours = rows((await env.d(['diff', 'd1'])).stdout);
+    const theirs = rows((await dd(['diff', 'd1'])).stdout);
+    expect(ours).toContain('A /added.txt');
+    expect(ours).toContain('D /etc/group');
+    expect(ours).toEqual(theirs);
+    await dd(['rm', '-f', 'd1']);
+  });
+});
