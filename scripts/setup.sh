@@ -31,6 +31,13 @@ if [ "$major" -lt 20 ]; then
   exit 1
 fi
 
+# The socket group: members can drive berthd (which equals root on this machine, as with the docker
+# group). berthd gives its socket root:berth 0660, and keeps it root-only 0600 when the group is missing.
+if ! getent group berth >/dev/null; then
+  groupadd --system berth
+  echo "setup: created the 'berth' group (add a user with: sudo usermod -aG berth <user>, then log in again)"
+fi
+
 echo "setup: installing npm dependencies"
 # Electron fetches its own binary at install time. Where that download is impossible, install
 # without it: `npm start` then serves the app in web mode (a browser URL) instead of a window.

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { RegistryClient } from './registry/registry-client';
 import { ContentStore } from './store/content/content-store';
+import { secureDataRoot } from './store/data-root';
 import { LayerStore } from './store/layers/layer-store';
 import { ImageStore } from './store/images/image-store';
 import { ImageService } from './engine/images/image-service';
@@ -80,6 +81,8 @@ async function main(): Promise<number> {
   // SIGHUP re-reads daemon.json (dockerd's reload); a broken file is logged and the old config stays.
   process.on('SIGHUP', () => void config.reload());
 
+  // Before any store touches it: dockerd's 0710 layout, and an older, looser data root tightened.
+  await secureDataRoot(options.dataRoot, log);
   // One keep-alive transport for every registry conversation (pull, push, login).
   const registryTransport = new HttpTransport();
   // Native helpers are built next to the bundle: helper/dist/berthd.mjs -> helper/native/build/.
@@ -149,7 +152,9 @@ async function main(): Promise<number> {
     execRoutes(execs),
     eventRoutes(events),
   ]);
-  const server = new ApiServer({ socketPath: options.socket, socketGid: await getgrnam(options.group), router, log });
+  const socketGid = await getgrnam(options.group);
+  if (socketGid === undefined) log.warn({ group: options.group }, `group "${options.group}" does not exist: the socket is root-only (0600); scripts/setup.sh creates it`);
+  const server = new ApiServer({ socketPath: options.socket, socketGid, router, log });
 
   try {
     await server.listen();

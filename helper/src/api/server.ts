@@ -11,7 +11,7 @@ import type { Router } from './router';
 
 export interface ApiServerOptions {
   socketPath: string;
-  /** gid to own the socket; mode is always 0660. */
+  /** The socket group's gid: root:<gid> 0660; undefined (no such group) or 0: root:root 0600. */
   socketGid?: number;
   router: Router;
   log: Logger;
@@ -40,16 +40,30 @@ export class ApiServer {
     const { socketPath } = this.opts;
     await mkdir(dirname(socketPath), { recursive: true });
     await removeStaleSocket(socketPath);
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(socketPath, () => {
-        this.server.off('error', onError);
-        resolve();
+    // bind() creates the file with 0777 & ~umask: a 0177 umask keeps it 0600 from its first moment,
+    // before the chown/chmod below, so nobody can connect in between.
+    const umask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error): void => reject(err);
+        this.server.once('error', onError);
+        this.server.listen(socketPath, () => {
+          this.server.off('error', onError);
+          resolve();
+        });
       });
-    });
-    await chmod(socketPath, 0o660);
-    if (this.opts.socketGid !== undefined) await chown(socketPath, 0, this.opts.socketGid);
+    } finally {
+      process.umask(umask);
+    }
+    // Group access only for the socket group: never gid 0 (gid-0 users and `--user N` containers
+    // with the socket mounted would drive the daemon). Without the group the socket stays 0600 root.
+    if (this.opts.socketGid !== undefined && this.opts.socketGid !== 0) {
+      await chown(socketPath, 0, this.opts.socketGid);
+      await chmod(socketPath, 0o660);
+    } else {
+      await chown(socketPath, 0, 0);
+      await chmod(socketPath, 0o600);
+    }
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ export const USAGE = `Usage: berthd [options]
   --data-root DIR     where images, layers and containers live (default /var/lib/berth)
   --config FILE       daemon.json-compatible config (default /etc/berth/daemon.json)
   --log-level LEVEL   trace|debug|info|warn|error|fatal|silent (default info)
-  --group NAME        group owning the socket (default berth, if it exists)
+  --group NAME        group given the socket (root:NAME 0660; default berth); without it, root-only 0600
   -b, --bridge NAME   default bridge device, or "none" for no default bridge (as dockerd's --bridge)
   -h, --help          show this help`;
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, internal, invalidArgument, notFound } from '../../lib/errors';
 import { writeFileAtomic } from '../atomic-file';
+import { BLOB_DIR_MODE, BLOB_FILE_MODE } from '../data-root';
 
 const DIGEST_RE = /^sha256:([0-9a-f]{64})$/;
 
@@ -55,8 +56,8 @@ export class ContentStore {
 
   async init(): Promise<void> {
     await rm(this.ingestDir, { recursive: true, force: true });
-    await mkdir(this.ingestDir, { recursive: true });
-    await mkdir(this.blobsDir, { recursive: true });
+    await mkdir(this.ingestDir, { recursive: true, mode: BLOB_DIR_MODE });
+    await mkdir(this.blobsDir, { recursive: true, mode: BLOB_DIR_MODE });
   }
 
   path(digest: string): string {
@@ -98,14 +99,14 @@ export class ContentStore {
     if (expectedDigest !== undefined && digest !== expectedDigest) {
       throw invalidArgument('BLOB_DIGEST_MISMATCH', `content verification failed: expected ${expectedDigest}, got ${digest}`);
     }
-    if (!(await this.has(digest))) await writeFileAtomic(this.path(digest), bytes);
+    if (!(await this.has(digest))) await writeFileAtomic(this.path(digest), bytes, BLOB_FILE_MODE);
     return digest;
   }
 
   async writer(opts: WriterOptions = {}): Promise<ContentWriter> {
     if (opts.expectedDigest !== undefined) this.path(opts.expectedDigest);
     const tmp = join(this.ingestDir, randomBytes(12).toString('hex'));
-    const stream = createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
+    const stream = createWriteStream(tmp, { flags: 'wx', mode: BLOB_FILE_MODE, highWaterMark: 1 << 20 });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);

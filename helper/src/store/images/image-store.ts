@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { conflict, errnoCode, invalidArgument, notFound } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { AsyncMutex, writeFileAtomic } from '../atomic-file';
+import { BLOB_DIR_MODE, BLOB_FILE_MODE } from '../data-root';
 
 /** One layer of an image, base first. */
 export interface ImageLayerRecord {
@@ -70,7 +71,7 @@ export class ImageStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.contentDir, { recursive: true });
+    await mkdir(this.contentDir, { recursive: true, mode: BLOB_DIR_MODE });
     await mkdir(this.metaDir, { recursive: true });
     const configs = new Set((await readdir(this.contentDir)).filter((n) => HEX64.test(n)));
     for (const hex of await readdir(this.metaDir)) {
@@ -146,7 +147,7 @@ export class ImageStore {
       const full: ImageRecord = { ...record, id, storedAt: Date.now() };
       await mkdir(join(this.metaDir, hex), { recursive: true });
       await this.writeRecord(full);
-      await writeFileAtomic(join(this.contentDir, hex), config);
+      await writeFileAtomic(join(this.contentDir, hex), config, BLOB_FILE_MODE);
       this.images.set(id, { record: full, config });
       return { record: full, created: true };
     });
