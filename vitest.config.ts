@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: `unit` (pure logic, next to the code), `integration` (root: real berthd,
+ * Four projects: `unit` (pure logic, next to the code), `integration` (root: real berthd,
  * docker-registry, sshd and docker CLI; files run one at a time because they share the kernel)
  * and `e2e` (Playwright driving Debian Chromium against web mode).
  */
@@ -42,6 +42,18 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          // Tests in a qemu guest (a real cgroup v2 kernel; see test/harness/vm-guest.ts).
+          name: 'vm',
+          include: ['test/vm/**/*.test.ts'],
+          globalSetup: ['test/harness/root-notice.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
         },
       },
     ],
