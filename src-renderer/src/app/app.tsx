@@ -1,31 +1,38 @@
 import { useState, type ReactNode } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { Tooltip } from 'radix-ui';
 import type { BerthBridge } from '../../../src-shared/ipc/bridge';
-import { ContainersRoute } from '../features/containers/components/containers-route';
-import { HostsView } from '../features/hosts/components/hosts-view';
-import { ImagesRoute } from '../features/images/components/images-route';
-import { MirrorsView } from '../features/mirrors/components/mirrors-view';
+import { ConfirmProvider } from '../components/confirm';
+import { ThemeRoot } from '../components/theme/theme-root';
+import { ToastProvider } from '../components/toast';
 import { ActiveHostProvider } from '../lib/active-host';
 import { BridgeProvider } from '../lib/bridge-context';
+import { ExtensionsProvider } from '../lib/extension-points';
 import { createQueryClient } from '../lib/query-client';
+import { SettingsProvider } from '../lib/settings';
 import { Layout } from './layout';
-import type { RouteId } from './routes';
-
-const VIEWS: Record<RouteId, () => ReactNode> = {
-  containers: ContainersRoute,
-  images: ImagesRoute,
-  mirrors: MirrorsView,
-  hosts: HostsView,
-};
+import { EXTENSIONS, VIEWS } from './registry/registry';
 
 export function App({ bridge }: { bridge: BerthBridge }): ReactNode {
   const [queryClient] = useState(createQueryClient);
   return (
     <BridgeProvider bridge={bridge}>
       <QueryClientProvider client={queryClient}>
-        <ActiveHostProvider>
-          <Layout views={VIEWS} />
-        </ActiveHostProvider>
+        <SettingsProvider>
+          <ThemeRoot>
+            <ActiveHostProvider>
+              <ExtensionsProvider value={EXTENSIONS}>
+                <Tooltip.Provider delayDuration={400}>
+                  <ToastProvider>
+                    <ConfirmProvider>
+                      <Layout views={VIEWS} />
+                    </ConfirmProvider>
+                  </ToastProvider>
+                </Tooltip.Provider>
+              </ExtensionsProvider>
+            </ActiveHostProvider>
+          </ThemeRoot>
+        </SettingsProvider>
       </QueryClientProvider>
     </BridgeProvider>
   );

@@ -1,12 +1,18 @@
 import type { ReactNode } from 'react';
+import { Button } from './button';
 import { Dialog } from './dialog';
 
+/**
+ * Asks before an action. `done` turns it into a result dialog: the Cancel button goes and the
+ * confirm button (labelled e.g. "Done") just closes.
+ */
 export function ConfirmDialog({
   title,
   children,
   confirmLabel,
   danger,
   busy,
+  done,
   onConfirm,
   onClose,
 }: {
@@ -15,6 +21,7 @@ export function ConfirmDialog({
   confirmLabel: string;
   danger?: boolean;
   busy?: boolean;
+  done?: boolean;
   onConfirm: () => void;
   onClose: () => void;
 }): ReactNode {
@@ -24,12 +31,10 @@ export function ConfirmDialog({
       onClose={onClose}
       footer={
         <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className={danger ? 'danger' : 'primary'} disabled={busy} onClick={onConfirm}>
+          {done ? null : <Button onClick={onClose}>Cancel</Button>}
+          <Button variant={danger && !done ? 'danger' : 'primary'} busy={busy} onClick={onConfirm}>
             {confirmLabel}
-          </button>
+          </Button>
         </>
       }
     >

@@ -39,7 +39,7 @@ export function PruneDialog({
     onClose();
   };
   return (
-    <ConfirmDialog title={title} confirmLabel={prune.isSuccess ? 'Done' : 'Prune'} busy={prune.isPending} onClose={close} onConfirm={prune.isSuccess ? close : run}>
+    <ConfirmDialog title={title} confirmLabel={prune.isSuccess ? 'Done' : 'Prune'} busy={prune.isPending} done={prune.isSuccess} onClose={close} onConfirm={prune.isSuccess ? close : run}>
       {prune.data ? (
         <p role="status">
           {removed(prune.data.deleted.length)}, reclaimed {formatBytes(prune.data.spaceReclaimed)}.

@@ -1,4 +1,7 @@
-import type { ReactNode } from 'react';
+import { createContext, useContext, type ReactNode } from 'react';
+import { Tabs as RTabs } from 'radix-ui';
+
+const ActiveTab = createContext<string | undefined>(undefined);
 
 export interface TabDef<T extends string> {
   id: T;
@@ -6,35 +9,43 @@ export interface TabDef<T extends string> {
 }
 
 /**
- * The tab strip only. Panels are rendered by the caller, which may keep inactive ones mounted
- * (the terminal keeps its buffer across tab switches that way).
+ * Tabs (Radix: arrow keys move between tabs, Home/End, roving focus). Wraps its panels:
+ * `<Tabs ...><TabPanel id="logs">…</TabPanel></Tabs>`. A panel with `keepMounted` stays mounted
+ * (hidden) while another tab shows: the terminal keeps its buffer and the stats their history.
  */
-export function Tabs<T extends string>({ tabs, active, onChange, label }: { tabs: readonly TabDef<T>[]; active: T; onChange: (id: T) => void; label: string }): ReactNode {
+export function Tabs<T extends string>({
+  tabs,
+  active,
+  onChange,
+  label,
+  children,
+}: {
+  tabs: readonly TabDef<T>[];
+  active: T;
+  onChange: (id: T) => void;
+  label: string;
+  children?: ReactNode;
+}): ReactNode {
   return (
-    <div className="tabs" role="tablist" aria-label={label}>
-      {tabs.map((t) => (
-        <button
-          key={t.id}
-          type="button"
-          role="tab"
-          id={`tab-${t.id}`}
-          aria-selected={t.id === active}
-          aria-controls={`panel-${t.id}`}
-          className={t.id === active ? 'tab active' : 'tab'}
-          onClick={() => onChange(t.id)}
-        >
-          {t.label}
-        </button>
-      ))}
-    </div>
+    <RTabs.Root value={active} onValueChange={(v) => onChange(v as T)} activationMode="manual">
+      <RTabs.List className="tabs" aria-label={label}>
+        {tabs.map((t) => (
+          <RTabs.Trigger key={t.id} value={t.id} className="tab">
+            {t.label}
+          </RTabs.Trigger>
+        ))}
+      </RTabs.List>
+      <ActiveTab.Provider value={active}>{children}</ActiveTab.Provider>
+    </RTabs.Root>
   );
 }
 
-export function TabPanel({ id, active, children, keepMounted }: { id: string; active: boolean; children: ReactNode; keepMounted?: boolean }): ReactNode {
-  if (!active && !keepMounted) return null;
+export function TabPanel({ id, children, keepMounted }: { id: string; children: ReactNode; keepMounted?: boolean }): ReactNode {
+  const active = useContext(ActiveTab);
+  // Radix leaves a force-mounted inactive panel visible; hide it ourselves.
   return (
-    <div role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={!active} className="tab-panel">
+    <RTabs.Content value={id} className="tab-panel" forceMount={keepMounted ? true : undefined} hidden={keepMounted ? active !== id : undefined}>
       {children}
-    </div>
+    </RTabs.Content>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Badge } from '../../../components/badge';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Pid1Warning } from '../../../components/pid1-warning';
@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, InlineError, Loading } from '../../../component
 import { TabPanel, Tabs, type TabDef } from '../../../components/tabs';
 import { useActiveHost } from '../../../lib/active-host';
 import { describeError } from '../../../lib/describe-error';
+import { useExtensions } from '../../../lib/extension-points';
 import { hrefFor, navigate } from '../../../lib/navigation';
 import { useContainer } from '../api/inspect-container';
 import { useContainerActions } from '../hooks/use-container-actions';
@@ -18,13 +19,12 @@ import { StatsPanel } from './stats-panel';
 import { StopDialog } from './stop-dialog';
 import { TerminalPanel } from './terminal-panel';
 
-type TabId = 'logs' | 'inspect' | 'stats' | 'processes' | 'terminal';
-const TABS: readonly TabDef<TabId>[] = [
-  { id: 'logs', label: 'Logs' },
-  { id: 'inspect', label: 'Inspect' },
-  { id: 'stats', label: 'Stats' },
-  { id: 'processes', label: 'Processes' },
-  { id: 'terminal', label: 'Terminal' },
+const BUILT_IN: readonly (TabDef<string> & { order: number })[] = [
+  { id: 'logs', label: 'Logs', order: 10 },
+  { id: 'inspect', label: 'Inspect', order: 20 },
+  { id: 'stats', label: 'Stats', order: 30 },
+  { id: 'processes', label: 'Processes', order: 40 },
+  { id: 'terminal', label: 'Terminal', order: 50 },
 ];
 
 /**
@@ -35,8 +35,11 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
   const { hostId } = useActiveHost();
   const query = useContainer(hostId, containerId);
   useContainerEvents(hostId);
-  const [tab, setTab] = useState<TabId>(TABS.some((t) => t.id === initialTab) ? (initialTab as TabId) : 'logs');
-  const [terminalOpened, setTerminalOpened] = useState(tab === 'terminal');
+  const { containerTabs: extraTabs } = useExtensions();
+  const tabs = useMemo(() => [...BUILT_IN, ...extraTabs.map((t) => ({ id: t.id, label: t.label, order: t.order }))].sort((a, b) => a.order - b.order), [extraTabs]);
+  const [tab, setTab] = useState<string>(tabs.some((t) => t.id === initialTab) ? (initialTab as string) : 'logs');
+  const [opened, setOpened] = useState<ReadonlySet<string>>(() => new Set([tab]));
+  const terminalOpened = opened.has('terminal');
   const [stopping, setStopping] = useState(false);
   const [removing, setRemoving] = useState(false);
   const { commands, error, pendingIds } = useContainerActions(hostId);
@@ -66,9 +69,9 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
   const detail = query.data;
   const o = toContainerOverview(detail);
   const pending = pendingIds.has(o.id);
-  const selectTab = (id: TabId): void => {
+  const selectTab = (id: string): void => {
     setTab(id);
-    if (id === 'terminal') setTerminalOpened(true);
+    setOpened((s) => (s.has(id) ? s : new Set([...s, id])));
   };
 
   return (
@@ -102,24 +105,32 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
       </div>
       <InlineError error={error} />
       {o.pid1Warning ? <Pid1Warning warning={o.pid1Warning} /> : null}
-      <Tabs tabs={TABS} active={tab} onChange={selectTab} label="Container details" />
-      <TabPanel id="logs" active={tab === 'logs'}>
+      <Tabs tabs={tabs} active={tab} onChange={selectTab} label="Container details">
+      <TabPanel id="logs">
         <LogsPanel hostId={hostId} containerId={o.id} running={o.running} />
       </TabPanel>
-      <TabPanel id="inspect" active={tab === 'inspect'}>
+      <TabPanel id="inspect">
         <InspectPanel overview={o} raw={detail.raw} />
       </TabPanel>
-      <TabPanel id="stats" active={tab === 'stats'}>
+      <TabPanel id="stats">
         <StatsPanel hostId={hostId} containerId={o.id} running={o.running} active={tab === 'stats'} />
       </TabPanel>
-      <TabPanel id="processes" active={tab === 'processes'}>
+      <TabPanel id="processes">
         <ProcessesPanel hostId={hostId} containerId={o.id} running={o.running} active={tab === 'processes'} />
       </TabPanel>
       {terminalOpened ? (
-        <TabPanel id="terminal" active={tab === 'terminal'} keepMounted>
+        <TabPanel id="terminal" keepMounted>
           <TerminalPanel hostId={hostId} containerId={o.id} visible={tab === 'terminal'} running={o.running} />
         </TabPanel>
       ) : null}
+      {extraTabs.map((t) =>
+        opened.has(t.id) || tab === t.id ? (
+          <TabPanel key={t.id} id={t.id} keepMounted={t.keepMounted}>
+            <t.Component hostId={hostId} containerId={o.id} running={o.running} visible={tab === t.id} />
+          </TabPanel>
+        ) : null,
+      )}
+      </Tabs>
       {stopping ? (
         <StopDialog
           name={o.name}

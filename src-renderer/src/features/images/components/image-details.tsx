@@ -123,16 +123,17 @@ export function ImageDetails({ imageRef }: { imageRef: string }): ReactNode {
       {page.pid1Warning ? <Pid1Warning warning={page.pid1Warning} /> : null}
       <KeyValueList items={page.facts} label="Image facts" />
       <div style={{ height: 16 }} />
-      <Tabs tabs={TABS} active={tab} onChange={setTab} label="Image details" />
-      <TabPanel id="layers" active={tab === 'layers'}>
+      <Tabs tabs={TABS} active={tab} onChange={setTab} label="Image details">
+      <TabPanel id="layers">
         <LayersTab hostId={hostId} imageRef={imageRef} />
       </TabPanel>
-      <TabPanel id="history" active={tab === 'history'}>
+      <TabPanel id="history">
         <HistoryTab hostId={hostId} imageRef={imageRef} />
       </TabPanel>
-      <TabPanel id="inspect" active={tab === 'inspect'}>
+      <TabPanel id="inspect">
         <JsonView value={query.data.raw} label="Image inspect JSON" />
       </TabPanel>
+      </Tabs>
     </section>
   );
 }
