@@ -1,8 +1,6 @@
 /**
  * Engine API wire types and request schemas for containers, exec and events (PascalCase, as on
- * the wire). Request schemas accept the whole body the docker CLI v28 sends: fields berthd does not
- * model pass through untouched (loose objects), fields it does model are type-checked so a wrong
- * type is a 400 naming its path.
+ * the wire). A wrong type is a 400 naming its path. The create body's schema is closed (see below).
  */
 import * as z from 'zod';
 
@@ -10,74 +8,184 @@ const strList = z.array(z.string());
 /** Cmd/Entrypoint: an array, or (old clients, dockerode) a single string; null means unset. */
 const strSlice = z.union([strList, z.string()]).nullable().optional();
 const int = z.number().int();
+const optStr = z.string().nullable().optional();
+const optInt = int.nullable().optional();
+const optBool = z.boolean().nullable().optional();
+const optStrList = strList.nullable().optional();
+const strMap = z.record(z.string(), z.string()).nullable().optional();
 
-export const RestartPolicySchema = z.looseObject({
-  Name: z.string().optional(),
-  MaximumRetryCount: int.optional(),
+/*
+ * The create body is a CLOSED schema (issue 9): every field of Docker's API 1.47 Config and
+ * HostConfig is listed with its type, and a key outside the list is a 400 naming it (strict
+ * objects). Listing a field here does not mean berthd applies it: fields it does not apply yet
+ * are refused with a 400 when they carry a non-default value, in helper/src/api/dto/create-support.ts.
+ */
+
+export const RestartPolicySchema = z.strictObject({
+  Name: optStr,
+  MaximumRetryCount: optInt,
 });
 
-export const MountRequestSchema = z.looseObject({
-  Type: z.string().optional(),
-  Source: z.string().optional(),
-  Target: z.string().optional(),
-  ReadOnly: z.boolean().optional(),
+export const MountRequestSchema = z.strictObject({
+  Type: optStr,
+  Source: optStr,
+  Target: optStr,
+  ReadOnly: optBool,
+  Consistency: optStr,
+  BindOptions: z
+    .strictObject({ Propagation: optStr, NonRecursive: optBool, CreateMountpoint: optBool, ReadOnlyNonRecursive: optBool, ReadOnlyForceRecursive: optBool })
+    .nullable()
+    .optional(),
+  VolumeOptions: z
+    .strictObject({ NoCopy: optBool, Labels: strMap, Subpath: optStr, DriverConfig: z.strictObject({ Name: optStr, Options: strMap }).nullable().optional() })
+    .nullable()
+    .optional(),
+  ImageOptions: z.strictObject({ Subpath: optStr }).nullable().optional(),
+  TmpfsOptions: z
+    .strictObject({ SizeBytes: optInt, Mode: optInt, Options: z.array(z.array(z.string())).nullable().optional() })
+    .nullable()
+    .optional(),
 });
+export type MountRequest = z.infer<typeof MountRequestSchema>;
 
-export const HostConfigSchema = z.looseObject({
-  Binds: strList.nullable().optional(),
-  NetworkMode: z.string().optional(),
-  AutoRemove: z.boolean().optional(),
-  Init: z.boolean().nullable().optional(),
-  Privileged: z.boolean().optional(),
-  ReadonlyRootfs: z.boolean().optional(),
-  Memory: int.optional(),
-  MemorySwap: int.optional(),
-  MemoryReservation: int.optional(),
-  NanoCpus: int.optional(),
-  CpuShares: int.optional(),
-  CpuQuota: int.optional(),
-  CpuPeriod: int.optional(),
-  CpusetCpus: z.string().optional(),
-  PidsLimit: int.nullable().optional(),
-  OomKillDisable: z.boolean().nullable().optional(),
-  CapAdd: strList.nullable().optional(),
-  CapDrop: strList.nullable().optional(),
+const WeightDevice = z.strictObject({ Path: z.string(), Weight: int });
+const ThrottleDevice = z.strictObject({ Path: z.string(), Rate: int });
+const optList = <T extends z.ZodType>(t: T) => z.array(t).nullable().optional();
+
+export const HostConfigSchema = z.strictObject({
+  Binds: optStrList,
+  ContainerIDFile: optStr,
+  LogConfig: z.strictObject({ Type: optStr, Config: strMap }).nullable().optional(),
+  NetworkMode: optStr,
+  PortBindings: z.record(z.string(), z.array(z.strictObject({ HostIp: optStr, HostPort: optStr })).nullable()).nullable().optional(),
+  RestartPolicy: RestartPolicySchema.nullable().optional(),
+  AutoRemove: optBool,
+  VolumeDriver: optStr,
+  VolumesFrom: optStrList,
+  Mounts: optList(MountRequestSchema),
   ConsoleSize: z.array(int).nullable().optional(),
-  ShmSize: int.optional(),
-  LogConfig: z.looseObject({ Type: z.string().optional(), Config: z.record(z.string(), z.string()).nullable().optional() }).optional(),
-  RestartPolicy: RestartPolicySchema.optional(),
-  Mounts: z.array(MountRequestSchema).nullable().optional(),
-  Tmpfs: z.record(z.string(), z.string()).nullable().optional(),
-  Dns: strList.nullable().optional(),
-  ExtraHosts: strList.nullable().optional(),
-  Sysctls: z.record(z.string(), z.string()).nullable().optional(),
-  MaskedPaths: strList.nullable().optional(),
-  ReadonlyPaths: strList.nullable().optional(),
+  Annotations: strMap,
+  CapAdd: optStrList,
+  CapDrop: optStrList,
+  CgroupnsMode: optStr,
+  Dns: optStrList,
+  DnsOptions: optStrList,
+  DnsSearch: optStrList,
+  ExtraHosts: optStrList,
+  GroupAdd: optStrList,
+  IpcMode: optStr,
+  Cgroup: optStr,
+  Links: optStrList,
+  OomScoreAdj: optInt,
+  PidMode: optStr,
+  Privileged: optBool,
+  PublishAllPorts: optBool,
+  ReadonlyRootfs: optBool,
+  SecurityOpt: optStrList,
+  StorageOpt: strMap,
+  Tmpfs: strMap,
+  UTSMode: optStr,
+  UsernsMode: optStr,
+  ShmSize: optInt,
+  Sysctls: strMap,
+  Runtime: optStr,
+  Isolation: optStr,
+  // Resources
+  CpuShares: optInt,
+  Memory: optInt,
+  CgroupParent: optStr,
+  BlkioWeight: optInt,
+  BlkioWeightDevice: optList(WeightDevice),
+  BlkioDeviceReadBps: optList(ThrottleDevice),
+  BlkioDeviceWriteBps: optList(ThrottleDevice),
+  BlkioDeviceReadIOps: optList(ThrottleDevice),
+  BlkioDeviceWriteIOps: optList(ThrottleDevice),
+  CpuPeriod: optInt,
+  CpuQuota: optInt,
+  CpuRealtimePeriod: optInt,
+  CpuRealtimeRuntime: optInt,
+  CpusetCpus: optStr,
+  CpusetMems: optStr,
+  Devices: optList(z.strictObject({ PathOnHost: optStr, PathInContainer: optStr, CgroupPermissions: optStr })),
+  DeviceCgroupRules: optStrList,
+  DeviceRequests: optList(
+    z.strictObject({ Driver: optStr, Count: optInt, DeviceIDs: optStrList, Capabilities: z.array(strList).nullable().optional(), Options: strMap }),
+  ),
+  KernelMemory: optInt,
+  KernelMemoryTCP: optInt,
+  MemoryReservation: optInt,
+  MemorySwap: optInt,
+  MemorySwappiness: optInt,
+  NanoCpus: optInt,
+  OomKillDisable: optBool,
+  Init: optBool,
+  PidsLimit: optInt,
+  Ulimits: optList(z.strictObject({ Name: z.string(), Soft: int, Hard: int })),
+  CpuCount: optInt,
+  CpuPercent: optInt,
+  IOMaximumIOps: optInt,
+  IOMaximumBandwidth: optInt,
+  MaskedPaths: optStrList,
+  ReadonlyPaths: optStrList,
 });
 export type HostConfigDto = z.infer<typeof HostConfigSchema>;
 
-export const ContainerCreateRequestSchema = z.looseObject({
-  Hostname: z.string().optional(),
-  Domainname: z.string().optional(),
-  User: z.string().optional(),
-  AttachStdin: z.boolean().optional(),
-  AttachStdout: z.boolean().optional(),
-  AttachStderr: z.boolean().optional(),
-  Tty: z.boolean().optional(),
-  OpenStdin: z.boolean().optional(),
-  StdinOnce: z.boolean().optional(),
-  Env: strList.nullable().optional(),
+export const HealthcheckSchema = z.strictObject({
+  Test: optStrList,
+  Interval: optInt,
+  Timeout: optInt,
+  Retries: optInt,
+  StartPeriod: optInt,
+  StartInterval: optInt,
+});
+export type HealthcheckDto = z.infer<typeof HealthcheckSchema>;
+
+const EndpointSettingsSchema = z.strictObject({
+  IPAMConfig: z.strictObject({ IPv4Address: optStr, IPv6Address: optStr, LinkLocalIPs: optStrList }).nullable().optional(),
+  Links: optStrList,
+  Aliases: optStrList,
+  MacAddress: optStr,
+  DriverOpts: strMap,
+  GwPriority: optInt,
+  NetworkID: optStr,
+  EndpointID: optStr,
+  Gateway: optStr,
+  IPAddress: optStr,
+  IPPrefixLen: optInt,
+  IPv6Gateway: optStr,
+  GlobalIPv6Address: optStr,
+  GlobalIPv6PrefixLen: optInt,
+  DNSNames: optStrList,
+});
+
+export const ContainerCreateRequestSchema = z.strictObject({
+  Hostname: optStr,
+  Domainname: optStr,
+  User: optStr,
+  AttachStdin: optBool,
+  AttachStdout: optBool,
+  AttachStderr: optBool,
+  Tty: optBool,
+  OpenStdin: optBool,
+  StdinOnce: optBool,
+  Env: optStrList,
   Cmd: strSlice,
   Entrypoint: strSlice,
-  Image: z.string().optional(),
-  Labels: z.record(z.string(), z.string()).nullable().optional(),
-  WorkingDir: z.string().optional(),
-  StopSignal: z.string().optional(),
-  StopTimeout: int.nullable().optional(),
+  Image: optStr,
+  Labels: strMap,
+  WorkingDir: optStr,
+  StopSignal: optStr,
+  StopTimeout: optInt,
   ExposedPorts: z.record(z.string(), z.unknown()).nullable().optional(),
   Volumes: z.record(z.string(), z.unknown()).nullable().optional(),
+  Healthcheck: HealthcheckSchema.nullable().optional(),
+  ArgsEscaped: optBool,
+  NetworkDisabled: optBool,
+  MacAddress: optStr,
+  OnBuild: optStrList,
+  Shell: optStrList,
   HostConfig: HostConfigSchema.nullable().optional(),
-  NetworkingConfig: z.unknown().optional(),
+  NetworkingConfig: z.strictObject({ EndpointsConfig: z.record(z.string(), EndpointSettingsSchema.nullable()).nullable().optional() }).nullable().optional(),
 });
 export type ContainerCreateRequest = z.infer<typeof ContainerCreateRequestSchema>;
 

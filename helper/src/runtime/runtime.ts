@@ -40,8 +40,10 @@
  */
 import type { Duplex } from 'node:stream';
 import type { CgroupStats } from './cgroups/cgroup-types';
+import type { TmpfsMount } from './spec/tmpfs-options';
 
 export type { CgroupStats } from './cgroups/cgroup-types';
+export type { TmpfsMount } from './spec/tmpfs-options';
 
 /** What the engine persists to find a container's runtime again (e.g. after a berthd restart). */
 export interface ContainerRef {
@@ -149,6 +151,8 @@ export interface ContainerSpec {
   /** 'none': new netns with only `lo`, up. 'host': the host's netns (no CLONE_NEWNET). */
   network: NetworkMode;
   binds?: BindMount[];
+  /** tmpfs mounts (HostConfig.Tmpfs and Mounts of type tmpfs), mounted with binds by depth. */
+  tmpfs?: TmpfsMount[];
   resources?: ResourceLimits;
   /** /dev/shm size in bytes (HostConfig.ShmSize); default 64 MiB. */
   shmSize?: number;

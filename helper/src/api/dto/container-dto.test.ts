@@ -19,15 +19,21 @@ describe('humanDuration (go-units)', () => {
 });
 
 describe('create body', () => {
-  it('accepts the docker CLI body, passes unknown fields through and fills defaults', () => {
+  it('maps the docker CLI body and fills dockerd defaults; inspect reports every field with its value', () => {
     const body = parseJson(
-      JSON.stringify({ Image: 'busybox', Cmd: ['echo', 'hi'], Tty: false, HostConfig: { AutoRemove: true, NetworkMode: 'none', Memory: 33554432, PidsLimit: null, CgroupnsMode: 'private', Future: 1 }, NetworkingConfig: { EndpointsConfig: {} }, Unknown: true }),
+      JSON.stringify({ Image: 'busybox', Cmd: ['echo', 'hi'], Tty: false, HostConfig: { AutoRemove: true, NetworkMode: 'none', Memory: 33554432, PidsLimit: null, CgroupnsMode: '', Tmpfs: { '/run': 'size=1m' } }, NetworkingConfig: { EndpointsConfig: {} } }),
       ContainerCreateRequestSchema,
     );
     const input = toContainerCreateInput(body, 'x');
-    expect(input.hostConfig).toMatchObject({ autoRemove: true, networkMode: 'none', memory: 33554432, pidsLimit: 0, shmSize: 67108864, restartPolicy: { name: 'no' }, extra: { CgroupnsMode: 'private', Future: 1 } });
+    expect(input.hostConfig).toMatchObject({ autoRemove: true, networkMode: 'none', memory: 33554432, pidsLimit: 0, shmSize: 67108864, restartPolicy: { name: 'no' }, tmpfs: { '/run': 'size=1m' } });
     const echo = toHostConfigDto(input.hostConfig);
-    expect(echo).toMatchObject({ AutoRemove: true, CgroupnsMode: 'private', Future: 1, LogConfig: { Type: 'json-file' }, ShmSize: 67108864, PidsLimit: null });
+    expect(echo).toMatchObject({ AutoRemove: true, CgroupnsMode: 'host', IpcMode: 'private', Runtime: 'runc', LogConfig: { Type: 'json-file' }, ShmSize: 67108864, PidsLimit: null, Tmpfs: { '/run': 'size=1m' }, OomScoreAdj: 0, Ulimits: [] });
+    expect(Object.keys(echo)).toEqual(expect.arrayContaining(['BlkioWeightDevice', 'CpuRealtimePeriod', 'CpusetMems', 'DeviceCgroupRules', 'MemorySwappiness', 'GroupAdd', 'Devices']));
+  });
+
+  it('refuses keys outside the Engine API schema, naming them', () => {
+    expect(() => parseJson('{"Image":"b","HostConfig":{"Future":1}}', ContainerCreateRequestSchema)).toThrow(/HostConfig.*Future/);
+    expect(() => parseJson('{"Image":"b","Unknown":true}', ContainerCreateRequestSchema)).toThrow(/Unknown/);
   });
 
   it('rejects wrong types with the path', () => {

@@ -12,28 +12,20 @@ import type {
   HostConfigDto,
   MountPointDto,
 } from '../../../../src-shared/docker-api/containers';
-import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
+import { defaultHostConfig, type BindMount, type ContainerConfig, type ContainerRecord, type HostConfig, type ThrottleDevice, type WeightDevice } from '../../store/containers/container-record';
 import type { ContainerCreateInput, ContainerStats, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
+import { checkCreateSupport } from './create-support';
 import type { ExecCreateInput, ExecRecord } from '../../engine/exec/exec-service';
 import type { EngineEvent } from '../../engine/events/events-service';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
-const DEFAULT_SHM = 64 * 1024 * 1024;
 
 const toSlice = (v: string[] | string | null | undefined): string[] | null => (v === undefined || v === null ? null : typeof v === 'string' ? [v] : v);
 
-/** HostConfig keys berthd models; everything else in a posted HostConfig is kept in `extra`. */
-const MODELLED_HOST_KEYS = new Set([
-  'Binds', 'Mounts', 'NetworkMode', 'AutoRemove', 'Init', 'Privileged', 'ReadonlyRootfs', 'Memory', 'MemorySwap', 'MemoryReservation',
-  'NanoCpus', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'CpusetCpus', 'PidsLimit', 'OomKillDisable', 'CapAdd', 'CapDrop', 'ConsoleSize',
-  'ShmSize', 'RestartPolicy', 'LogConfig', 'Dns', 'ExtraHosts', 'Sysctls', 'MaskedPaths', 'ReadonlyPaths',
-]);
-
-/** The create body as the engine's input, with dockerd's defaults filled. */
+/** The create body as the engine's input, with dockerd's defaults filled (fields not applied are refused before, in create-support.ts). */
 export function toContainerCreateInput(body: ContainerCreateRequest, name: string | undefined): ContainerCreateInput {
+  const warnings = checkCreateSupport(body);
   const hc: HostConfigDto = body.HostConfig ?? {};
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(hc)) if (!MODELLED_HOST_KEYS.has(k)) extra[k] = v;
   const [h = 0, w = 0] = hc.ConsoleSize ?? [];
   const config: ContainerConfig = {
     hostname: body.Hostname ?? '',
@@ -57,7 +49,9 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     volumes: body.Volumes ?? null,
     onBuild: null,
   };
+  const d = defaultHostConfig();
   const hostConfig: HostConfig = {
+    ...d,
     binds: hc.Binds ?? [],
     mounts: (hc.Mounts ?? []).map((m) => ({
       type: m.Type === 'tmpfs' ? ('tmpfs' as const) : ('bind' as const),
@@ -65,8 +59,10 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
       destination: m.Target ?? '',
       readOnly: m.ReadOnly ?? false,
       mode: m.ReadOnly ? 'ro' : '',
+      ...(m.BindOptions?.Propagation ? { propagation: m.BindOptions.Propagation as BindMount['propagation'] } : {}),
+      ...(m.TmpfsOptions ? { tmpfsOptions: { sizeBytes: m.TmpfsOptions.SizeBytes ?? 0, mode: m.TmpfsOptions.Mode ?? 0 } } : {}),
     })),
-    networkMode: hc.NetworkMode ?? 'default',
+    networkMode: hc.NetworkMode || d.networkMode,
     autoRemove: hc.AutoRemove ?? false,
     init: hc.Init ?? false,
     privileged: hc.Privileged ?? false,
@@ -84,23 +80,30 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],
     consoleSize: [h, w],
-    shmSize: hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : DEFAULT_SHM,
+    shmSize: hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : d.shmSize,
     restartPolicy: { name: hc.RestartPolicy?.Name || 'no', maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
     logConfig: { type: hc.LogConfig?.Type || 'json-file', config: hc.LogConfig?.Config ?? {} },
     dns: hc.Dns ?? [],
     extraHosts: hc.ExtraHosts ?? [],
     sysctls: hc.Sysctls ?? {},
+    tmpfs: hc.Tmpfs ?? {},
     maskedPaths: hc.MaskedPaths ?? [],
     readonlyPaths: hc.ReadonlyPaths ?? [],
-    extra,
+    runtime: hc.Runtime || d.runtime,
+    containerIdFile: hc.ContainerIDFile ?? '',
   };
-  return { name, config, hostConfig };
+  return { name, config, hostConfig, warnings };
 }
 
+const weightDto = (l: WeightDevice[]): Array<{ Path: string; Weight: number }> => l.map((x) => ({ Path: x.path, Weight: x.weight }));
+const rateDto = (l: ThrottleDevice[]): Array<{ Path: string; Rate: number }> => l.map((x) => ({ Path: x.path, Rate: x.rate }));
+const orNull = <T>(l: T[]): T[] | null => (l.length > 0 ? l : null);
+
+/** Inspect's HostConfig: every field dockerd reports, each with the value in force. */
 export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
   return {
-    Binds: hc.binds.length > 0 ? hc.binds : null,
-    ContainerIDFile: '',
+    Binds: orNull(hc.binds),
+    ContainerIDFile: hc.containerIdFile,
     LogConfig: { Type: hc.logConfig.type, Config: hc.logConfig.config },
     NetworkMode: hc.networkMode,
     PortBindings: {},
@@ -109,55 +112,66 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     VolumeDriver: '',
     VolumesFrom: null,
     ConsoleSize: hc.consoleSize,
-    CapAdd: hc.capAdd.length > 0 ? hc.capAdd : null,
-    CapDrop: hc.capDrop.length > 0 ? hc.capDrop : null,
-    CgroupnsMode: 'host',
+    CapAdd: orNull(hc.capAdd),
+    CapDrop: orNull(hc.capDrop),
+    CgroupnsMode: hc.cgroupnsMode,
     Dns: hc.dns,
     DnsOptions: [],
     DnsSearch: [],
-    ExtraHosts: hc.extraHosts.length > 0 ? hc.extraHosts : null,
-    GroupAdd: null,
-    IpcMode: 'private',
+    ExtraHosts: orNull(hc.extraHosts),
+    GroupAdd: orNull(hc.groupAdd),
+    IpcMode: hc.ipcMode,
     Cgroup: '',
     Links: null,
-    OomScoreAdj: 0,
-    PidMode: '',
+    OomScoreAdj: hc.oomScoreAdj,
+    PidMode: hc.pidMode,
     Privileged: hc.privileged,
     PublishAllPorts: false,
     ReadonlyRootfs: hc.readonlyRootfs,
-    SecurityOpt: null,
-    UTSMode: '',
+    SecurityOpt: orNull(hc.securityOpt),
+    ...(Object.keys(hc.tmpfs).length > 0 ? { Tmpfs: hc.tmpfs } : {}),
+    UTSMode: hc.utsMode,
     UsernsMode: '',
     ShmSize: hc.shmSize,
-    Runtime: 'runc',
+    ...(Object.keys(hc.sysctls).length > 0 ? { Sysctls: hc.sysctls } : {}),
+    Runtime: hc.runtime,
     Isolation: '',
     CpuShares: hc.cpuShares,
     Memory: hc.memory,
     NanoCpus: hc.nanoCpus,
-    CgroupParent: '',
-    BlkioWeight: 0,
+    CgroupParent: hc.cgroupParent,
+    BlkioWeight: hc.blkioWeight,
+    BlkioWeightDevice: weightDto(hc.blkioWeightDevice),
+    BlkioDeviceReadBps: rateDto(hc.blkioDeviceReadBps),
+    BlkioDeviceWriteBps: rateDto(hc.blkioDeviceWriteBps),
+    BlkioDeviceReadIOps: rateDto(hc.blkioDeviceReadIOps),
+    BlkioDeviceWriteIOps: rateDto(hc.blkioDeviceWriteIOps),
     CpuPeriod: hc.cpuPeriod,
     CpuQuota: hc.cpuQuota,
+    CpuRealtimePeriod: hc.cpuRealtimePeriod,
+    CpuRealtimeRuntime: hc.cpuRealtimeRuntime,
     CpusetCpus: hc.cpusetCpus,
-    CpusetMems: '',
-    Devices: [],
+    CpusetMems: hc.cpusetMems,
+    Devices: hc.devices.map((x) => ({ PathOnHost: x.pathOnHost, PathInContainer: x.pathInContainer, CgroupPermissions: x.cgroupPermissions })),
+    DeviceCgroupRules: orNull(hc.deviceCgroupRules),
+    DeviceRequests: null,
     MemoryReservation: hc.memoryReservation,
     MemorySwap: hc.memorySwap,
-    MemorySwappiness: null,
+    MemorySwappiness: hc.memorySwappiness,
     OomKillDisable: hc.oomKillDisable,
     PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
-    Ulimits: [],
-    Init: hc.init,
+    Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })),
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
     // Binds are parsed into the front of `mounts`; the rest came from the posted Mounts.
-    Mounts: hc.mounts.length > hc.binds.length
-      ? hc.mounts.slice(hc.binds.length).map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly }))
-      : undefined,
-    MaskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : DEFAULT_MASKED_PATHS,
-    ReadonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : DEFAULT_READONLY_PATHS,
-    Sysctls: Object.keys(hc.sysctls).length > 0 ? hc.sysctls : undefined,
-    // Posted fields berthd does not model are echoed as given (they never collide with the above
-    // modelled keys, and win over the unmodelled defaults such as CgroupnsMode).
-    ...hc.extra,
+    ...(hc.mounts.length > hc.binds.length
+      ? { Mounts: hc.mounts.slice(hc.binds.length).map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly })) }
+      : {}),
+    MaskedPaths: hc.privileged ? null : hc.maskedPaths.length > 0 ? hc.maskedPaths : DEFAULT_MASKED_PATHS,
+    ReadonlyPaths: hc.privileged ? null : hc.readonlyPaths.length > 0 ? hc.readonlyPaths : DEFAULT_READONLY_PATHS,
+    Init: hc.init,
   };
 }
 

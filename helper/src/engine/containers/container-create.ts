@@ -1,7 +1,9 @@
 import type { ContainerRecord } from '../../store/containers/container-record';
 import { invalidArgument } from '../../lib/errors';
 import { mergeRunConfig } from './command-merge';
-import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser, validateHostConfig } from './container-helpers';
+import { availableParallelism } from 'node:os';
+import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser } from './container-helpers';
+import { checkMountSources, validateCreate } from './create-validation';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 
 /**
@@ -12,10 +14,13 @@ import type { ContainerCreateInput, ContainerServiceDeps } from './container-typ
 export async function createContainer(deps: ContainerServiceDeps, input: ContainerCreateInput): Promise<{ id: string; warnings: string[] }> {
   const { store, images, layers, events } = deps;
   if (input.config.image === '') throw invalidArgument('NO_IMAGE', 'config cannot be empty in order to create a container');
+  // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
+  const cliBinds = parseBinds(input.hostConfig.binds);
+  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism() })];
+  await checkMountSources(input.hostConfig.mounts);
+  const binds = cliBinds.concat(input.hostConfig.mounts);
   const image = await images.resolve(input.config.image);
   const merged = mergeRunConfig(input.config, image.config);
-  const binds = parseBinds(input.hostConfig.binds).concat(input.hostConfig.mounts);
-  validateHostConfig(input.hostConfig);
 
   const id = store.newId();
   const name = store.reserveName(input.name, id);
@@ -26,7 +31,7 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
     const t1 = performance.now();
     rwMountId = rw.mountId;
     const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs]);
-    await Promise.all(binds.filter((b) => b.type === 'bind').map((b) => ensureBindSource(b.source)));
+    await Promise.all(cliBinds.map((b) => ensureBindSource(b.source)));
     const now = new Date().toISOString();
     const rec: ContainerRecord = {
       id,
@@ -59,7 +64,7 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
     await store.create(rec);
     deps.log.debug({ id, rwLayerMs: t1 - t0, restMs: performance.now() - t1 }, 'container created');
     events.publish('container', 'create', id, actorAttributes(rec));
-    return { id, warnings: [] };
+    return { id, warnings };
   } catch (err) {
     store.releaseName(name);
     if (rwMountId !== undefined) await layers.removeRw(id).catch((e: unknown) => deps.log.warn({ err: e, id }, 'cannot remove rw layer after failed create'));

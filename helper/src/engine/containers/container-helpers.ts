@@ -87,19 +87,6 @@ export function defaultMemorySwap(hc: HostConfig, swapLimitSupported: boolean): 
   return hc.memory > 0 && hc.memorySwap === 0 && swapLimitSupported ? hc.memory * 2 : hc.memorySwap;
 }
 
-export function validateHostConfig(hc: HostConfig): void {
-  if (!['', 'default', 'none', 'host', 'bridge'].includes(hc.networkMode)) {
-    throw invalidArgument('NETWORK_UNSUPPORTED', `network ${hc.networkMode} not found`);
-  }
-  if (hc.memory !== 0 && hc.memory < 6 * 1024 * 1024) throw invalidArgument('MEMORY_TOO_LOW', 'Minimum memory limit allowed is 6MB');
-  if (hc.memorySwap > 0 && hc.memory > 0 && hc.memorySwap < hc.memory) {
-    throw invalidArgument('SWAP_TOO_LOW', 'Minimum memoryswap limit should be larger than memory limit, see usage');
-  }
-  if (hc.nanoCpus !== 0 && (hc.cpuQuota !== 0 || hc.cpuPeriod !== 0)) {
-    throw invalidArgument('CPU_CONFLICT', 'Conflicting options: Nano CPUs and CPU Period cannot both be set');
-  }
-}
-
 /** dockerd creates a missing `-v` host directory. */
 export async function ensureBindSource(source: string): Promise<void> {
   try {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { pino } from 'pino';
 import { ContainerStore } from '../../store/containers/container-store';
+import { defaultHostConfig } from '../../store/containers/container-record';
 import type {
   AttachOptions,
   AttachStream,
@@ -153,12 +154,7 @@ describe('ContainerService', () => {
       hostname: '', domainname: '', user: o.User ?? '', attachStdin: false, attachStdout: true, attachStderr: true, tty: false, openStdin: false, stdinOnce: false,
       env: o.Env ?? [], cmd: o.Cmd ?? null, entrypoint: null, image: 'busybox', workingDir: '', labels: o.Labels ?? {}, volumes: null, onBuild: null,
     },
-    hostConfig: {
-      binds: [], mounts: [], networkMode: 'none', autoRemove: o.AutoRemove ?? false, init: false, privileged: false, readonlyRootfs: false, memory: 0, memorySwap: 0,
-      memoryReservation: 0, nanoCpus: 0, cpuShares: 0, cpuQuota: 0, cpuPeriod: 0, cpusetCpus: '', pidsLimit: 0, oomKillDisable: false, capAdd: [], capDrop: [],
-      consoleSize: [0, 0], shmSize: 64 * 1024 * 1024, restartPolicy: { name: 'no', maximumRetryCount: 0 }, logConfig: { type: 'json-file', config: {} }, dns: [],
-      extraHosts: [], sysctls: {}, maskedPaths: [], readonlyPaths: [], extra: {},
-    },
+    hostConfig: { ...defaultHostConfig(), networkMode: 'none', autoRemove: o.AutoRemove ?? false },
   });
 
   beforeEach(async () => {

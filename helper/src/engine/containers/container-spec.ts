@@ -4,6 +4,7 @@ import type { ContainerRecord } from '../../store/containers/container-record';
 import type { ContainerRef, ContainerSpec } from '../../runtime/runtime';
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
+import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/tmpfs-options';
 
 /** The monitor's state dir, inside the container's dir. */
 const STATE_DIR = 'runtime';
@@ -48,7 +49,8 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord):
     hostname: rec.config.hostname,
     domainname: rec.config.domainname || undefined,
     network: hc.networkMode === 'host' ? 'host' : 'none',
-    binds: hc.mounts.filter((m) => m.type === 'bind').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly })),
+    binds: hc.mounts.filter((m) => m.type === 'bind').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly, propagation: m.propagation })),
+    tmpfs: tmpfsMounts(hc),
     resources: {
       memory: hc.memory || undefined,
       memorySwap: hc.memorySwap || undefined,
@@ -66,4 +68,12 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord):
     maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
     readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
   };
+}
+
+/** HostConfig.Tmpfs entries and Mounts of type tmpfs, as the runtime mounts them. */
+export function tmpfsMounts(hc: ContainerRecord['hostConfig']): TmpfsMount[] {
+  return [
+    ...Object.entries(hc.tmpfs).map(([dest, opts]) => parseTmpfs(dest, opts)),
+    ...hc.mounts.filter((m) => m.type === 'tmpfs').map((m) => tmpfsFromMount(m.destination, m.readOnly, m.tmpfsOptions)),
+  ];
 }

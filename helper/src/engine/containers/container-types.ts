@@ -14,6 +14,8 @@ export interface ContainerCreateInput {
   name?: string;
   config: ContainerConfig;
   hostConfig: HostConfig;
+  /** Warnings of the API layer (fields dockerd discards on Linux), returned with the engine's own. */
+  warnings?: string[];
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../runtime';
 import { buildContainerPlan, buildExecPlan, parsePlan, serializePlan, type CgroupPlanPart } from './plan';
 import { MS, CLONE } from './linux-constants';
+import { parseTmpfs } from './tmpfs-options';
 
 const spec = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({
   ref: { id: 'a'.repeat(64), stateDir: '/var/lib/berth/containers/x/runtime' },
@@ -33,6 +34,17 @@ describe('plan serialization', () => {
 });
 
 describe('buildContainerPlan', () => {
+  it('mounts tmpfs entries with dockerd flags and their data, sorted with binds by depth', () => {
+    const p = buildContainerPlan({
+      spec: spec({ binds: [{ source: '/h', destination: '/a/b', readonly: false }], tmpfs: [parseTmpfs('/a', 'size=1m,mode=700,exec')] }),
+      cgroup: v1,
+      initBinary: '/b/init',
+    });
+    const mounts = keys(p, 'mount').filter((m) => m[3] === '/a' || m[3] === '/a/b');
+    expect(mounts.map((m) => m[3])).toEqual(['/a', '/a/b']);
+    expect(mounts[0]).toEqual([MS.NOSUID | MS.NODEV, 'tmpfs', 'tmpfs', '/a', 'size=1m,mode=700', 0]);
+  });
+
   it('creates every namespace with network none, and no net namespace with host', () => {
     const none = buildContainerPlan({ spec: spec(), cgroup: v1, initBinary: '/b/init' });
     expect(keys(none, 'unshare')).toEqual([[CLONE.NEWNS | CLONE.NEWUTS | CLONE.NEWIPC | CLONE.NEWNET]]);

@@ -30,7 +30,7 @@ import {
 import { capabilityMask, resolveCapabilities } from './capabilities';
 import { buildEnv } from './env';
 import { invalidArgument } from '../../lib/errors';
-import type { BindMount, ContainerSpec, ProcessSpec } from '../runtime';
+import type { BindMount, ContainerSpec, ProcessSpec, TmpfsMount } from '../runtime';
 
 export type PlanRecord = readonly [string, ...Array<string | number>];
 
@@ -90,7 +90,7 @@ const checkAbsolute = (what: string, p: string): void => {
 };
 
 /** Sort binds so parents are mounted before children (moby sorts mounts by destination depth). */
-const byDepth = (a: BindMount, b: BindMount): number =>
+const byDepth = (a: { destination: string }, b: { destination: string }): number =>
   a.destination.split('/').filter(Boolean).length - b.destination.split('/').filter(Boolean).length;
 
 function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
@@ -183,7 +183,17 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.resolvConf, '/etc/resolv.conf', '', rprivate));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hostname, '/etc/hostname', '', rprivate));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hosts, '/etc/hosts', '', rprivate));
-  for (const b of [...(spec.binds ?? [])].sort(byDepth)) {
+  const userMounts: Array<{ destination: string; bind?: BindMount; tmpfs?: TmpfsMount }> = [
+    ...(spec.binds ?? []).map((b) => ({ destination: b.destination, bind: b })),
+    ...(spec.tmpfs ?? []).map((t) => ({ destination: t.destination, tmpfs: t })),
+  ];
+  for (const { bind: b, tmpfs: t } of userMounts.sort(byDepth)) {
+    if (t) {
+      checkAbsolute('tmpfs destination', t.destination);
+      p.push(mount(t.flags, 'tmpfs', 'tmpfs', t.destination, t.data));
+      continue;
+    }
+    if (!b) continue;
     checkAbsolute('bind source', b.source);
     checkAbsolute('bind destination', b.destination);
     p.push(mount(MS.BIND | MS.REC | (b.readonly ? MS.RDONLY : 0), '', b.source, b.destination, '', propagationFlags(b.propagation)));

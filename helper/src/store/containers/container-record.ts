@@ -44,8 +44,41 @@ export interface BindMount {
   type: 'bind' | 'tmpfs';
   /** The mode string as given (`ro`, `rw,z`…), echoed in inspect's Mounts. */
   mode: string;
+  /** Bind propagation (`--mount bind-propagation=`); default rprivate. */
+  propagation?: 'private' | 'rprivate' | 'slave' | 'rslave' | 'shared' | 'rshared';
+  /** tmpfs: size in bytes (0 = the kernel's default, half of RAM) and mode (0 = 1777). */
+  tmpfsOptions?: { sizeBytes: number; mode: number };
 }
 
+export interface Ulimit {
+  name: string;
+  soft: number;
+  hard: number;
+}
+
+/** `--device /dev/x[:/dev/y[:rwm]]`. */
+export interface DeviceMapping {
+  pathOnHost: string;
+  pathInContainer: string;
+  cgroupPermissions: string;
+}
+
+export interface WeightDevice {
+  path: string;
+  weight: number;
+}
+
+export interface ThrottleDevice {
+  path: string;
+  rate: number;
+}
+
+/**
+ * The applied HostConfig. Every field here is either applied exactly as dockerd does or held at
+ * its default (the API layer refuses non-default values of fields berthd does not apply yet), so
+ * inspect can report each one as it is. Add a field: here, in `defaultHostConfig`, in the DTO
+ * mapping both ways (api/dto/container-dto.ts), and drop it from api/dto/create-support.ts.
+ */
 export interface HostConfig {
   binds: string[];
   mounts: BindMount[];
@@ -57,16 +90,42 @@ export interface HostConfig {
   memory: number;
   memorySwap: number;
   memoryReservation: number;
+  /** null = unset (dockerd reports null); 0..100 otherwise. */
+  memorySwappiness: number | null;
   nanoCpus: number;
   cpuShares: number;
   cpuQuota: number;
   cpuPeriod: number;
+  cpuRealtimePeriod: number;
+  cpuRealtimeRuntime: number;
   cpusetCpus: string;
+  cpusetMems: string;
   /** 0 means unlimited (the API's -1 and null are normalised to 0 on input, echoed as given). */
   pidsLimit: number;
   oomKillDisable: boolean;
+  oomScoreAdj: number;
+  blkioWeight: number;
+  blkioWeightDevice: WeightDevice[];
+  blkioDeviceReadBps: ThrottleDevice[];
+  blkioDeviceWriteBps: ThrottleDevice[];
+  blkioDeviceReadIOps: ThrottleDevice[];
+  blkioDeviceWriteIOps: ThrottleDevice[];
   capAdd: string[];
   capDrop: string[];
+  groupAdd: string[];
+  devices: DeviceMapping[];
+  deviceCgroupRules: string[];
+  ulimits: Ulimit[];
+  /** HostConfig.Tmpfs as posted (`{"/run": "size=64m"}`), mounted as tmpfs. */
+  tmpfs: Record<string, string>;
+  /** '' (private), 'host', 'container:<id>'. */
+  pidMode: string;
+  /** 'private' (default), 'shareable', 'host', 'none', 'container:<id>'. */
+  ipcMode: string;
+  /** '' (private) or 'host'. */
+  utsMode: string;
+  cgroupnsMode: string;
+  cgroupParent: string;
   consoleSize: [number, number];
   shmSize: number;
   restartPolicy: RestartPolicy;
@@ -74,10 +133,34 @@ export interface HostConfig {
   dns: string[];
   extraHosts: string[];
   sysctls: Record<string, string>;
+  securityOpt: string[];
   maskedPaths: string[];
   readonlyPaths: string[];
-  /** Fields of the posted HostConfig berthd does not model, echoed back by inspect. */
-  extra: Record<string, unknown>;
+  runtime: string;
+  /** The CLI writes this file itself; dockerd only keeps and reports the path. */
+  containerIdFile: string;
+}
+
+/** dockerd's defaults for every HostConfig field (as a fresh `docker create busybox` shows them). */
+export function defaultHostConfig(): HostConfig {
+  return {
+    binds: [], mounts: [], networkMode: 'default', autoRemove: false, init: false, privileged: false, readonlyRootfs: false,
+    memory: 0, memorySwap: 0, memoryReservation: 0, memorySwappiness: null, nanoCpus: 0, cpuShares: 0, cpuQuota: 0, cpuPeriod: 0,
+    cpuRealtimePeriod: 0, cpuRealtimeRuntime: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, oomKillDisable: false, oomScoreAdj: 0,
+    blkioWeight: 0, blkioWeightDevice: [], blkioDeviceReadBps: [], blkioDeviceWriteBps: [], blkioDeviceReadIOps: [], blkioDeviceWriteIOps: [],
+    capAdd: [], capDrop: [], groupAdd: [], devices: [], deviceCgroupRules: [], ulimits: [], tmpfs: {}, pidMode: '', ipcMode: 'private',
+    utsMode: '', cgroupnsMode: 'host', cgroupParent: '', consoleSize: [0, 0], shmSize: 64 * 1024 * 1024,
+    restartPolicy: { name: 'no', maximumRetryCount: 0 }, logConfig: { type: 'json-file', config: {} }, dns: [], extraHosts: [], sysctls: {},
+    securityOpt: [], maskedPaths: [], readonlyPaths: [], runtime: 'runc', containerIdFile: '',
+  };
+}
+
+/** Records written before a field existed get its default when loaded. */
+export function normalizeRecord(rec: ContainerRecord): ContainerRecord {
+  const legacy = rec.hostConfig as HostConfig & { extra?: unknown };
+  delete legacy.extra;
+  rec.hostConfig = { ...defaultHostConfig(), ...legacy };
+  return rec;
 }
 
 export interface ContainerState {

@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { conflict, errnoCode, internal, invalidArgument, notFound } from '../../lib/errors';
-import type { ContainerRecord } from './container-record';
+import { normalizeRecord, type ContainerRecord } from './container-record';
 import { generateName } from './names';
 
 const ID_RE = /^[0-9a-f]{64}$/;
@@ -33,7 +33,7 @@ export class ContainerStore {
     for (const entry of await readdir(this.root)) {
       if (!ID_RE.test(entry)) continue;
       try {
-        const rec = JSON.parse(await readFile(join(this.root, entry, RECORD_FILE), 'utf8')) as ContainerRecord;
+        const rec = normalizeRecord(JSON.parse(await readFile(join(this.root, entry, RECORD_FILE), 'utf8')) as ContainerRecord);
         this.byId.set(rec.id, rec);
         this.byName.set(rec.name, rec.id);
       } catch (err) {

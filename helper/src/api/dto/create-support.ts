@@ -1,0 +1,129 @@
+/**
+ * Which create-body fields berthd applies (issue 9's rule: every field either takes effect as in
+ * dockerd or is refused with a 400 naming it). The wire schema (src-shared/docker-api/containers.ts)
+ * is closed, so an unknown key is already a 400; this module handles the listed-but-not-applied
+ * ones: a non-default value is refused, a default one (what the docker CLI sends for an option not
+ * given) passes. Fields dockerd itself discards on Linux pass with a warning, as dockerd warns.
+ *
+ * To support a field: map it in api/dto/container-dto.ts (both ways), model it in
+ * store/containers/container-record.ts, apply it, then delete its line from NOT_APPLIED below.
+ */
+import type { ContainerCreateRequest, HostConfigDto } from '../../../../src-shared/docker-api/containers';
+import { invalidArgument } from '../../lib/errors';
+
+/** What the docker CLI (and dockerode, docker-py) send for an option that was not given. */
+export function isDefaultValue(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.values(v).every(isDefaultValue);
+  return false;
+}
+
+/**
+ * HostConfig fields not applied yet, with the engineer/area that owns them and, where the CLI's
+ * default is not a zero value, which values are accepted as "unset".
+ */
+const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?: (v: unknown) => boolean }>> = {
+  // networking (net)
+  PortBindings: { owner: 'net' },
+  PublishAllPorts: { owner: 'net' },
+  Links: { owner: 'net' },
+  Dns: { owner: 'net' },
+  DnsOptions: { owner: 'net' },
+  DnsSearch: { owner: 'net' },
+  // volumes (vol)
+  VolumeDriver: { owner: 'vol' },
+  VolumesFrom: { owner: 'vol' },
+  // security (sec)
+  SecurityOpt: { owner: 'sec' },
+  UsernsMode: { owner: 'sec', accept: (v) => isDefaultValue(v) || v === 'host' },
+  // resources and namespaces not applied yet (opts)
+  Annotations: { owner: 'opts' },
+  Cgroup: { owner: 'opts' },
+  StorageOpt: { owner: 'opts' },
+  DeviceRequests: { owner: 'opts' },
+  KernelMemoryTCP: { owner: 'opts' },
+  MemorySwappiness: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === -1 },
+  GroupAdd: { owner: 'opts' },
+  Devices: { owner: 'opts' },
+  DeviceCgroupRules: { owner: 'opts' },
+  Ulimits: { owner: 'opts' },
+  PidMode: { owner: 'opts' },
+  IpcMode: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === 'private' },
+  UTSMode: { owner: 'opts' },
+  CgroupnsMode: { owner: 'opts' },
+  CgroupParent: { owner: 'opts' },
+  OomScoreAdj: { owner: 'opts' },
+  OomKillDisable: { owner: 'opts' },
+  MemoryReservation: { owner: 'opts' },
+  CpusetCpus: { owner: 'opts' },
+  CpusetMems: { owner: 'opts' },
+  CpuRealtimePeriod: { owner: 'opts' },
+  CpuRealtimeRuntime: { owner: 'opts' },
+  BlkioWeight: { owner: 'opts' },
+  BlkioWeightDevice: { owner: 'opts' },
+  BlkioDeviceReadBps: { owner: 'opts' },
+  BlkioDeviceWriteBps: { owner: 'opts' },
+  BlkioDeviceReadIOps: { owner: 'opts' },
+  BlkioDeviceWriteIOps: { owner: 'opts' },
+  Sysctls: { owner: 'opts' },
+  // Unknown policy names pass through to create-validation, which refuses them with dockerd's message.
+  RestartPolicy: { owner: 'opts', accept: (v) => isDefaultValue(v) || !['always', 'on-failure', 'unless-stopped'].includes((v as { Name?: string }).Name ?? '') },
+};
+
+/** Top-level Config fields not applied yet. */
+const NOT_APPLIED_CONFIG: Partial<Record<keyof ContainerCreateRequest, { owner: string }>> = {
+  Healthcheck: { owner: 'opts' },
+  MacAddress: { owner: 'net' },
+  NetworkDisabled: { owner: 'net' },
+  OnBuild: { owner: 'opts' },
+  Shell: { owner: 'opts' },
+};
+
+/** Endpoint keys the CLI sends for the network modes that work today (net replaces this). */
+const KNOWN_ENDPOINTS = new Set(['default', 'none', 'host', 'bridge']);
+
+const refuse = (field: string): never => {
+  throw invalidArgument('FIELD_NOT_SUPPORTED', `${field}: not supported by berthd`);
+};
+
+/**
+ * Throws a 400 naming the first field berthd would otherwise ignore; returns the warnings of
+ * fields dockerd itself discards on Linux (their values are dropped by the mapping).
+ */
+export function checkCreateSupport(body: ContainerCreateRequest): string[] {
+  for (const [k, rule] of Object.entries(NOT_APPLIED_CONFIG)) {
+    if (rule && !isDefaultValue(body[k as keyof ContainerCreateRequest])) refuse(k);
+  }
+  const hc: HostConfigDto = body.HostConfig ?? {};
+  for (const [k, rule] of Object.entries(NOT_APPLIED)) {
+    const v = hc[k as keyof HostConfigDto];
+    if (rule && !(rule.accept ?? isDefaultValue)(v)) refuse(`HostConfig.${k}`);
+  }
+  for (const m of hc.Mounts ?? []) {
+    if (m.Type === 'volume' || m.Type === 'image' || m.Type === 'npipe' || m.Type === 'cluster') refuse(`HostConfig.Mounts: type ${m.Type}`);
+    if (!isDefaultValue(m.VolumeOptions)) refuse('HostConfig.Mounts.VolumeOptions');
+    if (!isDefaultValue(m.TmpfsOptions?.Options)) refuse('HostConfig.Mounts.TmpfsOptions.Options');
+    const bo = m.BindOptions ?? {};
+    if (bo.NonRecursive || bo.CreateMountpoint || bo.ReadOnlyNonRecursive || bo.ReadOnlyForceRecursive) refuse('HostConfig.Mounts.BindOptions');
+  }
+  for (const [name, ep] of Object.entries(body.NetworkingConfig?.EndpointsConfig ?? {})) {
+    if (!KNOWN_ENDPOINTS.has(name)) refuse(`NetworkingConfig.EndpointsConfig.${name}`);
+    for (const [k, v] of Object.entries(ep ?? {})) if (!isDefaultValue(v)) refuse(`NetworkingConfig.EndpointsConfig.${name}.${k}`);
+  }
+  if (hc.Isolation !== undefined && hc.Isolation !== null && hc.Isolation !== '' && hc.Isolation !== 'default') {
+    throw invalidArgument('INVALID_ISOLATION', `invalid isolation "${hc.Isolation}": linux only supports "default"`);
+  }
+  if (hc.IOMaximumBandwidth || hc.IOMaximumIOps) {
+    throw invalidArgument('INVALID_QOS', 'invalid QoS settings: linux does not support Maximum IO Bandwidth or Maximum IO IOps');
+  }
+  // dockerd discards these on Linux with a warning (daemon_unix.go verifyPlatformContainerResources).
+  const warnings: string[] = [];
+  if (hc.CpuPercent) warnings.push('linux does not support CPU percent. Percent discarded.');
+  if (hc.CpuCount) warnings.push('linux does not support CPU count. Count discarded.');
+  if (hc.KernelMemory) {
+    warnings.push('Specifying a kernel memory limit is deprecated and will be removed in a future release.');
+    warnings.push('Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. Limitation discarded.');
+  }
+  return warnings;
+}

@@ -1,0 +1,127 @@
+/**
+ * Validation of a create request at create time (moby daemon/container.go verifyContainerSettings
+ * and daemon_unix.go verifyPlatformContainerSettings): a bad option is a 400 before anything is
+ * made, never a failure at start. Returns dockerd's warnings for options that are accepted but
+ * weakened on this host.
+ */
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { errnoCode, invalidArgument } from '../../lib/errors';
+import { CAPABILITY_NAMES } from '../../runtime/spec/defaults';
+import type { RuntimeInfo } from '../../runtime/runtime';
+import { tmpfsMounts } from './container-spec';
+import type { BindMount, ContainerConfig, HostConfig } from '../../store/containers/container-record';
+
+const RESTART_POLICIES = ['no', 'always', 'on-failure', 'unless-stopped'];
+/** Log drivers berthd implements. */
+export const LOG_DRIVERS = ['json-file'];
+/** Drivers dockerd ships that berthd does not: refused as unsupported rather than unknown. */
+const DOCKERD_LOG_DRIVERS = ['local', 'none', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries'];
+/** json-file options dockerd knows (berthd applies none of them yet). */
+const JSON_FILE_OPTS_DOCKERD = ['max-size', 'max-file', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag', 'mode', 'max-buffer-size'];
+/** The runtime names berthd answers to (inspect reports `runc`, as dockerd's default). */
+const RUNTIMES = ['runc'];
+const NETWORK_MODES = ['', 'default', 'none', 'host', 'bridge'];
+
+const bad = (code: string, message: string): never => {
+  throw invalidArgument(code, message);
+};
+
+function validateCaps(field: 'CapAdd' | 'CapDrop', caps: string[]): void {
+  for (const c of caps) {
+    const upper = c.toUpperCase();
+    if (upper === 'ALL') continue;
+    const name = upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
+    if (!(CAPABILITY_NAMES as readonly string[]).includes(name)) bad('INVALID_CAPABILITY', `invalid ${field}: unknown capability: "${c}"`);
+  }
+}
+
+function validateRestartPolicy(hc: HostConfig): void {
+  const { name, maximumRetryCount } = hc.restartPolicy;
+  if (!RESTART_POLICIES.includes(name)) {
+    bad('INVALID_RESTART_POLICY', `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  }
+  if (maximumRetryCount < 0) bad('INVALID_RESTART_POLICY', 'invalid restart policy: maximum retry count cannot be negative');
+  if (maximumRetryCount > 0 && name !== 'on-failure') {
+    bad('INVALID_RESTART_POLICY', `invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  }
+  if (hc.autoRemove && name !== 'no') bad('RESTART_AUTOREMOVE', `can't create 'AutoRemove' container with restart policy`);
+}
+
+function validateLogConfig(hc: HostConfig): void {
+  const { type, config } = hc.logConfig;
+  if (LOG_DRIVERS.includes(type)) {
+    for (const opt of Object.keys(config)) {
+      if (JSON_FILE_OPTS_DOCKERD.includes(opt)) bad('LOG_OPT_UNSUPPORTED', `HostConfig.LogConfig.Config: log option '${opt}' is not supported by berthd`);
+      bad('LOG_OPT_UNKNOWN', `unknown log opt '${opt}' for ${type} log driver`);
+    }
+    return;
+  }
+  if (DOCKERD_LOG_DRIVERS.includes(type)) bad('LOG_DRIVER_UNSUPPORTED', `HostConfig.LogConfig.Type: log driver "${type}" is not supported by berthd`);
+  bad('LOG_DRIVER_UNKNOWN', `failed to create logger: logger: no log driver named '${type}' is registered`);
+}
+
+function validateMount(m: BindMount): void {
+  const kind = `invalid mount config for type "${m.type}"`;
+  if (m.destination === '') bad('INVALID_MOUNT', `${kind}: field Target must not be empty`);
+  if (!m.destination.startsWith('/')) bad('INVALID_MOUNT', `${kind}: invalid mount path: '${m.destination}' mount path must be absolute`);
+  if (m.type === 'bind') {
+    if (m.source === '') bad('INVALID_MOUNT', `${kind}: field Source must not be empty`);
+    if (!isAbsolute(m.source)) bad('INVALID_MOUNT', `${kind}: invalid mount path: '${m.source}' mount path must be absolute`);
+  }
+  if (m.type === 'tmpfs' && m.source !== '') bad('INVALID_MOUNT', `${kind}: field Source must not be specified`);
+}
+
+/** Synchronous checks of the request; returns dockerd's warnings. */
+export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit'> & { ncpu: number }): string[] {
+  const warnings: string[] = [];
+  if (config.workingDir !== '' && !config.workingDir.startsWith('/')) {
+    bad('INVALID_WORKDIR', `the working directory '${config.workingDir}' is invalid, it needs to be an absolute path`);
+  }
+  if (!NETWORK_MODES.includes(hc.networkMode)) bad('NETWORK_UNSUPPORTED', `network ${hc.networkMode} not found`);
+  if (hc.memory !== 0 && hc.memory < 6 * 1024 * 1024) bad('MEMORY_TOO_LOW', 'Minimum memory limit allowed is 6MB');
+  if (hc.memorySwap > 0 && hc.memory > 0 && hc.memorySwap < hc.memory) {
+    bad('SWAP_TOO_LOW', 'Minimum memoryswap limit should be larger than memory limit, see usage');
+  }
+  if (hc.memorySwap > 0 && hc.memory === 0) bad('SWAP_WITHOUT_MEMORY', 'You should always set the Memory limit when using Memoryswap limit, see usage');
+  if (hc.memory > 0 && hc.memorySwap !== 0 && hc.memorySwap !== -1 && !info.swapLimit) {
+    warnings.push('Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.');
+  }
+  if (hc.nanoCpus !== 0 && (hc.cpuQuota !== 0 || hc.cpuPeriod !== 0)) bad('CPU_CONFLICT', 'Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  if (hc.nanoCpus < 0 || hc.nanoCpus > info.ncpu * 1e9) {
+    bad('CPU_RANGE', `Range of CPUs is from 0.01 to ${info.ncpu}.00, as there are only ${info.ncpu} CPUs available`);
+  }
+  if (hc.cpuPeriod !== 0 && (hc.cpuPeriod < 1000 || hc.cpuPeriod > 1_000_000)) {
+    bad('CPU_PERIOD_RANGE', 'CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
+  }
+  if (hc.cpuQuota > 0 && hc.cpuQuota < 1000) bad('CPU_QUOTA_RANGE', 'CPU cfs quota can not be less than 1ms (i.e. 1000)');
+  if (hc.shmSize < 0) bad('SHM_NEGATIVE', 'SHM size can not be less than 0');
+  if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);
+  validateCaps('CapAdd', hc.capAdd);
+  validateCaps('CapDrop', hc.capDrop);
+  validateRestartPolicy(hc);
+  validateLogConfig(hc);
+  for (const m of hc.mounts) validateMount(m);
+  // Parsing the tmpfs options refuses a bad one now rather than at start.
+  const dests = [...tmpfsMounts(hc), ...hc.mounts.filter((m) => m.type === 'bind')].map((m) => m.destination);
+  const seen = new Set<string>();
+  for (const d of dests) {
+    if (seen.has(d)) bad('DUPLICATE_MOUNT', `Duplicate mount point: ${d}`);
+    seen.add(d);
+  }
+  return warnings;
+}
+
+/** `--mount type=bind` needs an existing source (unlike `-v`, which dockerd creates). */
+export async function checkMountSources(mounts: BindMount[]): Promise<void> {
+  for (const m of mounts) {
+    if (m.type !== 'bind') continue;
+    try {
+      await stat(m.source);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') bad('BIND_SOURCE_MISSING', `invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
+      throw err;
+    }
+  }
+}
