@@ -138,6 +138,8 @@ async function main(): Promise<number> {
     commitLayer: (input, target) => imageService.commitLayer(input, target),
     openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
     publishEvent: (action, id, attributes) => events.publish('container', action, id, attributes),
+    cfsBinary: join(nativeDir, 'berth-cfs'),
+    runningPid: (id) => (containers.isRunning(id) ? containers.runningProcess(id).process.pid : undefined),
   });
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
   const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts() });

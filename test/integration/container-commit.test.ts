@@ -2,6 +2,7 @@
  * `docker commit`, `docker history` and `docker diff` through the stock CLI, with a private
  * dockerd (test/harness/dockerd.ts) running the same steps on the same image as the reference.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
 import { docker } from '../harness/docker-cli';
@@ -55,6 +56,16 @@ describe.skipIf(!IS_ROOT)('container data: commit, history, diff', () => {
     expect(inspect[0]?.Config.Cmd).toEqual(['cat', '/data.txt']);
     const baseLayers = JSON.parse((await env.d(['image', 'inspect', env.image])).stdout) as { RootFS: { Layers: string[] } }[];
     expect(inspect[0]?.RootFS.Layers).toHaveLength((baseLayers[0]?.RootFS.Layers.length ?? 0) + 1);
+  });
+
+  it('export: the container filesystem as one tar, with the change and without the deleted file', async () => {
+    const out = execFileSync('sh', ['-c', 'docker export c1 | tar -tf -'], { env: { ...process.env, DOCKER_HOST: env.berthd.dockerHost }, maxBuffer: 64 << 20 }).toString();
+    const names = out.split('\n');
+    expect(names).toContain('data.txt');
+    expect(names).toContain('bin/busybox');
+    expect(names).toContain('etc/passwd');
+    expect(names).not.toContain('etc/group');
+    expect(names.some((n) => n.startsWith('proc/') && n !== 'proc/')).toBe(false);
   });
 
   it('commit of a running container; a bad tag is refused and leaves no image', async () => {

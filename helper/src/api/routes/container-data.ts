@@ -1,7 +1,8 @@
+import { pipeline } from 'node:stream/promises';
 import * as z from 'zod';
 import type { Route } from '../router';
 import { queryBool, readJson, sendJson } from '../http';
-import type { ContainerDataService } from '../../engine/container-data/container-data-service';
+import type { ContainerDataService, PathStat } from '../../engine/container-data/container-data-service';
 import { invalidArgument } from '../../lib/errors';
 
 /** The body of `POST /commit`: a container config; only the image-config fields are used. */
@@ -23,7 +24,18 @@ const CommitBody = z
   .passthrough()
   .nullable();
 
-/** `POST /commit`, `GET /containers/{id}/changes`. */
+/** `X-Docker-Container-Path-Stat`: base64 of the stat JSON, as dockerd writes it. */
+function statHeader(s: PathStat): string {
+  return Buffer.from(JSON.stringify({ name: s.name, size: s.size, mode: s.mode, mtime: s.mtime, linkTarget: s.linkTarget })).toString('base64');
+}
+
+function requirePath(query: URLSearchParams): string {
+  const path = query.get('path');
+  if (path === null || path === '') throw invalidArgument('MISSING_PATH', 'path is required');
+  return path;
+}
+
+/** `POST /commit`, `GET /containers/{id}/changes`, `HEAD|GET|PUT /containers/{id}/archive`, `GET /containers/{id}/export`. */
 export function containerDataRoutes(data: ContainerDataService): Route[] {
   return [
     {
@@ -53,6 +65,41 @@ export function containerDataRoutes(data: ContainerDataService): Route[] {
       handler: async ({ res, params }) => {
         const changes = await data.changes(params.id ?? '');
         sendJson(res, 200, changes.map((c) => ({ Path: c.path, Kind: c.kind })));
+      },
+    },
+    {
+      method: 'HEAD',
+      path: '/containers/:id/archive',
+      handler: async ({ res, params, query }) => {
+        const stat = await data.statPath(params.id ?? '', requirePath(query));
+        res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/x-tar' }).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/:id/archive',
+      handler: async ({ res, params, query }) => {
+        const { stat, tar } = await data.archive(params.id ?? '', requirePath(query));
+        res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/x-tar' });
+        // Headers are out: a failure now can only cut the stream (the client sees a truncated tar).
+        await pipeline(tar, res).catch(() => res.destroy());
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/containers/:id/archive',
+      handler: async ({ req, res, params, query }) => {
+        await data.extract(params.id ?? '', requirePath(query), req, { copyUIDGID: queryBool(query, 'copyUIDGID'), noOverwriteDirNonDir: queryBool(query, 'noOverwriteDirNonDir') });
+        res.writeHead(200, { 'Content-Length': 0 }).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/:id/export',
+      handler: async ({ res, params }) => {
+        const tar = await data.export(params.id ?? '');
+        res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+        await pipeline(tar, res).catch(() => res.destroy());
       },
     },
   ];

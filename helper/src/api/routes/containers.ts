@@ -27,10 +27,6 @@ const UNSUPPORTED: [HttpMethod, string, string][] = [
   ['POST', '/containers/:id/unpause', 'pausing containers'],
   ['POST', '/containers/:id/rename', 'renaming containers'],
   ['POST', '/containers/:id/update', 'updating container resources'],
-  ['GET', '/containers/:id/export', 'exporting containers'],
-  ['GET', '/containers/:id/archive', 'copying files from containers'],
-  ['HEAD', '/containers/:id/archive', 'copying files from containers'],
-  ['PUT', '/containers/:id/archive', 'copying files into containers'],
 ];
 
 function timeoutParam(query: URLSearchParams): number | undefined {
