@@ -43,6 +43,12 @@ import { locateNativeBinaries } from './runtime/shim/native-paths';
 import { SpawnShimLauncher } from './runtime/shim/shim-launcher';
 import { ContainerDataService } from './engine/container-data/container-data-service';
 import { containerDataRoutes } from './api/routes/container-data';
+import { VolumeStore } from './store/volumes/volume-store';
+import { VolumeService } from './engine/volumes/volume-service';
+import { ContainerVolumes } from './engine/volumes/container-volumes';
+import { LinuxHostMounter } from './platform/host-mounts';
+import { volumeRoutes } from './api/routes/volumes';
+import { toVolumeDto } from './api/dto/volumes-dto';
 
 /** Composition root: options -> platform -> stores -> engine -> API server. */
 async function main(): Promise<number> {
@@ -121,8 +127,13 @@ async function main(): Promise<number> {
   const events = new EventsService();
   const native = locateNativeBinaries(fileURLToPath(new URL('.', import.meta.url)));
   const runtime = new LinuxRuntime({ launcher: new SpawnShimLauncher(native.shim), initBinary: native.init, cgroups: await createCgroupManager(), log });
+  const volumeStore = new VolumeStore(join(options.dataRoot, 'volumes'));
+  await volumeStore.load();
+  const hostMounter = new LinuxHostMounter();
+  const volumes = new VolumeService({ store: volumeStore, events, mounter: hostMounter, log: log.child({ module: 'volumes' }) });
   const containers = new ContainerService({
     store: new ContainerStore(join(options.dataRoot, 'containers')),
+    volumes: new ContainerVolumes(volumes, hostMounter, log.child({ module: 'volumes' })),
     runtime,
     images: imageSourceFrom(imageService),
     layers: layerSourceFrom(layerStore),
@@ -131,6 +142,7 @@ async function main(): Promise<number> {
   });
   // Before serving: reattach to the monitors of containers that kept running while berthd was down.
   await containers.recover();
+  volumes.setUsers((name) => containers.volumeUsers(name));
   imageService.setImageUsageChecker(async (imageId) => containers.imageUsers(imageId).map((u) => ({ containerId: u.id, running: u.running })));
   const containerData = new ContainerDataService({
     record: async (ref) => (await containers.inspect(ref)).record,
@@ -147,7 +159,11 @@ async function main(): Promise<number> {
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),
     authRoutes(new LoginService(registryTransport, config)),
-    imageRoutes(imageService, { containerDiskUsage: containerDiskUsageRows(containers) }),
+    imageRoutes(imageService, {
+      containerDiskUsage: containerDiskUsageRows(containers),
+      volumeDiskUsage: async () => (await volumes.list(new Map(), true)).map(toVolumeDto),
+    }),
+    volumeRoutes(volumes),
     imagePushRoutes(pushService),
     containerDataRoutes(containerData),
     containerRoutes(containers, { memTotal: totalmem }),

@@ -233,6 +233,9 @@ export interface ContainerStateDto {
 
 export interface MountPointDto {
   Type: string;
+  /** Type volume: the volume's name and driver. */
+  Name?: string;
+  Driver?: string;
   Source: string;
   Destination: string;
   Mode: string;

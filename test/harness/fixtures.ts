@@ -363,6 +363,31 @@ export async function shellFormImage(opts: { format?: ImageFormat } = {}): Promi
   return buildImage({ layers: [base], history: [addRow(base), cmdRow(cmd)], config: { Cmd: cmd }, format: opts.format });
 }
 
+/**
+ * `VOLUME /data` over content owned by a non-root user, as a database image ships its data dir:
+ * /data (1000:1000, 0750) holds seed.txt (1000:1000, 0640, 'seed'), sub/ (1001:1001, 0700) with
+ * deep.txt, and a symlink link -> seed.txt. A new anonymous volume at /data must receive exactly this.
+ */
+export async function volumeImage(opts: { format?: ImageFormat } = {}): Promise<FixtureImage> {
+  const base = await busyboxLayer(opts.format);
+  const top = await makeLayer(
+    [
+      { name: 'data/', type: 'directory', mode: 0o750, uid: 1000, gid: 1000 },
+      { name: 'data/seed.txt', content: 'seed\n', mode: 0o640, uid: 1000, gid: 1000 },
+      { name: 'data/sub/', type: 'directory', mode: 0o700, uid: 1001, gid: 1001 },
+      { name: 'data/sub/deep.txt', content: 'deep\n', mode: 0o600, uid: 1001, gid: 1001 },
+      { name: 'data/link', type: 'symlink', linkname: 'seed.txt' },
+    ],
+    opts.format,
+  );
+  return buildImage({
+    layers: [base, top],
+    history: [addRow(base), { created_by: '/bin/sh -c mkdir /data && seed /data' }, { created_by: '/bin/sh -c #(nop)  VOLUME [/data]', empty_layer: true }, cmdRow(['sh'])],
+    config: { Cmd: ['sh'], Volumes: { '/data': {} } },
+    format: opts.format,
+  });
+}
+
 /** Two images sharing the identical busybox base layer, each with its own top layer (/etc/variant = a|b). */
 export async function sharedBaseImages(opts: { format?: ImageFormat } = {}): Promise<{ a: FixtureImage; b: FixtureImage; baseDigest: string }> {
   const base = await busyboxLayer(opts.format);

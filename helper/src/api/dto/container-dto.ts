@@ -13,6 +13,7 @@ import type {
   MountPointDto,
 } from '../../../../src-shared/docker-api/containers';
 import { defaultHostConfig, type BindMount, type ContainerConfig, type ContainerRecord, type HostConfig, type ThrottleDevice, type WeightDevice } from '../../store/containers/container-record';
+import { invalidArgument } from '../../lib/errors';
 import type { ContainerCreateInput, ContainerStats, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
 import { checkCreateSupport } from './create-support';
 import type { ExecCreateInput, ExecRecord } from '../../engine/exec/exec-service';
@@ -22,10 +23,52 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const toSlice = (v: string[] | string | null | undefined): string[] | null => (v === undefined || v === null ? null : typeof v === 'string' ? [v] : v);
 
+type MountRequestDto = NonNullable<HostConfigDto['Mounts']>[number];
+
+/** One posted HostConfig.Mounts entry; a type berthd cannot mount is refused, never turned into another. */
+function toMount(m: MountRequestDto): BindMount {
+  const base = { destination: m.Target ?? '', readOnly: m.ReadOnly ?? false };
+  switch (m.Type) {
+    case 'bind':
+      return {
+        ...base,
+        type: 'bind',
+        source: m.Source ?? '',
+        mode: m.ReadOnly ? 'ro' : '',
+        ...(m.BindOptions?.Propagation ? { propagation: m.BindOptions.Propagation as BindMount['propagation'] } : {}),
+      };
+    case 'tmpfs':
+      return {
+        ...base,
+        type: 'tmpfs',
+        source: m.Source ?? '',
+        mode: m.ReadOnly ? 'ro' : '',
+        ...(m.TmpfsOptions ? { tmpfsOptions: { sizeBytes: m.TmpfsOptions.SizeBytes ?? 0, mode: m.TmpfsOptions.Mode ?? 0 } } : {}),
+      };
+    case 'volume': {
+      const o = m.VolumeOptions ?? {};
+      const driver = o.DriverConfig?.Name ?? '';
+      if (driver !== '' && driver !== 'local') throw invalidArgument('VOLUME_DRIVER_UNSUPPORTED', `error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+      return {
+        ...base,
+        type: 'volume',
+        source: '',
+        ...(m.Source ? { name: m.Source } : { anonymous: true }),
+        mode: 'z',
+        noCopy: o.NoCopy ?? false,
+        volumeOptions: { labels: o.Labels ?? {}, driverOpts: o.DriverConfig?.Options ?? {} },
+      };
+    }
+    default:
+      throw invalidArgument('MOUNT_TYPE_UNSUPPORTED', `invalid mount config: mount type "${m.Type ?? ''}" is not supported by berthd (bind, volume, tmpfs)`);
+  }
+}
+
 /** The create body as the engine's input, with dockerd's defaults filled (fields not applied are refused before, in create-support.ts). */
 export function toContainerCreateInput(body: ContainerCreateRequest, name: string | undefined): ContainerCreateInput {
   const warnings = checkCreateSupport(body);
   const hc: HostConfigDto = body.HostConfig ?? {};
+  if (hc.VolumeDriver && hc.VolumeDriver !== 'local') throw invalidArgument('VOLUME_DRIVER_UNSUPPORTED', `error looking up volume plugin ${hc.VolumeDriver}: plugin "${hc.VolumeDriver}" not found`);
   const [h = 0, w = 0] = hc.ConsoleSize ?? [];
   const config: ContainerConfig = {
     hostname: body.Hostname ?? '',
@@ -53,15 +96,9 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
   const hostConfig: HostConfig = {
     ...d,
     binds: hc.Binds ?? [],
-    mounts: (hc.Mounts ?? []).map((m) => ({
-      type: m.Type === 'tmpfs' ? ('tmpfs' as const) : ('bind' as const),
-      source: m.Source ?? '',
-      destination: m.Target ?? '',
-      readOnly: m.ReadOnly ?? false,
-      mode: m.ReadOnly ? 'ro' : '',
-      ...(m.BindOptions?.Propagation ? { propagation: m.BindOptions.Propagation as BindMount['propagation'] } : {}),
-      ...(m.TmpfsOptions ? { tmpfsOptions: { sizeBytes: m.TmpfsOptions.SizeBytes ?? 0, mode: m.TmpfsOptions.Mode ?? 0 } } : {}),
-    })),
+    mounts: (hc.Mounts ?? []).map(toMount),
+    ...(hc.Mounts ? { postedMounts: hc.Mounts } : {}),
+    ...(hc.VolumesFrom && hc.VolumesFrom.length > 0 ? { volumesFrom: hc.VolumesFrom } : {}),
     networkMode: hc.NetworkMode || d.networkMode,
     autoRemove: hc.AutoRemove ?? false,
     init: hc.Init ?? false,
@@ -110,7 +147,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     RestartPolicy: { Name: hc.restartPolicy.name, MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
     AutoRemove: hc.autoRemove,
     VolumeDriver: '',
-    VolumesFrom: null,
+    VolumesFrom: hc.volumesFrom ?? null,
     ConsoleSize: hc.consoleSize,
     CapAdd: orNull(hc.capAdd),
     CapDrop: orNull(hc.capDrop),
@@ -166,9 +203,11 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     IOMaximumIOps: 0,
     IOMaximumBandwidth: 0,
     // Binds are parsed into the front of `mounts`; the rest came from the posted Mounts.
-    ...(hc.mounts.length > hc.binds.length
-      ? { Mounts: hc.mounts.slice(hc.binds.length).map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly })) }
-      : {}),
+    ...(hc.postedMounts !== undefined
+      ? { Mounts: hc.postedMounts }
+      : hc.mounts.length > hc.binds.length
+        ? { Mounts: hc.mounts.slice(hc.binds.length).map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly })) }
+        : {}),
     MaskedPaths: hc.privileged ? null : hc.maskedPaths.length > 0 ? hc.maskedPaths : DEFAULT_MASKED_PATHS,
     ReadonlyPaths: hc.privileged ? null : hc.readonlyPaths.length > 0 ? hc.readonlyPaths : DEFAULT_READONLY_PATHS,
     Init: hc.init,
@@ -210,8 +249,10 @@ export function toContainerConfigDto(c: ContainerConfig): ContainerConfigDto {
 function toMountsDto(rec: ContainerRecord): MountPointDto[] {
   return rec.hostConfig.mounts.map((m) => ({
     Type: m.type,
+    ...(m.type === 'volume' ? { Name: m.name ?? '' } : {}),
     Source: m.source,
     Destination: m.destination,
+    ...(m.type === 'volume' ? { Driver: 'local' } : {}),
     Mode: m.mode,
     RW: !m.readOnly,
     Propagation: m.type === 'bind' ? 'rprivate' : '',

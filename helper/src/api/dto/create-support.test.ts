@@ -42,10 +42,12 @@ describe('create body support', () => {
     expect(() => checkCreateSupport(withHost({ [field]: value }))).toThrow(expect.objectContaining({ kind: 'InvalidArgument', message: expect.stringContaining(`HostConfig.${field}`) }));
   });
 
-  it('refuses a non-default top-level field, endpoint settings and volume mounts', () => {
+  it('refuses a non-default top-level field, endpoint settings and mount types it cannot mount', () => {
     expect(() => checkCreateSupport(withHost({}, { MacAddress: '02:42:ac:11:00:02' }))).toThrow(/MacAddress/);
     expect(() => checkCreateSupport(withHost({}, { NetworkingConfig: { EndpointsConfig: { default: { Aliases: ['x'] } } } }))).toThrow(/NetworkingConfig\.EndpointsConfig\.default\.Aliases/);
-    expect(() => checkCreateSupport(withHost({ Mounts: [{ Type: 'volume', Source: 'v', Target: '/v' }] }))).toThrow(/type volume/);
+    expect(() => checkCreateSupport(withHost({ Mounts: [{ Type: 'image', Source: 'v', Target: '/v' }] }))).toThrow(/type image/);
+    expect(() => checkCreateSupport(withHost({ Mounts: [{ Type: 'volume', Source: 'v', Target: '/v', VolumeOptions: { Subpath: 'a' } }] }))).toThrow(/VolumeOptions\.Subpath/);
+    expect(checkCreateSupport(withHost({ Mounts: [{ Type: 'volume', Source: 'v', Target: '/v', VolumeOptions: { NoCopy: true } }], VolumesFrom: ['c:ro'] }))).toEqual([]);
   });
 
   it('refuses non-Linux isolation and IO maximums as dockerd does, and warns where dockerd discards', () => {

@@ -31,9 +31,7 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   Dns: { owner: 'net' },
   DnsOptions: { owner: 'net' },
   DnsSearch: { owner: 'net' },
-  // volumes (vol)
-  VolumeDriver: { owner: 'vol' },
-  VolumesFrom: { owner: 'vol' },
+  // volumes (vol): VolumeDriver other than local is refused by the mapping (container-dto.ts).
   // security (sec)
   SecurityOpt: { owner: 'sec' },
   UsernsMode: { owner: 'sec', accept: (v) => isDefaultValue(v) || v === 'host' },
@@ -101,8 +99,9 @@ export function checkCreateSupport(body: ContainerCreateRequest): string[] {
     if (rule && !(rule.accept ?? isDefaultValue)(v)) refuse(`HostConfig.${k}`);
   }
   for (const m of hc.Mounts ?? []) {
-    if (m.Type === 'volume' || m.Type === 'image' || m.Type === 'npipe' || m.Type === 'cluster') refuse(`HostConfig.Mounts: type ${m.Type}`);
-    if (!isDefaultValue(m.VolumeOptions)) refuse('HostConfig.Mounts.VolumeOptions');
+    if (m.Type === 'image' || m.Type === 'npipe' || m.Type === 'cluster') refuse(`HostConfig.Mounts: type ${m.Type}`);
+    if (m.Type !== 'volume' && !isDefaultValue(m.VolumeOptions)) refuse('HostConfig.Mounts.VolumeOptions');
+    if (!isDefaultValue(m.VolumeOptions?.Subpath)) refuse('HostConfig.Mounts.VolumeOptions.Subpath');
     if (!isDefaultValue(m.TmpfsOptions?.Options)) refuse('HostConfig.Mounts.TmpfsOptions.Options');
     const bo = m.BindOptions ?? {};
     if (bo.NonRecursive || bo.CreateMountpoint || bo.ReadOnlyNonRecursive || bo.ReadOnlyForceRecursive) refuse('HostConfig.Mounts.BindOptions');

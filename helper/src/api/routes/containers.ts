@@ -134,7 +134,7 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
       method: 'DELETE',
       path: '/containers/:id',
       handler: async ({ res, params, query }) => {
-        await c.remove(params.id ?? '', { force: queryBool(query, 'force') });
+        await c.remove(params.id ?? '', { force: queryBool(query, 'force'), removeVolumes: queryBool(query, 'v') });
         sendEmpty(res, 204);
       },
     },

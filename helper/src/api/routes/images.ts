@@ -12,6 +12,8 @@ import { JsonMessageStream } from '../streams/json-message-stream';
 export interface ImageRoutesOptions {
   /** Rows for `/system/df`'s Containers section, from the containers engine when it is wired. */
   containerDiskUsage?: () => Promise<unknown[]>;
+  /** Rows for `/system/df`'s Volumes section (with UsageData), from the volume engine. */
+  volumeDiskUsage?: () => Promise<unknown[]>;
 }
 
 /** `/images/*`, `/system/df` and Berth's `/berth/v1/images/{name}/layers`. */
@@ -88,7 +90,7 @@ export function imageRoutes(images: ImageService, opts: ImageRoutesOptions = {})
           LayersSize: du.layersSize,
           Images: du.images.map(toImageSummaryDto),
           Containers: (await opts.containerDiskUsage?.()) ?? [],
-          Volumes: [],
+          Volumes: (await opts.volumeDiskUsage?.()) ?? [],
           BuildCache: [],
         };
         sendJson(res, 200, body);

@@ -1,9 +1,10 @@
-import type { ContainerRecord } from '../../store/containers/container-record';
+import type { BindMount, ContainerRecord } from '../../store/containers/container-record';
 import { invalidArgument } from '../../lib/errors';
 import { mergeRunConfig } from './command-merge';
 import { availableParallelism } from 'node:os';
 import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser } from './container-helpers';
 import { checkMountSources, validateCreate } from './create-validation';
+import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 
 /**
@@ -15,12 +16,15 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
   const { store, images, layers, events } = deps;
   if (input.config.image === '') throw invalidArgument('NO_IMAGE', 'config cannot be empty in order to create a container');
   // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
-  const cliBinds = parseBinds(input.hostConfig.binds);
+  // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
+  const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism() })];
   await checkMountSources(input.hostConfig.mounts);
-  const binds = cliBinds.concat(input.hostConfig.mounts);
+  let binds = cliBinds.concat(input.hostConfig.mounts);
   const image = await images.resolve(input.config.image);
   const merged = mergeRunConfig(input.config, image.config);
+  const volumesFrom = volumesFromOf(deps, input);
+  let createdVolumes: string[] = [];
 
   const id = store.newId();
   const name = store.reserveName(input.name, id);
@@ -30,8 +34,14 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
     const rw = await layers.createRw(id, image.topLayer);
     const t1 = performance.now();
     rwMountId = rw.mountId;
+    if (deps.volumes) {
+      const volumePaths = [...Object.keys(input.config.volumes ?? {}), ...Object.keys(image.config.volumes ?? {})];
+      const prepared = await deps.volumes.prepare({ containerId: id, binds: input.hostConfig.binds, mounts: input.hostConfig.mounts, volumePaths, volumesFrom, rootfs: rw });
+      binds = prepared.mounts;
+      createdVolumes = prepared.created;
+    }
     const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs]);
-    await Promise.all(cliBinds.map((b) => ensureBindSource(b.source)));
+    await Promise.all(cliBinds.filter((b) => b.type === 'bind').map((b) => ensureBindSource(b.source)));
     const now = new Date().toISOString();
     const rec: ContainerRecord = {
       id,
@@ -50,7 +60,8 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
         user: merged.user,
         labels: merged.labels,
         stopSignal: merged.stopSignal,
-        volumes: input.config.volumes ?? image.config.volumes ?? null,
+        // dockerd's Config.Volumes: the image's VOLUMEs merged with the request's.
+        volumes: input.config.volumes || image.config.volumes ? { ...(image.config.volumes ?? {}), ...(input.config.volumes ?? {}) } : null,
         exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
         onBuild: image.config.onBuild ?? null,
       },
@@ -67,7 +78,17 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
     return { id, warnings };
   } catch (err) {
     store.releaseName(name);
+    await deps.volumes?.discard(createdVolumes);
     if (rwMountId !== undefined) await layers.removeRw(id).catch((e: unknown) => deps.log.warn({ err: e, id }, 'cannot remove rw layer after failed create'));
     throw err;
   }
+}
+
+/** `--volumes-from <container>[:ro|:rw]`: the other container's mounts, resolved now. */
+function volumesFromOf(deps: ContainerServiceDeps, input: ContainerCreateInput): { mounts: BindMount[]; mode: '' | 'ro' | 'rw' }[] {
+  return (input.hostConfig.volumesFrom ?? []).map((spec) => {
+    const [ref = '', mode = ''] = spec.split(':');
+    if (mode !== '' && mode !== 'ro' && mode !== 'rw') throw invalidArgument('INVALID_VOLUMES_FROM', `invalid mode for volumes-from: ${mode}`);
+    return { mounts: deps.store.get(ref).hostConfig.mounts, mode };
+  });
 }

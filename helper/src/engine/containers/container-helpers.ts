@@ -66,7 +66,7 @@ export async function raceTimeout(p: Promise<unknown>, ms: number | undefined): 
   }
 }
 
-/** `-v /host:/ctr[:ro]`: only host-path binds (named volumes are not supported yet). */
+/** `-v /host:/ctr[:ro]`: host-path binds only; used when no volume engine is wired (engine unit tests). */
 export function parseBinds(binds: string[]): BindMount[] {
   return binds.map((spec) => {
     const parts = spec.split(':');

@@ -3,7 +3,7 @@
  * ports. main.ts adapts the image service and the layer store to them, so this engine never
  * depends on their concrete shapes and the unit tests use plain fakes.
  */
-import type { ContainerRootfs } from '../../store/containers/container-record';
+import type { BindMount, ContainerRootfs } from '../../store/containers/container-record';
 import type { ImageRunConfig } from './command-merge';
 
 export interface ContainerImage {
@@ -35,4 +35,36 @@ export interface ContainerLayerSource {
   removeRw(containerId: string): Promise<void>;
   /** Bytes in the RW layer's diff (SizeRw). */
   rwSize(containerId: string): Promise<number>;
+}
+
+/** What a new container asks to mount, before volumes are resolved (HostConfig and image). */
+export interface ContainerMountRequest {
+  containerId: string;
+  /** HostConfig.Binds: `/host:/ctr[:mode]`, `name:/ctr[:mode]`, or `/ctr` (anonymous). */
+  binds: string[];
+  /** HostConfig.Mounts, mapped from the wire (type bind, volume or tmpfs). */
+  mounts: BindMount[];
+  /** Config.Volumes and the image's VOLUMEs: container paths that get an anonymous volume unless mounted otherwise. */
+  volumePaths: string[];
+  /** HostConfig.VolumesFrom, resolved: the other container's mounts and the `ro`/`rw` override. */
+  volumesFrom: { mounts: BindMount[]; mode: '' | 'ro' | 'rw' }[];
+  /** The container's layers, for filling a new volume from the image (copy-up). */
+  rootfs: RwLayer;
+}
+
+/**
+ * Volumes as the container engine uses them (engine/volumes implements it; optional so engine
+ * tests without volumes keep their fakes). Mount lists are the container record's `mounts`.
+ */
+export interface ContainerVolumeSource {
+  /** All mounts of a new container; creates (and fills from the image) the volumes it names. */
+  prepare(req: ContainerMountRequest): Promise<{ mounts: BindMount[]; created: string[] }>;
+  /** Undoes `prepare` for a create that failed later: removes the volumes it created. */
+  discard(created: string[]): Promise<void>;
+  /** Before the container's process starts: mounts volumes with driver options; `volume mount` events. */
+  activate(containerId: string, mounts: BindMount[]): Promise<void>;
+  /** After it stopped: unmounts driver-option volumes no other running container uses. */
+  deactivate(containerId: string, mounts: BindMount[]): Promise<void>;
+  /** `rm -v` and `--rm`: removes the container's anonymous volumes that no other container uses. */
+  removeAnonymous(containerId: string, mounts: BindMount[]): Promise<void>;
 }

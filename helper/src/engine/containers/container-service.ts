@@ -104,7 +104,7 @@ export class ContainerService {
     } catch (err) {
       this.starting.delete(rec.id);
       // After `starting` is cleared: removal waits for an in-flight start.
-      if (rec.hostConfig.autoRemove) await this.removeNow(rec.id).catch((e: unknown) => this.deps.log.warn({ err: e, id: rec.id }, 'auto-remove failed'));
+      if (rec.hostConfig.autoRemove) await this.removeNow(rec.id, { removeVolumes: true }).catch((e: unknown) => this.deps.log.warn({ err: e, id: rec.id }, 'auto-remove failed'));
       throw err;
     } finally {
       this.starting.delete(rec.id);
@@ -117,6 +117,7 @@ export class ContainerService {
     try {
       await this.exiting.get(rec.id);
       await this.exitCleanup.get(rec.id);
+      await this.deps.volumes?.activate(rec.id, rec.hostConfig.mounts);
       const t0 = performance.now();
       proc = await runtime.create(buildContainerSpec(this.deps.store, rec));
       this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
@@ -155,6 +156,7 @@ export class ContainerService {
         r.state.exitCode = exitCode;
       })
       .catch(() => undefined);
+    await this.deps.volumes?.deactivate(rec.id, rec.hostConfig.mounts);
     this.finishPendingAttaches(rec.id);
   }
 
@@ -188,6 +190,7 @@ export class ContainerService {
     // finds no monitor and removes it anyway).
     if (rec.hostConfig.autoRemove) exited(rec);
     else await store.update(id, exited).catch((err: unknown) => log.error({ err, id }, 'cannot record container exit'));
+    await this.deps.volumes?.deactivate(id, rec.hostConfig.mounts);
     if (exit.oomKilled) events.publish('container', 'oom', id, actorAttributes(rec));
     events.publish('container', 'die', id, { ...actorAttributes(rec), exitCode: String(exit.exitCode) });
     const waiter = this.nextExit.get(id);
@@ -196,7 +199,7 @@ export class ContainerService {
     if (rec.hostConfig.autoRemove && !this.removing.has(id)) {
       // `run --rm` is answered once the container left the live view; the runtime state, layer
       // and files are removed right after, in the background.
-      await this.removeNow(id, { background: true }).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
+      await this.removeNow(id, { background: true, removeVolumes: true }).catch((err: unknown) => log.warn({ err, id }, 'auto-remove failed'));
       return;
     }
     // The cgroup and monitor state go with the process; the record, log and rw layer stay.
@@ -302,13 +305,22 @@ export class ContainerService {
 
   // ---- remove, prune ------------------------------------------------------------------------
 
-  async remove(ref: string, opts: { force: boolean }): Promise<void> {
+  /** `removeVolumes` (`rm -v`): the container's anonymous volumes go too, named ones stay (dockerd). */
+  async remove(ref: string, opts: { force: boolean; removeVolumes?: boolean }): Promise<void> {
     const rec = this.deps.store.get(ref);
     if (this.removing.has(rec.id)) throw conflict('CONTAINER_REMOVING', `removal of container ${ref} is already in progress`);
     if ((this.live.has(rec.id) || this.starting.has(rec.id)) && !opts.force) {
       throw conflict('CONTAINER_RUNNING', `cannot remove container "/${rec.name}": container is running: stop the container before removing or force remove`);
     }
-    await this.removeNow(rec.id);
+    await this.removeNow(rec.id, { removeVolumes: opts.removeVolumes });
+  }
+
+  /** The containers whose mounts name the volume (the volume engine's "in use"). */
+  volumeUsers(volumeName: string): { id: string; name: string; running: boolean }[] {
+    return this.deps.store
+      .list()
+      .filter((r) => r.hostConfig.mounts.some((m) => m.type === 'volume' && m.name === volumeName))
+      .map((r) => ({ id: r.id, name: r.name, running: this.live.has(r.id) || this.starting.has(r.id) }));
   }
 
   /**
@@ -317,7 +329,7 @@ export class ContainerService {
    * answered first, and the disk cleanup finishes afterwards; the record file goes last, so a crash
    * in between leaves a record that the next start-up removes again.
    */
-  private async removeNow(id: string, opts: { background?: boolean } = {}): Promise<void> {
+  private async removeNow(id: string, opts: { background?: boolean; removeVolumes?: boolean } = {}): Promise<void> {
     const { store, runtime, layers, events, log } = this.deps;
     const rec = store.find(id);
     if (!rec || this.removing.has(id)) return;
@@ -346,6 +358,7 @@ export class ContainerService {
       if (!opts.background) await disk();
       store.forget(id);
       this.execs.delete(id);
+      if (opts.removeVolumes) await this.deps.volumes?.removeAnonymous(id, rec.hostConfig.mounts).catch((err: unknown) => log.warn({ err, id }, 'removing anonymous volumes failed'));
       events.publish('container', 'destroy', id, actorAttributes(rec));
       const waiter = this.removed.get(id);
       this.removed.delete(id);
@@ -507,7 +520,8 @@ export class ContainerService {
         if (!this.nextExit.has(id)) this.nextExit.set(id, deferred());
         void proc.wait().then((exit) => this.onExit(id, proc, exit));
       },
-      removeNow: (id) => this.removeNow(id),
+      // Only auto-remove containers are removed at start-up: their anonymous volumes go with them.
+      removeNow: (id) => this.removeNow(id, { removeVolumes: true }),
     });
   }
 

@@ -49,7 +49,7 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord):
     hostname: rec.config.hostname,
     domainname: rec.config.domainname || undefined,
     network: hc.networkMode === 'host' ? 'host' : 'none',
-    binds: hc.mounts.filter((m) => m.type === 'bind').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly, propagation: m.propagation })),
+    binds: hc.mounts.filter((m) => m.type === 'bind' || m.type === 'volume').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly, propagation: m.propagation })),
     tmpfs: tmpfsMounts(hc),
     resources: {
       memory: hc.memory || undefined,

@@ -7,7 +7,7 @@ import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
 import type { ContainerProcessInfo, ContainerStats, Runtime } from '../../runtime/runtime';
 import type { EventsService } from '../events/events-service';
-import type { ContainerImageSource, ContainerLayerSource } from './container-ports';
+import type { ContainerImageSource, ContainerLayerSource, ContainerVolumeSource } from './container-ports';
 
 /** What `docker create` asks for, already mapped from the wire and with defaults filled. */
 export interface ContainerCreateInput {
@@ -57,6 +57,8 @@ export interface ContainerServiceDeps {
   runtime: Runtime;
   images: ContainerImageSource;
   layers: ContainerLayerSource;
+  /** Volumes (engine/volumes); absent in tests that need none: then only host binds are accepted. */
+  volumes?: ContainerVolumeSource;
   events: EventsService;
   log: Logger;
 }

@@ -40,14 +40,22 @@ export interface BindMount {
   source: string;
   destination: string;
   readOnly: boolean;
-  /** `bind` for -v/--mount type=bind, `tmpfs` for --tmpfs. */
-  type: 'bind' | 'tmpfs';
+  /** `bind` for -v/--mount type=bind, `tmpfs` for --tmpfs, `volume` for a local volume. */
+  type: 'bind' | 'tmpfs' | 'volume';
   /** The mode string as given (`ro`, `rw,z`…), echoed in inspect's Mounts. */
   mode: string;
   /** Bind propagation (`--mount bind-propagation=`); default rprivate. */
   propagation?: 'private' | 'rprivate' | 'slave' | 'rslave' | 'shared' | 'rshared';
   /** tmpfs: size in bytes (0 = the kernel's default, half of RAM) and mode (0 = 1777). */
   tmpfsOptions?: { sizeBytes: number; mode: number };
+  /** type volume: the volume's name; `source` is then its mountpoint (`…/volumes/<name>/_data`). */
+  name?: string;
+  /** type volume: made for this container (`-v /path`, image VOLUME), removed by `rm -v` and `--rm`. */
+  anonymous?: boolean;
+  /** type volume: `nocopy` / `volume-nocopy`: do not fill a new volume from the image. */
+  noCopy?: boolean;
+  /** type volume, posted in Mounts: options for a volume created on the fly. */
+  volumeOptions?: { labels: Record<string, string>; driverOpts: Record<string, string> };
 }
 
 export interface Ulimit {
@@ -82,6 +90,10 @@ export interface ThrottleDevice {
 export interface HostConfig {
   binds: string[];
   mounts: BindMount[];
+  /** HostConfig.Mounts as posted, echoed by inspect (absent in records older than volumes). */
+  postedMounts?: Record<string, unknown>[];
+  /** HostConfig.VolumesFrom as posted (`<container>[:ro|:rw]`). */
+  volumesFrom?: string[];
   networkMode: string;
   autoRemove: boolean;
   init: boolean;
