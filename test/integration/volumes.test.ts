@@ -224,7 +224,7 @@ describe.skipIf(!IS_ROOT)('volumes: docker CLI against berthd', () => {
     expect(driver.status).toBe(400);
     const typ = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { Mounts: [{ Type: 'npipe', Source: 'x', Target: '/x' }] } }));
     expect(typ.status).toBe(400);
-    expect((JSON.parse(typ.body) as { message: string }).message).toMatch(/mount type "npipe"/);
+    expect((JSON.parse(typ.body) as { message: string }).message).toMatch(/HostConfig.Mounts: type npipe/);
     // Nothing was left behind by the refused creates.
     expect(await volumeNames()).not.toEqual(expect.arrayContaining(['a1']));
   });
