@@ -1,12 +1,15 @@
 // Bundles berthd (helper/src) into helper/dist/berthd.mjs. With --if-stale it returns at once when
 // the bundle is newer than every source file, so helper/bin/berthd can call it on every start.
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'helper/dist/berthd.mjs');
+// scripts/build-bundle.mjs builds bundles of another version (e.g. an upgrade test's) into another dir.
+const distDir = process.env.BERTH_DIST_DIR ?? join(root, 'helper/dist');
+const version = process.env.BERTH_BUILD_VERSION ?? JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const outfile = join(distDir, 'berthd.mjs');
 const sources = [join(root, 'helper/src'), join(root, 'src-shared')];
 
 function newestMtime(dir) {
@@ -20,7 +23,7 @@ function newestMtime(dir) {
 }
 
 // Layer workers (worker_threads) run from their own small bundle beside berthd.mjs.
-const workerOutfile = join(root, 'helper/dist/layer-worker.mjs');
+const workerOutfile = join(distDir, 'layer-worker.mjs');
 
 // npm packages are bundled too, so a dependency update or a change of this script also makes the bundle stale.
 const buildInputs = [fileURLToPath(import.meta.url), join(root, 'package-lock.json')];
@@ -70,6 +73,7 @@ for (const [entry, out] of [
     // memory at idle, faster start). Bundled CommonJS packages (pino) get a real `require`.
     plugins: [zodEnglishOnly],
     banner: { js: "import { createRequire as __berthCreateRequire } from 'node:module'; const require = __berthCreateRequire(import.meta.url);" },
+    define: { __BERTH_VERSION__: JSON.stringify(version) },
     sourcemap: 'linked',
     logLevel: 'warning',
     write: false,

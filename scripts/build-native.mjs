@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'helper/native');
-const outDir = join(srcDir, 'build');
+// scripts/build-bundle.mjs cross-builds the shims for another architecture (CC=aarch64-linux-gnu-gcc) into another dir.
+const outDir = process.env.BERTH_NATIVE_OUT ?? join(srcDir, 'build');
 if (process.platform !== 'linux') {
   console.warn('berth: native shims are Linux-only; skipping (berthd runs on Linux hosts)');
   process.exit(0);

@@ -1,7 +1,9 @@
 /** The one Engine API version berthd implements, and the oldest it accepts (moby's minimum). */
 export const API_VERSION = '1.48';
 export const MIN_API_VERSION = '1.24';
-export const BERTH_VERSION = '0.1.0';
+declare const __BERTH_VERSION__: string | undefined;
+/** package.json's version, set by scripts/build-helper.mjs; unbundled (tests) it reads as 0.1.0-dev. */
+export const BERTH_VERSION: string = typeof __BERTH_VERSION__ === 'string' ? __BERTH_VERSION__ : '0.1.0-dev';
 
 /** Compares dotted API versions numerically ("1.9" < "1.10"). */
 export function compareApiVersions(a: string, b: string): number {

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import { AppError } from '../../lib/app-error';
 import type { EngineConnection, LinkState } from '../engine-connection';
+import type { RemoteExecResult, RemoteShell } from '../remote-shell';
 import type { HostKeyVerdict, KnownHostsStore } from './known-hosts';
 
 export interface SshConnectionOptions {
@@ -60,7 +61,7 @@ const ALGOS_FOR_TYPE: Record<string, ServerHostKeyAlgorithm[]> = {
  * `direct-streamlocal@openssh.com` channel to the remote socket (`openssh_forwardOutStreamLocal`),
  * which is what `ssh -L /local:/remote` does, so no `docker system dial-stdio` or exec per call.
  */
-export class SshConnection implements EngineConnection {
+export class SshConnection implements EngineConnection, RemoteShell {
   readonly address: string;
   private state: LinkState = 'down';
   private client: Client | null = null;
@@ -210,6 +211,65 @@ export class SshConnection implements EngineConnection {
     });
   }
 
+  private upClient(): Client {
+    const client = this.client;
+    if (!client || this.state !== 'up') {
+      throw new AppError('Unavailable', 'HOST_NOT_CONNECTED', `not connected to ${this.opts.host}:${this.opts.port} over SSH`);
+    }
+    return client;
+  }
+
+  exec(command: string, opts: { stdin?: string | Buffer; onLine?: (line: string) => void } = {}): Promise<RemoteExecResult> {
+    const client = this.upClient();
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, channel) => {
+        if (err) {
+          reject(new AppError('Unavailable', 'SSH_EXEC_FAILED', `cannot run a command on ${this.opts.host}: ${err.message}`, { cause: err }));
+          return;
+        }
+        let stdout = '';
+        let stderr = '';
+        let partial = '';
+        let code: number | undefined;
+        channel.on('data', (d: Buffer) => {
+          const text = d.toString();
+          stdout += text;
+          if (!opts.onLine) return;
+          partial += text;
+          const lines = partial.split('\n');
+          partial = lines.pop() ?? '';
+          for (const l of lines) opts.onLine(l);
+        });
+        channel.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        channel.on('exit', (c: number | null, signal?: string) => {
+          code = c ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : 255);
+        });
+        channel.on('close', () => {
+          if (partial && opts.onLine) opts.onLine(partial);
+          resolve({ code: code ?? 255, stdout, stderr });
+        });
+        channel.end(opts.stdin);
+      });
+    });
+  }
+
+  upload(localPath: string, remotePath: string, onProgress?: (sent: number, total: number) => void): Promise<void> {
+    const client = this.upClient();
+    return new Promise((resolve, reject) => {
+      client.sftp((err, sftp) => {
+        if (err) {
+          reject(new AppError('Unavailable', 'SFTP_UNAVAILABLE', `SFTP is not available on ${this.opts.host}: ${err.message}`, { cause: err }));
+          return;
+        }
+        sftp.fastPut(localPath, remotePath, { step: (sent, _chunk, total) => onProgress?.(sent, total) }, (putErr) => {
+          sftp.end();
+          if (putErr) reject(new AppError('Unavailable', 'UPLOAD_FAILED', `cannot upload ${localPath} to ${this.opts.host}:${remotePath}: ${putErr.message}`, { cause: putErr }));
+          else resolve();
+        });
+      });
+    });
+  }
+
   close(): void {
     const client = this.client;
     this.client = null;
@@ -217,6 +277,8 @@ export class SshConnection implements EngineConnection {
     this.setState('down');
   }
 }
+
+const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, SEGV: 11, PIPE: 13, TERM: 15 };
 
 /** node:http calls a few net.Socket methods on whatever createConnection returns. */
 function asSocketLike(stream: Duplex): Duplex {
