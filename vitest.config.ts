@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          setupFiles: ['src-renderer/src/testing/setup.ts'],
         },
       },
       {

@@ -36,6 +36,10 @@ const RunSpecSchema = z.object({
   workingDir: z.string().optional(),
   user: z.string().optional(),
   labels: z.record(z.string(), z.string()).optional(),
+  restartPolicy: z
+    .object({ name: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maximumRetryCount: z.number().int().nonnegative().optional() })
+    .refine((p) => p.maximumRetryCount === undefined || p.name === 'on-failure', 'maximumRetryCount only applies to on-failure')
+    .optional(),
 });
 const MirrorsUpdateSchema = z.union([
   z.object({ raw: z.string() }),

@@ -47,6 +47,14 @@ describe('container mappers', () => {
     expect(toCreateRequest({ image: 'x', network: 'default' }).HostConfig).toEqual({ AutoRemove: false, Init: false });
   });
 
+  it('maps the restart policy and labels (the retry count only for on-failure)', () => {
+    const on = toCreateRequest({ image: 'x', restartPolicy: { name: 'on-failure', maximumRetryCount: 3 }, labels: { team: 'web' } });
+    expect(on.HostConfig?.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+    expect(on.Labels).toEqual({ team: 'web' });
+    expect(toCreateRequest({ image: 'x', restartPolicy: { name: 'unless-stopped' } }).HostConfig?.RestartPolicy).toEqual({ Name: 'unless-stopped', MaximumRetryCount: 0 });
+    expect(toCreateRequest({ image: 'x', restartPolicy: { name: 'no' } }).HostConfig).not.toHaveProperty('RestartPolicy');
+  });
+
   it('reads /top (ps -ef) as host PIDs', () => {
     const v = fromTop({ Titles: ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'], Processes: [['root', '123', '1', '0', '10:00', '?', '00:00:00', 'sleep 10']] });
     expect(v.processes).toEqual([{ hostPid: 123, containerPid: null, ppid: 1, user: 'root', command: 'sleep 10' }]);

@@ -105,6 +105,9 @@ export function toCreateRequest(spec: RunSpec): ContainerCreateRequest {
     ...(spec.pidsLimit ? { PidsLimit: spec.pidsLimit } : {}),
     ...(spec.network && spec.network !== 'default' ? { NetworkMode: spec.network } : {}),
     ...(spec.binds && spec.binds.length > 0 ? { Binds: spec.binds } : {}),
+    ...(spec.restartPolicy && spec.restartPolicy.name !== 'no'
+      ? { RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.name === 'on-failure' ? (spec.restartPolicy.maximumRetryCount ?? 0) : 0 } }
+      : {}),
   };
   return {
     Image: spec.image,

@@ -27,6 +27,8 @@ export function pid1Warning(entrypoint: readonly string[] | null | undefined, cm
     reason:
       `${field} is in shell form, so ${argv[0]} runs as PID 1. A shell as PID 1 has no SIGTERM handler and does not forward ` +
       'signals, so `stop` waits the whole timeout (10 s by default) and then SIGKILLs the container.',
-    fix: `Use the exec form (${field} ["program", "arg"]) so the program is PID 1, or run the container with --init, which forwards signals and reaps zombies.`,
+    fix:
+      `Run it with --init, which forwards SIGTERM to the program and reaps zombies. The exec form (${field} ["program", "arg"]) makes the program PID 1, ` +
+      'which helps only a program that handles SIGTERM itself (sleep and most scripts do not: PID 1 gets no default signal actions).',
   };
 }

@@ -51,5 +51,9 @@ describe('toShellFormWarning', () => {
     expect(w.why).toMatch(/whole timeout/);
     expect(w.fix).toContain('CMD ["sleep","1000"]');
     expect(w.fix).toContain('--init');
+    // Exec form alone does not stop `sleep`: PID 1 has no default signal actions.
+    expect(w.fix).toMatch(/Run it with --init/);
+    expect(w.fix).toMatch(/only if the program installs its own SIGTERM handler/);
+    expect(w.fix).not.toMatch(/Use the exec form/);
   });
 });

@@ -88,6 +88,14 @@ export function toShellFormWarning(finding: ShellFormFinding): ShellFormWarningV
     title: `Shell-form ${finding.field}: ${finding.shell} runs as PID 1`,
     detail: `${finding.field} is ${JSON.stringify(finding.argv)}, so the container's PID 1 is ${finding.shell}, not "${finding.script}".`,
     why: `docker stop sends SIGTERM to PID 1. ${finding.shell} as PID 1 installs no SIGTERM handler and does not forward the signal to its child, and the kernel drops unhandled signals sent to a namespace's init. So stop waits the whole timeout (10 s by default) and then SIGKILLs.`,
-    fix: `Use the exec form (${exec}) so the program is PID 1 and receives SIGTERM, or run the container with --init: a tiny init becomes PID 1, forwards signals and reaps zombies.`,
+    fix: `Run it with --init: a tiny init becomes PID 1, forwards SIGTERM to the program and reaps zombies, so stop returns at once. The exec form (${exec}) makes the program itself PID 1, which helps only if the program installs its own SIGTERM handler (most servers do; sleep and many scripts do not): the kernel gives PID 1 no default signal actions.`,
   };
 }
+
+/**
+ * The note on exec form itself: PID 1 of a pid namespace gets no default signal actions, so
+ * being PID 1 only helps a program that handles SIGTERM (`sleep 1000` in exec form still waits
+ * the whole timeout and exits 137). `--init` is the fix for the others.
+ */
+export const EXEC_FORM_PID1_NOTE =
+  'Exec form makes the program PID 1. PID 1 gets no default signal actions, so it stops on SIGTERM only if it handles SIGTERM itself (nginx, redis, most servers). Programs that do not (sleep, most scripts) wait the whole stop timeout and are killed: use --init for them.';

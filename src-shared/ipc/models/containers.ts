@@ -128,6 +128,14 @@ export interface RunSpec {
   workingDir?: string;
   user?: string;
   labels?: Record<string, string>;
+  /** `--restart`; absent = `no`. `maximumRetryCount` only with `on-failure`. */
+  restartPolicy?: RestartPolicySpec;
+}
+
+export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
+export interface RestartPolicySpec {
+  name: RestartPolicyName;
+  maximumRetryCount?: number;
 }
 
 export interface RunResultView {

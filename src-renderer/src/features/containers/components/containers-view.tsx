@@ -15,7 +15,7 @@ import { ContainerTable, type RowHandlers } from './container-table';
 import { RunDialog } from './run-dialog';
 import { StopDialog } from './stop-dialog';
 
-export function ContainersView({ runImage }: { runImage?: string }): ReactNode {
+export function ContainersView({ runImage, runInit }: { runImage?: string; runInit?: boolean }): ReactNode {
   const { hostId } = useActiveHost();
   const query = useContainers(hostId);
   useContainerEvents(hostId);
@@ -84,6 +84,7 @@ export function ContainersView({ runImage }: { runImage?: string }): ReactNode {
         <RunDialog
           hostId={hostId}
           initialImage={runImage}
+          initialInit={runInit}
           onClose={() => {
             setRunning(false);
             if (runImage !== undefined && window.location.hash.startsWith('#/containers/new')) navigate('containers');

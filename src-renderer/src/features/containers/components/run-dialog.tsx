@@ -1,49 +1,134 @@
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Play } from 'lucide-react';
+import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
-import { Pid1Warning } from '../../../components/pid1-warning';
+import { FormSection } from '../../../components/fields';
 import { InlineError } from '../../../components/state-views';
+import { TransferProgress } from '../../../components/transfer-progress';
+import { useToast } from '../../../components/toast';
 import { describeError } from '../../../lib/describe-error';
-import { hrefFor, navigate } from '../../../lib/navigation';
+import { useExtensions, type RunSectionDef } from '../../../lib/extension-points';
 import { useImage, useImages } from '../../../lib/image-queries';
+import { navigate } from '../../../lib/navigation';
+import { useImageTransfer } from '../../../lib/use-image-transfer';
 import { useRunContainer } from '../api/run-container';
 import { commandOf, EMPTY_RUN_FORM, toRunSpec, validateRunForm, type RunForm, type RunFormErrors } from '../model/run-form';
 import { matchLocalImage, toImageSuggestions, toRunPid1View } from '../model/run-image';
+import { CommandSection } from './run-sections/command-section';
+import { EnvironmentSection } from './run-sections/environment-section';
+import { ImageSection } from './run-sections/image-section';
+import { MountsSection } from './run-sections/mounts-section';
+import { NetworkSection } from './run-sections/network-section';
+import { OptionsSection } from './run-sections/options-section';
+import { ResourcesSection } from './run-sections/resources-section';
+import type { CoreSectionProps } from './run-sections/section-props';
+
+/** Built-in sections and their positions; registered sections (app/registry/run-sections) slot in by `order`. */
+const CORE_SECTIONS: { id: string; order: number; Component: (p: CoreSectionProps) => ReactNode }[] = [
+  { id: 'environment', order: 30, Component: EnvironmentSection },
+  { id: 'resources', order: 40, Component: ResourcesSection },
+  { id: 'options', order: 50, Component: OptionsSection },
+  { id: 'network', order: 60, Component: NetworkSection },
+  { id: 'mounts', order: 70, Component: MountsSection },
+];
+
+type Phase = { kind: 'form' } | { kind: 'pulling'; ref: string } | { kind: 'starting' };
+
+function initialExtState(sections: readonly RunSectionDef[]): Record<string, unknown> {
+  return Object.fromEntries(sections.map((s) => [s.id, s.initial()]));
+}
 
 /**
- * `docker run -d` as a form. The Image field suggests the host's local images. The command
- * defaults to an argument list (exec form); the shell form is available but comes with the PID 1
- * explanation, as does a local image whose own CMD/ENTRYPOINT is in shell form.
+ * `docker run -d` as a form, one section per concern (image, command, environment, limits,
+ * options, network, mounts, plus sections other features register). An image that is not on
+ * the host is pulled first, with progress, then run. The command defaults to an argument list
+ * (exec form) with accurate PID 1 advice and a one-click --init.
  */
-export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; onClose: () => void; initialImage?: string }): ReactNode {
-  const [form, setForm] = useState<RunForm>({ ...EMPTY_RUN_FORM, image: initialImage ?? '' });
+export function RunDialog({ hostId, onClose, initialImage, initialInit }: { hostId: string; onClose: () => void; initialImage?: string; initialInit?: boolean }): ReactNode {
+  const { runSections } = useExtensions();
+  const [form, setForm] = useState<RunForm>({ ...EMPTY_RUN_FORM, image: initialImage ?? '', init: initialInit ?? false });
+  const [ext, setExt] = useState<Record<string, unknown>>(() => initialExtState(runSections));
   const [touched, setTouched] = useState(false);
+  const [phase, setPhase] = useState<Phase>({ kind: 'form' });
   const run = useRunContainer();
+  const pull = useImageTransfer(hostId, 'images:pull');
+  const toast = useToast();
   const errors = validateRunForm(form);
-  const set = <K extends keyof RunForm>(key: K, value: RunForm[K]): void => setForm((f) => ({ ...f, [key]: value }));
+  const extErrors = useMemo(() => Object.fromEntries(runSections.map((s) => [s.id, s.validate?.(ext[s.id]) ?? {}])), [runSections, ext]);
+  const set: CoreSectionProps['set'] = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  const error = (k: keyof RunFormErrors): string | undefined => (touched ? errors[k] : undefined);
   const cmd = commandOf(form);
-  // A failing list only costs the suggestions: the run itself says when an image is missing.
+  // A failing list only costs the suggestions and the pre-pull: the run itself says when an image is missing.
   const images = useImages(hostId);
   const suggestions = useMemo(() => toImageSuggestions(images.data ?? []), [images.data]);
   const localRef = matchLocalImage(form.image, images.data ?? []);
   const image = useImage(hostId, localRef);
   const pid1 = toRunPid1View({ init: form.init, cmd }, localRef ? (image.data ?? null) : null, form.image.trim());
 
-  const submit = (e: FormEvent): void => {
-    e.preventDefault();
-    setTouched(true);
-    if (Object.keys(errors).length > 0) return;
+  // One pull per Run press: a run that still finds no image after a pull reports the error.
+  const pulled = useRef(false);
+  const spec = () => runSections.reduce((s, def) => def.apply(ext[def.id], s), toRunSpec(form));
+  const start = (): void => {
+    setPhase({ kind: 'starting' });
     run.mutate(
-      { hostId, spec: toRunSpec(form) },
+      { hostId, spec: spec() },
       {
         onSuccess: (result) => {
+          toast.success(`Started ${form.name.trim() || result.id.slice(0, 12)}`, result.warnings.join(' ') || undefined);
           onClose();
           navigate('containers', result.id);
+        },
+        onError: (err) => {
+          // The image list was stale (or unavailable): pull, then run.
+          if (describeError(err).code === 'IMAGE_NOT_FOUND' && !pulled.current) pullThenRun();
+          else setPhase({ kind: 'form' });
         },
       },
     );
   };
-  const err = (k: keyof RunFormErrors): ReactNode => (touched && errors[k] ? <div className="field-error">{errors[k]}</div> : null);
-  const setArg = (i: number, value: string): void => set('args', form.args.map((a, j) => (j === i ? value : a)));
+  const pullThenRun = (): void => {
+    const ref = form.image.trim();
+    run.reset();
+    pulled.current = true;
+    setPhase({ kind: 'pulling', ref });
+    pull.start(ref, {
+      onDone: (ok) => {
+        if (ok) start();
+        else setPhase({ kind: 'form' });
+      },
+    });
+  };
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    setTouched(true);
+    const extBad = Object.values(extErrors).some((m) => Object.keys(m).length > 0);
+    if (Object.keys(errors).length > 0 || extBad) return;
+    pulled.current = false;
+    if (images.isSuccess && !localRef) pullThenRun();
+    else start();
+  };
+
+  const busy = phase.kind !== 'form';
+  const coreProps: CoreSectionProps = { hostId, form, set, error };
+  const sections = [
+    ...CORE_SECTIONS.map((s) => ({ id: s.id, order: s.order, node: <s.Component key={s.id} {...coreProps} /> })),
+    ...runSections.map((def) => ({
+      id: def.id,
+      order: def.order,
+      node: (
+        <FormSection key={def.id} title={def.title}>
+          <def.Component
+            hostId={hostId}
+            value={ext[def.id]}
+            onChange={(v: unknown) => setExt((x) => ({ ...x, [def.id]: v }))}
+            errors={extErrors[def.id] ?? {}}
+            showErrors={touched}
+            image={form.image.trim()}
+          />
+        </FormSection>
+      ),
+    })),
+  ].sort((a, b) => a.order - b.order);
 
   return (
     <Dialog
@@ -52,141 +137,24 @@ export function RunDialog({ hostId, onClose, initialImage }: { hostId: string; o
       onClose={onClose}
       footer={
         <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="run-form" className="primary" disabled={run.isPending}>
-            {run.isPending ? 'Starting…' : 'Run'}
-          </button>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" form="run-form" variant="primary" icon={Play} busy={busy}>
+            {phase.kind === 'pulling' ? 'Pulling…' : phase.kind === 'starting' ? 'Starting…' : 'Run'}
+          </Button>
         </>
       }
     >
       <form id="run-form" onSubmit={submit} noValidate>
-        <div className="field-row">
-          <label className="field">
-            <span>Image</span>
-            <input value={form.image} onChange={(e) => set('image', e.target.value)} placeholder="busybox:latest" aria-label="Image" list="run-image-suggestions" />
-            <datalist id="run-image-suggestions" data-testid="run-image-suggestions">
-              {suggestions.map((ref) => (
-                <option key={ref} value={ref} />
-              ))}
-            </datalist>
-            {err('image')}
-          </label>
-          <label className="field">
-            <span>Name (optional)</span>
-            <input value={form.name} onChange={(e) => set('name', e.target.value)} placeholder="generated" aria-label="Name" />
-            {err('name')}
-          </label>
-        </div>
-
-        <fieldset className="field">
-          <legend className="hint">Command (empty = the image’s default)</legend>
-          <label className="check">
-            <input type="radio" name="cmd-mode" checked={form.commandMode === 'exec'} onChange={() => set('commandMode', 'exec')} /> Argument list (exec form,
-            recommended: the program is PID 1 and receives signals)
-          </label>
-          <label className="check">
-            <input type="radio" name="cmd-mode" checked={form.commandMode === 'shell'} onChange={() => set('commandMode', 'shell')} /> Shell command (
-            <code>/bin/sh -c</code>)
-          </label>
-          {form.commandMode === 'exec' ? (
-            <div>
-              {form.args.map((arg, i) => (
-                <div className="mirror-row" key={i}>
-                  <input
-                    aria-label={`Argument ${i + 1}`}
-                    placeholder={i === 0 ? 'program, e.g. sleep' : `argument ${i}`}
-                    value={arg}
-                    onChange={(e) => setArg(i, e.target.value)}
-                    className="mono"
-                  />
-                  <button
-                    type="button"
-                    className="small"
-                    aria-label={`Remove argument ${i + 1}`}
-                    disabled={form.args.length === 1}
-                    onClick={() => set('args', form.args.filter((_, j) => j !== i))}
-                  >
-                    ×
-                  </button>
-                </div>
-              ))}
-              <button type="button" className="small" onClick={() => set('args', [...form.args, ''])}>
-                Add argument
-              </button>
-              {cmd ? <div className="hint mono">argv: {JSON.stringify(cmd)}</div> : null}
-            </div>
-          ) : (
-            <input aria-label="Shell command" className="mono" value={form.script} onChange={(e) => set('script', e.target.value)} placeholder="sleep 1000" />
-          )}
-          {err('command')}
-          {pid1?.note ? (
-            <div className="hint" data-testid="pid1-source">
-              {pid1.note}
-            </div>
-          ) : null}
-          {pid1 ? <Pid1Warning warning={pid1.warning} /> : null}
-        </fieldset>
-
-        <label className="field">
-          <span>Environment (one KEY=value per line)</span>
-          <textarea rows={3} value={form.env} onChange={(e) => set('env', e.target.value)} aria-label="Environment" />
-          {err('env')}
-        </label>
-
-        <div className="field-row">
-          <label className="field">
-            <span>Memory limit</span>
-            <input value={form.memory} onChange={(e) => set('memory', e.target.value)} placeholder="e.g. 64m" aria-label="Memory limit" />
-            {err('memory')}
-          </label>
-          <label className="field">
-            <span>CPUs</span>
-            <input value={form.cpus} onChange={(e) => set('cpus', e.target.value)} placeholder="e.g. 0.5" aria-label="CPUs" />
-            {err('cpus')}
-          </label>
-          <label className="field">
-            <span>PIDs limit</span>
-            <input value={form.pidsLimit} onChange={(e) => set('pidsLimit', e.target.value)} placeholder="e.g. 100" aria-label="PIDs limit" />
-            {err('pidsLimit')}
-          </label>
-        </div>
-
-        <div className="field-row">
-          <div>
-            <label className="check">
-              <input type="checkbox" checked={form.tty} onChange={(e) => set('tty', e.target.checked)} /> Allocate a TTY and keep stdin open (-it)
-            </label>
-            <label className="check">
-              <input type="checkbox" checked={form.init} onChange={(e) => set('init', e.target.checked)} /> --init (a tiny init as PID 1 forwards signals
-              and reaps zombies)
-            </label>
-            <label className="check">
-              <input type="checkbox" checked={form.autoRemove} onChange={(e) => set('autoRemove', e.target.checked)} /> Remove when it exits (--rm)
-            </label>
-          </div>
-          <label className="field">
-            <span>Network</span>
-            <select value={form.network} onChange={(e) => set('network', e.target.value as RunForm['network'])} aria-label="Network">
-              <option value="default">Default</option>
-              <option value="none">None (no network)</option>
-              <option value="host">Host</option>
-            </select>
-          </label>
-        </div>
-
-        <label className="field">
-          <span>Bind mounts (one /host/path:/container/path[:ro] per line)</span>
-          <textarea rows={2} value={form.binds} onChange={(e) => set('binds', e.target.value)} aria-label="Bind mounts" />
-          {err('binds')}
-        </label>
-        <InlineError error={run.error} />
-        {run.error && describeError(run.error).code === 'IMAGE_NOT_FOUND' ? (
-          <div className="hint">
-            The image is not on this host yet: pull it in <a href={hrefFor('images')}>Images</a> first.
+        <ImageSection {...coreProps} suggestions={suggestions} localImage={localRef} />
+        <CommandSection {...coreProps} cmd={cmd} pid1={pid1} />
+        {sections.map((s) => s.node)}
+        {pull.progress && (phase.kind === 'pulling' || pull.progress.state === 'error') ? (
+          <div data-testid="run-pull">
+            <TransferProgress progress={pull.progress} outcome={pull.outcome} />
           </div>
         ) : null}
+        {pull.error && !pull.progress ? <InlineError error={pull.error} /> : null}
+        <InlineError error={phase.kind === 'form' ? run.error : null} />
       </form>
     </Dialog>
   );

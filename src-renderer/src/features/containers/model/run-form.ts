@@ -1,4 +1,4 @@
-import type { RunSpec } from '../../../../../src-shared/ipc/models/containers';
+import type { RestartPolicyName, RunSpec } from '../../../../../src-shared/ipc/models/containers';
 
 /**
  * The run dialog's state. The command is an argument list (exec form) by default: each entry is
@@ -25,6 +25,11 @@ export interface RunForm {
   network: 'default' | 'none' | 'host';
   /** One `host-path:container-path[:ro|:rw]` per line. */
   binds: string;
+  restartPolicy: RestartPolicyName;
+  /** `on-failure:N`; empty = unlimited. */
+  maxRetries: string;
+  /** One `key=value` per line. */
+  labels: string;
 }
 
 export const EMPTY_RUN_FORM: RunForm = {
@@ -42,9 +47,12 @@ export const EMPTY_RUN_FORM: RunForm = {
   autoRemove: false,
   network: 'default',
   binds: '',
+  restartPolicy: 'no',
+  maxRetries: '',
+  labels: '',
 };
 
-export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds', string>>;
+export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds' | 'maxRetries' | 'labels', string>>;
 
 const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -104,6 +112,17 @@ export function validateRunForm(form: RunForm): RunFormErrors {
     else if (mode !== undefined && mode !== 'ro' && mode !== 'rw') errors.binds = `Line ${n}: the mode is ro or rw.`;
     if (errors.binds) break;
   }
+  if (form.restartPolicy === 'on-failure' && form.maxRetries.trim() !== '') {
+    const n = Number(form.maxRetries);
+    if (!Number.isInteger(n) || n < 0) errors.maxRetries = 'A whole number of retries (0 = unlimited).';
+  }
+  if (form.autoRemove && form.restartPolicy !== 'no') errors.maxRetries = 'A container removed when it exits cannot be restarted: choose --rm or a restart policy.';
+  for (const { line, n } of lines(form.labels)) {
+    if (!/^[^=\s]+=/.test(line)) {
+      errors.labels = `Line ${n}: expected key=value.`;
+      break;
+    }
+  }
   return errors;
 }
 
@@ -127,5 +146,13 @@ export function toRunSpec(form: RunForm): RunSpec {
   if (form.pidsLimit.trim() !== '') spec.pidsLimit = Number(form.pidsLimit);
   const binds = lines(form.binds).map((l) => l.line);
   if (binds.length > 0) spec.binds = binds;
+  if (form.restartPolicy !== 'no') {
+    spec.restartPolicy = { name: form.restartPolicy };
+    if (form.restartPolicy === 'on-failure' && form.maxRetries.trim() !== '') spec.restartPolicy.maximumRetryCount = Number(form.maxRetries);
+  }
+  const labels = lines(form.labels);
+  if (labels.length > 0) {
+    spec.labels = Object.fromEntries(labels.map(({ line }) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  }
   return spec;
 }

@@ -12,11 +12,11 @@ import { useImage, useImages } from '../../../lib/image-queries';
 import { usePruneImages } from '../api/prune-images';
 import { useRemoveImage } from '../api/remove-image';
 import { useImageEvents } from '../hooks/use-image-events';
-import { useImageTransfer } from '../hooks/use-image-transfer';
+import { useImageTransfer } from '../../../lib/use-image-transfer';
 import { toImageRowViews, toShellFormFlag, type ImageRowView } from '../model/image-mapper';
 import { PullDialog } from './pull-dialog';
 import { TagDialog } from './tag-dialog';
-import { TransferProgress } from './transfer-progress';
+import { TransferProgress } from '../../../components/transfer-progress';
 
 interface RowHandlers {
   onTag: (row: ImageRowView) => void;

@@ -51,4 +51,51 @@ describe('PullDialog', () => {
     fireEvent.click(screen.getByText('Retry'));
     expect(bridge.open_('images:pull')).toHaveLength(1);
   });
+
+  const running = {
+    ref: 'busybox',
+    state: 'running' as const,
+    layers: [
+      { id: 'a1b2c3', status: 'Downloading', phase: 'downloading' as const, current: 100, total: 400 },
+      { id: 'd4e5f6', status: 'Waiting', phase: 'waiting' as const, current: 0, total: 0 },
+    ],
+    current: 100,
+    total: 400,
+    messages: [],
+    mirror: null,
+    mirrorFailures: [],
+    digest: null,
+    error: null,
+  };
+
+  it('says Cancelled after a cancel: the stream is closed, no bar keeps animating, Pull again is offered', async () => {
+    const bridge = new FakeBridge();
+    renderWithApp(<PullDialog hostId="local" onClose={() => undefined} />, bridge);
+    fireEvent.change(screen.getByLabelText('Image reference'), { target: { value: 'busybox' } });
+    fireEvent.click(screen.getByText('Pull'));
+    await waitFor(() => expect(bridge.open_('images:pull')).toHaveLength(1));
+    act(() => bridge.emit('images:pull', running));
+    expect(screen.getAllByRole('progressbar').some((b) => b.getAttribute('aria-valuenow') === null)).toBe(true);
+    fireEvent.click(screen.getByText('Cancel pull'));
+    expect(bridge.open_('images:pull')).toHaveLength(0);
+    expect(screen.getByTestId('transfer-state').textContent).toBe('Cancelled');
+    expect(screen.getAllByRole('progressbar').every((b) => b.getAttribute('aria-valuenow') !== null)).toBe(true);
+    expect(screen.queryByText('Cancel pull')).toBeNull();
+    expect(screen.getByText('Pull again')).toBeTruthy();
+  });
+
+  it('shows a failure once, with stopped bars', async () => {
+    const bridge = new FakeBridge();
+    renderWithApp(<PullDialog hostId="local" onClose={() => undefined} />, bridge);
+    fireEvent.change(screen.getByLabelText('Image reference'), { target: { value: 'busybox' } });
+    fireEvent.click(screen.getByText('Pull'));
+    await waitFor(() => expect(bridge.open_('images:pull')).toHaveLength(1));
+    act(() => {
+      bridge.emit('images:pull', { ...running, state: 'error', error: 'unexpected EOF', messages: ['unexpected EOF'] });
+      bridge.end('images:pull', { kind: 'Unavailable', code: 'PULL_FAILED', message: 'unexpected EOF' });
+    });
+    expect(screen.getByTestId('transfer-state').textContent).toBe('Failed');
+    expect(screen.getAllByText(/unexpected EOF/)).toHaveLength(1);
+    expect(screen.getAllByRole('progressbar').every((b) => b.getAttribute('aria-valuenow') !== null)).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDetailView } from '../../../../../src-shared/ipc/models/images';
 import { cleanCreatedBy, toImageDetailPage, toImageRowViews, toLayerRows, toShellFormFlag } from './image-mapper';
 import { parseTagTarget } from './tag-target';
-import { toTransferView } from './transfer-mapper';
+import { toTransferView } from '../../../lib/transfer-mapper';
 
 const NOW = 1_700_000_000_000;
 
@@ -29,7 +29,7 @@ describe('shell-form flag of a list row', () => {
     expect(flag?.label).toBe('shell-form CMD');
     expect(flag?.title).toMatch(/^Shell-form CMD: \/bin\/sh runs as PID 1\. /);
     expect(flag?.title).toMatch(/SIGTERM/);
-    expect(flag?.title).toMatch(/Fix: .*CMD \["sleep","1000"\].*--init/);
+    expect(flag?.title).toMatch(/Fix: Run it with --init.*CMD \["sleep","1000"\].*only if the program installs its own SIGTERM handler/);
     expect(toShellFormFlag(config(null, ['/bin/bash', '-c', 'run.sh; wait']))?.label).toBe('shell-form ENTRYPOINT');
   });
 
