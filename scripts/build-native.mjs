@@ -15,12 +15,15 @@ if (process.platform !== 'linux') {
 }
 mkdirSync(outDir, { recursive: true });
 const cc = process.env.CC ?? 'cc';
+// Libraries a shim links (statically; libseccomp-dev ships libseccomp.a): only the container
+// monitor loads a seccomp filter.
+const LIBS = { 'berth-shim.c': ['-lseccomp'] };
 for (const file of existsSync(srcDir) ? readdirSync(srcDir) : []) {
   if (!file.endsWith('.c')) continue;
   const src = join(srcDir, file);
   const out = join(outDir, basename(file, '.c'));
   if (process.argv.includes('--if-stale') && existsSync(out) && statSync(out).mtimeMs > statSync(src).mtimeMs) continue;
   // Static so the binary can be bind-mounted into a container (e.g. as its init) and runs there.
-  execFileSync(cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-static', '-o', out, src], { stdio: 'inherit' });
+  execFileSync(cc, ['-O2', '-std=gnu11', '-Wall', '-Wextra', '-Werror', '-static', '-o', out, src, ...(LIBS[file] ?? [])], { stdio: 'inherit' });
   console.log(`berth: built ${out}`);
 }

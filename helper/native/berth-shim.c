@@ -34,6 +34,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -451,6 +452,47 @@ static const char *lookup(const char *file, char **envp, char *out, size_t cap) 
   fail("exec: \"%s\": executable file not found in $PATH", file);
 }
 
+/* The seccomp filter: rules computed in TypeScript (runtime/spec/seccomp/resolve.ts), handed to
+   libseccomp as they come. Loaded while still root with CAP_SYS_ADMIN (before the credentials
+   change, as runc does without no_new_privs), so libseccomp must not set no_new_privs itself:
+   that stays the container's choice (`nonewprivs`). */
+static void load_seccomp(void) {
+  const char *def = plan_get("seccomp");
+  if (!def) return;
+  scmp_filter_ctx ctx = seccomp_init((uint32_t)strtoul(def, NULL, 0));
+  if (!ctx) fail("seccomp: cannot initialise the filter");
+  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+  if (rc < 0) fail("seccomp: %s", strerror(-rc));
+  for (int i = 0; i < nrecs; i++) {
+    struct rec *r = &recs[i];
+    if (strcmp(r->f[0], "scarch") == 0) {
+      rc = seccomp_arch_add(ctx, (uint32_t)strtoul(fld(r, 1), NULL, 0));
+      if (rc < 0 && rc != -EEXIST) fail("seccomp: add arch %s: %s", fld(r, 1), strerror(-rc));
+      continue;
+    }
+    if (strcmp(r->f[0], "scrule") != 0) continue;
+    /* A name no arch of this kernel knows is skipped, as runc does (profiles list every arch's calls). */
+    int nr = seccomp_syscall_resolve_name(fld(r, 2));
+    if (nr == __NR_SCMP_ERROR) continue;
+    struct scmp_arg_cmp cmp[6];
+    unsigned n = 0;
+    for (const char *p = fld(r, 3); *p && n < 6;) {
+      char *end;
+      cmp[n].arg = (unsigned)strtoul(p, &end, 10);
+      cmp[n].op = (enum scmp_compare)strtoul(end + 1, &end, 10);
+      cmp[n].datum_a = strtoull(end + 1, &end, 10);
+      cmp[n].datum_b = strtoull(end + 1, &end, 10);
+      n++;
+      p = *end == ',' ? end + 1 : end;
+    }
+    rc = seccomp_rule_add_array(ctx, (uint32_t)strtoul(fld(r, 1), NULL, 0), nr, n, cmp);
+    if (rc < 0) fail("seccomp: rule for %s: %s", fld(r, 2), strerror(-rc));
+  }
+  rc = seccomp_load(ctx);
+  if (rc < 0) fail("seccomp: load filter: %s", strerror(-rc));
+  seccomp_release(ctx);
+}
+
 static void apply_creds(void) {
   unsigned long long caps = strtoull(plan_get("caps") ? plan_get("caps") : "0", NULL, 0);
   int last = 40;
@@ -583,6 +625,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
   const char *cwd = plan_get("cwd");
   if (cwd && chdir(cwd) < 0) fail("chdir to cwd (\"%s\") set in config.json failed: %s", cwd, strerror(errno));
 
+  load_seccomp();
   apply_creds();
 
   int argc = 0, envc = 0;

@@ -32,6 +32,8 @@ import { containerDiskUsageRows, containerRoutes } from './api/routes/containers
 import { execRoutes } from './api/routes/exec';
 import { eventRoutes } from './api/routes/events';
 import { ContainerService } from './engine/containers/container-service';
+import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
+import { detectHostLsm } from './platform/lsm';
 import { imageSourceFrom } from './engine/containers/image-adapter';
 import { layerSourceFrom } from './engine/containers/layer-adapter';
 import { EventsService } from './engine/events/events-service';
@@ -89,6 +91,23 @@ async function main(): Promise<number> {
 
   // Before any store touches it: dockerd's 0710 layout, and an older, looser data root tightened.
   await secureDataRoot(options.dataRoot, log);
+  // daemon.json's seccomp-profile / no-new-privileges: an unreadable profile stops the start, as in dockerd.
+  let securityDefaults: SecurityDefaults;
+  try {
+    securityDefaults = await loadSecurityDefaults(config.current());
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    return 1;
+  }
+  config.onChange((next) => {
+    loadSecurityDefaults(next).then(
+      (d) => {
+        securityDefaults = d;
+      },
+      (err: unknown) => log.error({ err }, 'seccomp-profile not reloaded; the previous profile stays in force'),
+    );
+  });
+  const hostLsm = await detectHostLsm();
   // One keep-alive transport for every registry conversation (pull, push, login).
   const registryTransport = new HttpTransport();
   // Native helpers are built next to the bundle: helper/dist/berthd.mjs -> helper/native/build/.
@@ -139,6 +158,8 @@ async function main(): Promise<number> {
     layers: layerSourceFrom(layerStore),
     events,
     log: log.child({ module: 'containers' }),
+    hostLsm,
+    securityDefaults: () => securityDefaults,
   });
   // Before serving: reattach to the monitors of containers that kept running while berthd was down.
   await containers.recover();
@@ -154,7 +175,7 @@ async function main(): Promise<number> {
     runningPid: (id) => (containers.isRunning(id) ? containers.runningProcess(id).process.pid : undefined),
   });
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
-  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts() });
+  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current()) });
   const router = new Router([
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),

@@ -26,6 +26,8 @@ describe('parseDaemonConfig', () => {
         'max-concurrent-downloads': 6,
         'max-concurrent-uploads': 2,
         debug: true,
+        'seccomp-profile': '/etc/berth/seccomp.json',
+        'no-new-privileges': true,
       }),
     );
     expect(config).toEqual({
@@ -35,7 +37,14 @@ describe('parseDaemonConfig', () => {
       maxConcurrentDownloads: 6,
       maxConcurrentUploads: 2,
       debug: true,
+      seccompProfile: '/etc/berth/seccomp.json',
+      noNewPrivileges: true,
     });
+  });
+
+  it('refuses userns-remap (not supported) and a relative seccomp-profile', () => {
+    expect(() => parseDaemonConfig('{"userns-remap": "default"}')).toThrow(/user namespace remapping/);
+    expect(() => parseDaemonConfig('{"seccomp-profile": "seccomp.json"}')).toThrow(/absolute path/);
   });
 
   it.each([

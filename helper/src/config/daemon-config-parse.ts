@@ -48,10 +48,10 @@ const IGNORED_DOCKERD_KEYS = new Set([
   'http-proxy', 'https-proxy', 'icc', 'init', 'init-path', 'ip', 'ip-forward', 'ip-forward-no-drop', 'ip-masq',
   'ip6tables', 'iptables', 'ipv6', 'labels', 'live-restore', 'log-driver', 'log-format', 'log-level', 'log-opts',
   'max-download-attempts', 'metrics-addr', 'min-api-version', 'mtu', 'network-control-plane-mtu',
-  'no-new-privileges', 'no-proxy', 'node-generic-resources', 'oom-score-adjust', 'pidfile', 'proxies',
-  'raw-logs', 'runtimes', 'seccomp-profile', 'selinux-enabled', 'shutdown-timeout', 'storage-driver',
+  'no-proxy', 'node-generic-resources', 'oom-score-adjust', 'pidfile', 'proxies',
+  'raw-logs', 'runtimes', 'selinux-enabled', 'shutdown-timeout', 'storage-driver',
   'storage-opts', 'swarm-default-advertise-addr', 'tls', 'tlscacert', 'tlscert', 'tlskey', 'tlsverify',
-  'userland-proxy', 'userland-proxy-path', 'userns-remap',
+  'userland-proxy', 'userland-proxy-path',
 ]);
 
 /** Why some ignored keys are worth more than the generic warning. */
@@ -87,6 +87,14 @@ const fileSchema = z.object({
   debug: z.boolean().optional(),
   // Linux interface names: at most 15 bytes, no '/', whitespace or ':' (dockerd refuses the same).
   bridge: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, 'must be "none" or a network interface name of at most 15 characters').optional(),
+  // A profile file (absolute path), "unconfined" or "builtin"; the file is read when berthd starts.
+  'seccomp-profile': z
+    .string()
+    .refine((v) => v === '' || v === 'unconfined' || v === 'builtin' || v.startsWith('/'), 'must be an absolute path to a profile, "unconfined" or "builtin"')
+    .optional(),
+  'no-new-privileges': z.boolean().optional(),
+  // Refused rather than ignored: berthd does not remap user namespaces (an option works or is refused).
+  'userns-remap': z.literal('', { error: 'berthd does not support user namespace remapping; remove "userns-remap"' }).optional(),
 });
 
 const SUPPORTED_KEYS = new Set(Object.keys(fileSchema.shape));
@@ -143,6 +151,8 @@ export function parseDaemonConfig(text: string): ParsedDaemonConfig {
     maxConcurrentUploads: file['max-concurrent-uploads'] ?? DEFAULT_DAEMON_CONFIG.maxConcurrentUploads,
     debug: file.debug ?? DEFAULT_DAEMON_CONFIG.debug,
     ...(file.bridge !== undefined ? { bridge: file.bridge } : {}),
+    ...(file['seccomp-profile'] ? { seccompProfile: file['seccomp-profile'] } : {}),
+    noNewPrivileges: file['no-new-privileges'] ?? false,
   };
   return { config, warnings: ignoredKeyWarnings(entries) };
 }

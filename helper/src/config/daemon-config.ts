@@ -19,6 +19,10 @@ export interface DaemonConfig {
    * started without --network then get only `lo`, as with `dockerd --bridge=none`). Read at start only.
    */
   bridge?: string;
+  /** dockerd's `seccomp-profile`: a profile file, "unconfined", or "builtin"; absent = Docker's default profile. */
+  seccompProfile?: string;
+  /** dockerd's `no-new-privileges`: the default for every container. */
+  noNewPrivileges: boolean;
 }
 
 export const DEFAULT_DAEMON_CONFIG: DaemonConfig = {
@@ -28,6 +32,7 @@ export const DEFAULT_DAEMON_CONFIG: DaemonConfig = {
   maxConcurrentDownloads: 3,
   maxConcurrentUploads: 5,
   debug: false,
+  noNewPrivileges: false,
 };
 
 export interface DaemonConfigSource {

@@ -41,6 +41,7 @@
 import type { Duplex } from 'node:stream';
 import type { CgroupStats } from './cgroups/cgroup-types';
 import type { TmpfsMount } from './spec/tmpfs-options';
+import type { SeccompProfile } from './spec/seccomp/profile';
 
 export type { CgroupStats } from './cgroups/cgroup-types';
 export type { TmpfsMount } from './spec/tmpfs-options';
@@ -121,6 +122,12 @@ export interface ProcessSpec {
   privileged?: boolean;
   /** --security-opt no-new-privileges. Off by default, as in dockerd. */
   noNewPrivileges?: boolean;
+  /**
+   * The seccomp profile: undefined = Docker's default profile, 'unconfined' = no filter. Resolved
+   * against the process's capabilities and the host arch/kernel in runtime/spec/seccomp. The
+   * engine passes 'unconfined' for privileged containers, as dockerd; an exec gets its container's.
+   */
+  seccomp?: SeccompProfile | 'unconfined';
 }
 
 /** Resource limits; 0/undefined means "not set". Field meanings are Docker's HostConfig ones. */

@@ -128,6 +128,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     readonlyPaths: hc.ReadonlyPaths ?? [],
     runtime: hc.Runtime || d.runtime,
     containerIdFile: hc.ContainerIDFile ?? '',
+    securityOpt: hc.SecurityOpt ?? [],
+    usernsMode: hc.UsernsMode ?? '',
   };
   return { name, config, hostConfig, warnings };
 }
@@ -168,7 +170,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     SecurityOpt: orNull(hc.securityOpt),
     ...(Object.keys(hc.tmpfs).length > 0 ? { Tmpfs: hc.tmpfs } : {}),
     UTSMode: hc.utsMode,
-    UsernsMode: '',
+    UsernsMode: hc.usernsMode,
     ShmSize: hc.shmSize,
     ...(Object.keys(hc.sysctls).length > 0 ? { Sysctls: hc.sysctls } : {}),
     Runtime: hc.runtime,

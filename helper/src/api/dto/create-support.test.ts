@@ -34,7 +34,6 @@ describe('create body support', () => {
   it.each([
     ['PortBindings', { '80/tcp': [{ HostIp: '', HostPort: '8080' }] }],
     ['Links', ['a:b']],
-    ['SecurityOpt', ['seccomp=unconfined']],
     ['Annotations', { a: 'b' }],
     ['MemorySwappiness', 10],
     ['DeviceRequests', [{ Driver: 'nvidia', Count: -1 }]],

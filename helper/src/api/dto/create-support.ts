@@ -32,9 +32,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   DnsOptions: { owner: 'net' },
   DnsSearch: { owner: 'net' },
   // volumes (vol): VolumeDriver other than local is refused by the mapping (container-dto.ts).
-  // security (sec)
-  SecurityOpt: { owner: 'sec' },
-  UsernsMode: { owner: 'sec', accept: (v) => isDefaultValue(v) || v === 'host' },
   // resources and namespaces not applied yet (opts)
   Annotations: { owner: 'opts' },
   Cgroup: { owner: 'opts' },

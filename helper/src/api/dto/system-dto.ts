@@ -73,7 +73,7 @@ export function toInfoResponse(
     Runtimes: { berth: { path: 'berth-shim' } },
     DefaultRuntime: 'berth',
     Swarm: { LocalNodeState: 'inactive' },
-    SecurityOptions: ['name=cgroupns'],
+    SecurityOptions: [],
     Warnings: [],
     ...extra,
   };

@@ -6,6 +6,7 @@ import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resol
 import { checkMountSources, validateCreate } from './create-validation';
 import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
+import { validateSecurity } from './security-opts';
 
 /**
  * `docker create`: resolves the image, merges its config into the request, creates the RW layer
@@ -19,6 +20,7 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism() })];
+  validateSecurity(input.hostConfig, deps.hostLsm);
   await checkMountSources(input.hostConfig.mounts);
   let binds = cliBinds.concat(input.hostConfig.mounts);
   const image = await images.resolve(input.config.image);

@@ -8,6 +8,7 @@ import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
 import { buildContainerSpec, logPathOf, runtimeRefOf } from './container-spec';
+import { NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import type {
   ContainerCreateInput,
   ContainerListOptions,
@@ -119,7 +120,7 @@ export class ContainerService {
       await this.exitCleanup.get(rec.id);
       await this.deps.volumes?.activate(rec.id, rec.hostConfig.mounts);
       const t0 = performance.now();
-      proc = await runtime.create(buildContainerSpec(this.deps.store, rec));
+      proc = await runtime.create(buildContainerSpec(this.deps.store, rec, this.deps.securityDefaults?.()));
       this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
     } catch (err) {
       await this.onStartFailure(rec, err);
@@ -471,6 +472,11 @@ export class ContainerService {
 
   isRunning(ref: string): boolean {
     return this.observer.isRunning(ref);
+  }
+
+  /** The seccomp profile and no_new_privs of a container's processes (an exec gets its container's). */
+  security(rec: ContainerRecord): ReturnType<typeof securityOf> {
+    return securityOf(rec, this.deps.securityDefaults?.() ?? NO_SECURITY_DEFAULTS);
   }
 
   runningProcess(ref: string): { record: ContainerRecord; process: ContainerProcess } {

@@ -4,6 +4,7 @@ import type { ContainerRecord } from '../../store/containers/container-record';
 import type { ContainerRef, ContainerSpec } from '../../runtime/runtime';
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
+import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './security-opts';
 import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/tmpfs-options';
 
 /** The monitor's state dir, inside the container's dir. */
@@ -20,9 +21,10 @@ export function logPathOf(store: ContainerStore, id: string): string {
 }
 
 /** What the runtime is asked to run for a container record: process, rootfs, limits, files. */
-export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord): ContainerSpec {
+export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, defaults: SecurityDefaults = NO_SECURITY_DEFAULTS): ContainerSpec {
   const dir = store.dir(rec.id);
   const hc = rec.hostConfig;
+  const security = securityOf(rec, defaults);
   const [rows = 0, cols = 0] = hc.consoleSize;
   return {
     ref: runtimeRefOf(store, rec.id),
@@ -45,6 +47,8 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord):
       capAdd: hc.capAdd,
       capDrop: hc.capDrop,
       privileged: hc.privileged,
+      seccomp: security.seccomp,
+      noNewPrivileges: security.noNewPrivileges,
     },
     hostname: rec.config.hostname,
     domainname: rec.config.domainname || undefined,

@@ -8,6 +8,8 @@ import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/c
 import type { ContainerProcessInfo, ContainerStats, Runtime } from '../../runtime/runtime';
 import type { EventsService } from '../events/events-service';
 import type { ContainerImageSource, ContainerLayerSource, ContainerVolumeSource } from './container-ports';
+import type { HostLsm } from '../../platform/lsm';
+import type { SecurityDefaults } from './security-opts';
 
 /** What `docker create` asks for, already mapped from the wire and with defaults filled. */
 export interface ContainerCreateInput {
@@ -61,4 +63,8 @@ export interface ContainerServiceDeps {
   volumes?: ContainerVolumeSource;
   events: EventsService;
   log: Logger;
+  /** Host LSMs, for refusing `--security-opt apparmor=/label=` the host cannot honour. */
+  hostLsm?: HostLsm;
+  /** daemon.json's security defaults (seccomp-profile, no-new-privileges), read at each start. */
+  securityDefaults?: () => SecurityDefaults;
 }

@@ -111,6 +111,8 @@ export class ExecService {
           capAdd: record.hostConfig.capAdd,
           capDrop: record.hostConfig.capDrop,
           privileged: ex.input.privileged || record.hostConfig.privileged,
+          // runc semantics: an exec runs under its container's seccomp filter and no_new_privs.
+          ...this.containers.security(record),
         },
       });
     } catch (err) {

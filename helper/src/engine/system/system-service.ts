@@ -26,6 +26,8 @@ export interface HostInfo {
 export interface SystemCounters {
   containers?: () => Promise<{ total: number; running: number; paused: number; stopped: number }>;
   images?: () => Promise<number>;
+  /** `/info` SecurityOptions, e.g. "name=seccomp,profile=builtin" (what containers really get). */
+  securityOptions?: () => string[];
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
@@ -65,6 +67,10 @@ export class SystemService {
 
   async containerCounts(): Promise<{ total: number; running: number; paused: number; stopped: number }> {
     return (await this.counters.containers?.()) ?? { total: 0, running: 0, paused: 0, stopped: 0 };
+  }
+
+  securityOptions(): string[] {
+    return this.counters.securityOptions?.() ?? [];
   }
 
   async imageCount(): Promise<number> {

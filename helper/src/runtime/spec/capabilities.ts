@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { invalidArgument } from '../../lib/errors';
 import { CAPABILITY_NAMES, DEFAULT_CAPABILITIES } from './defaults';
 
@@ -35,4 +36,19 @@ export function capabilityMask(names: readonly string[]): string {
     mask |= 1n << BigInt(bit);
   }
   return mask.toString();
+}
+
+let boundingCache: readonly string[] | undefined;
+
+/**
+ * The capabilities berthd itself may hand out: its bounding set (CapBnd). Where the host (a VM
+ * sandbox, a container) withholds some, `--privileged` and `--cap-add ALL` get what there is, as
+ * dockerd does, instead of failing in capset with EPERM.
+ */
+export function hostBoundingSet(status = (): string => readFileSync('/proc/self/status', 'utf8')): readonly string[] {
+  if (boundingCache) return boundingCache;
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status())?.[1];
+  const mask = hex ? BigInt(`0x${hex}`) : (1n << BigInt(CAPABILITY_NAMES.length)) - 1n;
+  boundingCache = CAPABILITY_NAMES.filter((_n, bit) => (mask >> BigInt(bit)) & 1n);
+  return boundingCache;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../runtime';
 import { buildContainerPlan, buildExecPlan, parsePlan, serializePlan, type CgroupPlanPart } from './plan';
 import { MS, CLONE } from './linux-constants';
+import { capabilityMask, hostBoundingSet } from './capabilities';
 import { parseTmpfs } from './tmpfs-options';
 
 const spec = (over: Partial<ContainerSpec> = {}): ContainerSpec => ({
@@ -106,10 +107,10 @@ describe('buildContainerPlan', () => {
     expect(keys(p, 'mount').find((m) => m[3] === '/sys/fs/cgroup')![1]).toBe('cgroup2');
   });
 
-  it('privileged: all capabilities, no masks, writable /sys', () => {
+  it('privileged: all capabilities berthd holds (its bounding set), no masks, writable /sys', () => {
     const p = buildContainerPlan({ spec: spec({ process: { ...spec().process, privileged: true } }), cgroup: v1, initBinary: '/b/init' });
     expect(keys(p, 'mask')).toEqual([]);
-    expect(keys(p, 'caps')).toEqual([[((1n << 41n) - 1n).toString()]]);
+    expect(keys(p, 'caps')).toEqual([[capabilityMask(hostBoundingSet())]]);
     expect(Number(keys(p, 'mount').find((m) => m[3] === '/sys')![0]) & MS.RDONLY).toBe(0);
   });
 

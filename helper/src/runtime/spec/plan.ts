@@ -8,10 +8,12 @@
  *   scalars   log <path> | tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
+ *             seccomp <default action>  (absent: no filter; see seccomp/resolve.ts)
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
  *             cgroupself <v1 tasks path>  (the child writes "0" there itself, before anything else)
  *             setns <ns path>  (exec: joined in order, mnt last)   arg <s>   env <K=V>
  *             rootmount <fstype> <source> <data> <cwd>  (mounted on rootfs inside the new mount ns)
+ *             scarch <SCMP_ARCH value>   scrule <action> <syscall> <idx:op:value:valueTwo,...>
  *   ordered operations (executed in plan order, paths are container paths resolved inside the root):
  *             mount <flags> <fstype> <source> <target> <data> <propagation flags>
  *             remount <flags> <target> | mkdir <path> <mode> | mknod <path> <mode> <major> <minor>
@@ -27,8 +29,10 @@ import {
   DEFAULT_SHM_SIZE,
   INIT_PATH_IN_CONTAINER,
 } from './defaults';
-import { capabilityMask, resolveCapabilities } from './capabilities';
+import { capabilityMask, hostBoundingSet, resolveCapabilities } from './capabilities';
 import { buildEnv } from './env';
+import { DEFAULT_SECCOMP_PROFILE } from './seccomp/profile';
+import { localSeccompHost, resolveSeccomp, seccompRecords } from './seccomp/resolve';
 import { invalidArgument } from '../../lib/errors';
 import type { BindMount, ContainerSpec, ProcessSpec, TmpfsMount } from '../runtime';
 
@@ -95,7 +99,8 @@ const byDepth = (a: { destination: string }, b: { destination: string }): number
 
 function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
   if (proc.args.length === 0) throw invalidArgument('NO_COMMAND', 'no command specified');
-  const caps = resolveCapabilities({ capAdd: proc.capAdd, capDrop: proc.capDrop, privileged: proc.privileged });
+  const bounding = hostBoundingSet();
+  const caps = resolveCapabilities({ capAdd: proc.capAdd, capDrop: proc.capDrop, privileged: proc.privileged }).filter((c) => bounding.includes(c));
   const out: PlanRecord[] = [
     ['cwd', proc.cwd && proc.cwd.length > 0 ? proc.cwd : '/'],
     ['uid', proc.uid],
@@ -104,6 +109,9 @@ function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
     ['caps', capabilityMask(caps)],
   ];
   if (proc.noNewPrivileges) out.push(['nonewprivs']);
+  if (proc.seccomp !== 'unconfined') {
+    out.push(...seccompRecords(resolveSeccomp(proc.seccomp ?? DEFAULT_SECCOMP_PROFILE, caps, localSeccompHost())));
+  }
   for (const a of proc.args) out.push(['arg', a]);
   for (const e of env) out.push(['env', e]);
   return out;

@@ -145,7 +145,10 @@ export interface HostConfig {
   dns: string[];
   extraHosts: string[];
   sysctls: Record<string, string>;
+  /** `--security-opt` as posted (a seccomp profile inline, as the CLI sends it); parsed in engine/containers/security-opts.ts. */
   securityOpt: string[];
+  /** `--userns`: '' or 'host' (berthd does not remap user namespaces). */
+  usernsMode: string;
   maskedPaths: string[];
   readonlyPaths: string[];
   runtime: string;
@@ -163,7 +166,7 @@ export function defaultHostConfig(): HostConfig {
     capAdd: [], capDrop: [], groupAdd: [], devices: [], deviceCgroupRules: [], ulimits: [], tmpfs: {}, pidMode: '', ipcMode: 'private',
     utsMode: '', cgroupnsMode: 'host', cgroupParent: '', consoleSize: [0, 0], shmSize: 64 * 1024 * 1024,
     restartPolicy: { name: 'no', maximumRetryCount: 0 }, logConfig: { type: 'json-file', config: {} }, dns: [], extraHosts: [], sysctls: {},
-    securityOpt: [], maskedPaths: [], readonlyPaths: [], runtime: 'runc', containerIdFile: '',
+    securityOpt: [], usernsMode: '', maskedPaths: [], readonlyPaths: [], runtime: 'runc', containerIdFile: '',
   };
 }
 

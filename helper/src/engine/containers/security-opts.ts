@@ -1,0 +1,129 @@
+/**
+ * `HostConfig.SecurityOpt` (`--security-opt`), parsed as dockerd's parseSecurityOpt does, and the
+ * daemon-wide defaults (daemon.json `seccomp-profile`, `no-new-privileges`). An option the host
+ * cannot honour is refused with 400 naming it, never stored and ignored.
+ */
+import { readFile } from 'node:fs/promises';
+import { invalidArgument } from '../../lib/errors';
+import type { HostLsm } from '../../platform/lsm';
+import { parseSeccompProfile, type SeccompProfile } from '../../runtime/spec/seccomp/profile';
+
+/** What a container asked for; undefined fields take the daemon's defaults. */
+export interface SecuritySettings {
+  /** 'unconfined', a custom profile, or undefined for the daemon's profile. */
+  seccomp?: SeccompProfile | 'unconfined';
+  noNewPrivileges?: boolean;
+}
+
+/** daemon.json's security defaults, already loaded. */
+export interface SecurityDefaults {
+  /** The daemon's profile (`seccomp-profile`); undefined = Docker's default profile. */
+  seccomp?: SeccompProfile | 'unconfined';
+  noNewPrivileges: boolean;
+}
+
+const bad = (n: 1 | 2, opt: string): Error => invalidArgument('INVALID_SECURITY_OPT', `invalid --security-opt ${n}: ${JSON.stringify(opt)}`);
+
+/** Label options SELinux would act on; `disable` asks for nothing and is honoured everywhere. */
+const LABEL_KEYS = new Set(['user', 'role', 'type', 'level', 'filetype', 'nested']);
+
+export function parseSecurityOpts(opts: readonly string[], host: HostLsm): SecuritySettings {
+  const out: SecuritySettings = {};
+  for (const opt of opts) {
+    if (opt === 'no-new-privileges') {
+      out.noNewPrivileges = true;
+      continue;
+    }
+    if (opt === 'disable') continue;
+    const sep = opt.includes('=') ? '=' : opt.includes(':') ? ':' : undefined;
+    if (!sep) throw bad(1, opt);
+    const at = opt.indexOf(sep);
+    const key = opt.slice(0, at);
+    const value = opt.slice(at + 1);
+    switch (key) {
+      case 'seccomp':
+        if (value === 'unconfined') out.seccomp = 'unconfined';
+        else if (value === '' || value === 'builtin') out.seccomp = undefined;
+        else out.seccomp = parseSeccompProfile(value);
+        break;
+      case 'no-new-privileges':
+        if (!['true', 'false', '1', '0', 't', 'f', 'TRUE', 'FALSE', 'True', 'False'].includes(value)) throw bad(2, opt);
+        out.noNewPrivileges = ['true', '1', 't', 'TRUE', 'True'].includes(value);
+        break;
+      case 'apparmor':
+        // Unconfined is what berthd gives every container: honoured on any host.
+        if (value === 'unconfined') break;
+        throw invalidArgument(
+          'SECURITY_OPT_UNSUPPORTED',
+          host.apparmor
+            ? `--security-opt ${JSON.stringify(opt)}: berthd does not apply AppArmor profiles; only apparmor=unconfined is accepted`
+            : `--security-opt ${JSON.stringify(opt)}: AppArmor is not enabled on this host`,
+        );
+      case 'label': {
+        const labelKey = value.split(':')[0] ?? '';
+        if (value === 'disable') break;
+        if (!LABEL_KEYS.has(labelKey)) throw bad(2, opt);
+        throw invalidArgument(
+          'SECURITY_OPT_UNSUPPORTED',
+          host.selinux ? `--security-opt ${JSON.stringify(opt)}: berthd does not apply SELinux labels` : `--security-opt ${JSON.stringify(opt)}: SELinux is not enabled on this host`,
+        );
+      }
+      default:
+        throw bad(2, opt);
+    }
+  }
+  return out;
+}
+
+/** The seccomp profile and no_new_privs a container's process gets (privileged: no filter, as dockerd). */
+export function effectiveSecurity(asked: SecuritySettings, defaults: SecurityDefaults, privileged: boolean): Required<Pick<SecuritySettings, 'noNewPrivileges'>> & Pick<SecuritySettings, 'seccomp'> {
+  const seccomp = privileged ? 'unconfined' : (asked.seccomp ?? defaults.seccomp);
+  return { seccomp, noNewPrivileges: asked.noNewPrivileges ?? defaults.noNewPrivileges };
+}
+
+/** No daemon.json security settings: Docker's default profile, no_new_privs off. */
+export const NO_SECURITY_DEFAULTS: SecurityDefaults = { noNewPrivileges: false };
+
+/** `docker create`: refuses what cannot be applied (400 naming the option) before anything is stored. */
+export function validateSecurity(hc: { securityOpt?: string[]; usernsMode?: string }, host: HostLsm = { apparmor: false, selinux: false }): void {
+  parseSecurityOpts(hc.securityOpt ?? [], host);
+  const userns = hc.usernsMode ?? '';
+  if (userns !== '' && userns !== 'host') {
+    throw invalidArgument('INVALID_USERNS_MODE', `invalid HostConfig.UsernsMode ${JSON.stringify(userns)}: berthd does not remap user namespaces, so only "host" is valid`);
+  }
+}
+
+/** A container's effective seccomp profile and no_new_privs, from its record and the daemon's defaults. */
+export function securityOf(rec: { hostConfig: { securityOpt?: string[]; privileged: boolean } }, defaults: SecurityDefaults): { seccomp?: SeccompProfile | 'unconfined'; noNewPrivileges: boolean } {
+  // The options were validated at create; the host's LSMs only matter for refusing, not here.
+  return effectiveSecurity(parseSecurityOpts(rec.hostConfig.securityOpt ?? [], { apparmor: true, selinux: true }), defaults, rec.hostConfig.privileged);
+}
+
+/**
+ * Loads daemon.json's `seccomp-profile` (a file, read now) and `no-new-privileges`. Throws
+ * InvalidArgument naming the file when it cannot be read or parsed: dockerd refuses to start then.
+ */
+export async function loadSecurityDefaults(config: { seccompProfile?: string; noNewPrivileges: boolean }): Promise<SecurityDefaults> {
+  const p = config.seccompProfile;
+  if (!p || p === 'builtin') return { noNewPrivileges: config.noNewPrivileges };
+  if (p === 'unconfined') return { seccomp: 'unconfined', noNewPrivileges: config.noNewPrivileges };
+  let text: string;
+  try {
+    text = await readFile(p, 'utf8');
+  } catch (err) {
+    throw invalidArgument('SECCOMP_PROFILE_UNREADABLE', `opening seccomp profile (${p}) failed: ${(err as Error).message}`);
+  }
+  try {
+    return { seccomp: parseSeccompProfile(text), noNewPrivileges: config.noNewPrivileges };
+  } catch (err) {
+    throw invalidArgument('SECCOMP_PROFILE_INVALID', `seccomp profile ${p}: ${(err as Error).message}`);
+  }
+}
+
+/** `/info` SecurityOptions as dockerd words them, for what berthd really applies. */
+export function securityOptionsInfo(config: { seccompProfile?: string; noNewPrivileges: boolean }): string[] {
+  const out = [`name=seccomp,profile=${config.seccompProfile && config.seccompProfile !== '' ? config.seccompProfile : 'builtin'}`];
+  if (config.noNewPrivileges) out.push('name=no-new-privileges');
+  out.push('name=cgroupns');
+  return out;
+}
