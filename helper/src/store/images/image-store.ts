@@ -31,6 +31,8 @@ export interface ImageRecord {
   /** Unix ms when it was stored here; `Metadata.LastTagTime` uses `lastTagTime`. */
   storedAt: number;
   lastTagTime?: number;
+  /** The image this one was built on by a build step (dockerd's `parent`); absent for pulled images. */
+  parent?: string;
 }
 
 interface RepositoriesFile {
