@@ -30,6 +30,9 @@ import { LayerWorkerPool } from './engine/images/layer-worker-pool';
 import { totalmem } from 'node:os';
 import { containerDiskUsageRows, containerRoutes } from './api/routes/containers';
 import { execRoutes } from './api/routes/exec';
+import { buildContainersFrom, buildRoutes } from './api/routes/build';
+import { toBuildCacheDto } from './api/dto/build-dto';
+import { BuildService, builderDir } from './engine/build/build-service';
 import { eventRoutes } from './api/routes/events';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
@@ -174,6 +177,17 @@ async function main(): Promise<number> {
     cfsBinary: join(nativeDir, 'berth-cfs'),
     runningPid: (id) => (containers.isRunning(id) ? containers.runningProcess(id).process.pid : undefined),
   });
+  const builds = new BuildService({
+    images: imageService,
+    imageStore,
+    layers: layerStore,
+    containers: buildContainersFrom(containers),
+    openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
+    tmpDir: join(options.dataRoot, 'tmp'),
+    cacheDir: builderDir(options.dataRoot),
+    log: log.child({ module: 'build' }),
+  });
+  await builds.init();
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
   const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current()) });
   const router = new Router([
@@ -183,8 +197,10 @@ async function main(): Promise<number> {
     imageRoutes(imageService, {
       containerDiskUsage: containerDiskUsageRows(containers),
       volumeDiskUsage: async () => (await volumes.list(new Map(), true)).map(toVolumeDto),
+      buildCacheUsage: () => builds.diskUsage().map(toBuildCacheDto),
     }),
     volumeRoutes(volumes),
+    buildRoutes(builds),
     imagePushRoutes(pushService),
     containerDataRoutes(containerData),
     containerRoutes(containers, { memTotal: totalmem }),

@@ -39,6 +39,8 @@ export interface ImageConfigDto {
   OnBuild: string[] | null;
   Labels: Record<string, string> | null;
   StopSignal?: string;
+  Healthcheck?: unknown;
+  Shell?: string[];
   ArgsEscaped?: boolean;
 }
 
@@ -99,8 +101,11 @@ export interface JsonMessageDto {
   progressDetail?: { current?: number; total?: number };
   progress?: string;
   error?: string;
-  errorDetail?: { message: string };
+  /** `code`: a failed build step's exit code (the CLI exits with it). */
+  errorDetail?: { message: string; code?: number };
   aux?: Record<string, unknown>;
+  /** Build output text, printed by the CLI as is. */
+  stream?: string;
 }
 
 /** GET /berth/v1/images/{name}/layers */

@@ -14,6 +14,8 @@ export interface ImageRoutesOptions {
   containerDiskUsage?: () => Promise<unknown[]>;
   /** Rows for `/system/df`'s Volumes section (with UsageData), from the volume engine. */
   volumeDiskUsage?: () => Promise<unknown[]>;
+  /** Rows for `/system/df`'s BuildCache section, from the builder. */
+  buildCacheUsage?: () => unknown[];
 }
 
 /** `/images/*`, `/system/df` and Berth's `/berth/v1/images/{name}/layers`. */
@@ -48,7 +50,7 @@ export function imageRoutes(images: ImageService, opts: ImageRoutesOptions = {})
       method: 'GET',
       path: '/images/json',
       handler: async ({ res, query }) => {
-        const list = await images.list({ filters: queryFilters(query), sharedSize: queryBool(query, 'shared-size') });
+        const list = await images.list({ filters: queryFilters(query), sharedSize: queryBool(query, 'shared-size'), all: queryBool(query, 'all') });
         sendJson(res, 200, list.map(toImageSummaryDto));
       },
     },
@@ -91,7 +93,7 @@ export function imageRoutes(images: ImageService, opts: ImageRoutesOptions = {})
           Images: du.images.map(toImageSummaryDto),
           Containers: (await opts.containerDiskUsage?.()) ?? [],
           Volumes: (await opts.volumeDiskUsage?.()) ?? [],
-          BuildCache: [],
+          BuildCache: opts.buildCacheUsage?.() ?? [],
         };
         sendJson(res, 200, body);
       },

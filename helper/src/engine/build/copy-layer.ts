@@ -96,6 +96,11 @@ export class CopyLayerWriter {
     // Sockets, FIFOs and devices are not copied (the context reader never creates them).
   }
 
+  /** A directory and its missing ancestors, root-owned 0755 (WORKDIR). */
+  async directory(path: string): Promise<void> {
+    await this.ancestors(path, { mode: 0o755, uid: 0, gid: 0, mtime: this.opts.now });
+  }
+
   /** Writes one planned item. */
   async write(item: CopyItem): Promise<void> {
     const { entry } = item;

@@ -48,6 +48,8 @@ export interface ImageDetails {
   diffIds: string[];
   graphDriver: { lowerDir?: string; upperDir?: string; mergedDir?: string; workDir?: string };
   lastTagTime?: number;
+  /** The image a build step made this one from. */
+  parent?: string;
 }
 
 export interface HistoryItem {
@@ -260,7 +262,7 @@ export class ImageService {
     return size;
   }
 
-  async list(opts: { filters?: Map<string, string[]>; sharedSize?: boolean } = {}): Promise<ImageSummary[]> {
+  async list(opts: { filters?: Map<string, string[]>; sharedSize?: boolean; all?: boolean } = {}): Promise<ImageSummary[]> {
     const filters = opts.filters ?? new Map<string, string[]>();
     for (const key of filters.keys()) {
       if (!['dangling', 'reference', 'label', 'before', 'since'].includes(key)) throw invalidArgument('INVALID_FILTER', `invalid filter '${key}'`);
@@ -269,9 +271,12 @@ export class ImageService {
     const beforeTimes = (filters.get('before') ?? []).map((n) => createdSeconds(this.configOf(this.resolve(n).id)));
     const sinceTimes = (filters.get('since') ?? []).map((n) => createdSeconds(this.configOf(this.resolve(n).id)));
     const out: ImageSummary[] = [];
+    // Like dockerd, `docker images` hides untagged images another image was built on (build steps) unless -a.
+    const parents = new Set(this.deps.images.list().flatMap((i) => (i.parent !== undefined ? [i.parent] : [])));
     for (const img of this.deps.images.list()) {
       const cfg = this.configOf(img.id);
       const { tags, digests } = this.refsFor(img.id);
+      if (!opts.all && tags.length === 0 && parents.has(img.id)) continue;
       const labels = cfg.config?.Labels ?? {};
       const dangling = filters.get('dangling');
       if (dangling && dangling.length > 0) {
@@ -315,7 +320,7 @@ export class ImageService {
       graphDriver.workDir = join(dir, 'work');
       if (chain.length > 1) graphDriver.lowerDir = chain.slice(1).map((l) => join(this.deps.layers.overlayRoot, l.cacheId, 'diff')).join(':');
     }
-    return { id: img.id, repoTags: tags, repoDigests: digests, config: cfg, size: this.imageSize(img), diffIds: cfg.rootfs.diff_ids, graphDriver, ...(img.lastTagTime !== undefined ? { lastTagTime: img.lastTagTime } : {}) };
+    return { id: img.id, repoTags: tags, repoDigests: digests, config: cfg, size: this.imageSize(img), diffIds: cfg.rootfs.diff_ids, graphDriver, ...(img.lastTagTime !== undefined ? { lastTagTime: img.lastTagTime } : {}), ...(img.parent !== undefined ? { parent: img.parent } : {}) };
   }
 
   history(name: string): HistoryItem[] {
@@ -338,10 +343,14 @@ export class ImageService {
       }
     }
     items.reverse();
-    const first = items[0];
-    if (first) {
-      first.id = img.id;
-      first.tags = tags.length > 0 ? tags : null;
+    // As dockerd: rows made by build steps here show their step image (the parent chain), the rest <missing>.
+    let cur: ImageRecord | undefined = img;
+    for (const item of items) {
+      if (!cur) break;
+      item.id = cur.id;
+      const t = this.refsFor(cur.id).tags;
+      item.tags = t.length > 0 ? t : null;
+      cur = cur.parent !== undefined ? this.deps.images.get(cur.parent) : undefined;
     }
     return items;
   }
@@ -479,6 +488,15 @@ export class ImageService {
     }
     await this.gcBlobs();
     return { records, freed };
+  }
+
+  /** Deletes an untagged image no container uses (build cache pruning); false when something holds it. */
+  async removeIfUnused(id: string): Promise<boolean> {
+    const img = this.deps.images.get(id);
+    if (!img) return false;
+    if (this.deps.images.refsOf(id).length > 0 || (await this.usage(id)).length > 0) return false;
+    await this.deleteImage(img);
+    return true;
   }
 
   /** `docker image prune`: dangling images (or, with dangling=false, all unused ones). */
