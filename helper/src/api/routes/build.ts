@@ -114,7 +114,7 @@ export function buildContainersFrom(containers: ContainerService): BuildContaine
       const exited = containers.wait(id, 'next-exit');
       const attach = await containers.attach(id, { stdin: false, stdout: true, stderr: true, closeStdinOnEnd: false });
       const drained = (async () => {
-        for await (const c of attach as AsyncIterable<OutputChunk>) onOutput(c.data);
+        for await (const c of attach as AsyncIterable<OutputChunk>) onOutput(c.stream === 'stderr' ? 'stderr' : 'stdout', c.data);
       })();
       const onAbort = (): void => void containers.kill(id).catch(() => undefined);
       signal.addEventListener('abort', onAbort);

@@ -237,6 +237,8 @@ export class BuildService {
       const ref = this.deps.images.parseTagTarget(t, undefined);
       say(`Successfully tagged ${familiarTag(t, ref.tag)}\n`);
     }
+    // With -q dockerd's only output is the image ID (the CLI prints the stream as is).
+    if (opts.quiet) sink.stream(`${final.id}\n`);
     return { imageId: final.id, tags: opts.tags };
   }
 

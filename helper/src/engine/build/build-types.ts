@@ -60,7 +60,7 @@ export interface StepContainerSpec {
  */
 export interface BuildContainers {
   create(spec: StepContainerSpec): Promise<{ id: string; upperDir: string }>;
-  run(id: string, onOutput: (data: Buffer) => void, signal: AbortSignal): Promise<number>;
+  run(id: string, onOutput: (stream: 'stdout' | 'stderr', data: Buffer) => void, signal: AbortSignal): Promise<number>;
   remove(id: string): Promise<void>;
 }
 

@@ -138,6 +138,7 @@ class Lexer {
       const name = this.name();
       if (name === '') throw invalidArgument('BUILD_SUBSTITUTION', `failed to process "${this.src}": bad substitution`);
       const op = this.peek();
+      if (op === undefined) throw invalidArgument('BUILD_SUBSTITUTION', `failed to process "${this.src}": syntax error: missing '}'`);
       if (op === '}') {
         this.pos++;
         return this.env.get(name) ?? '';

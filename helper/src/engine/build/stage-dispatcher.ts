@@ -323,7 +323,8 @@ export class StageDispatcher {
       await containers.remove(id);
     };
     try {
-      const code = await containers.run(id, (data) => this.say(data.toString('utf8')), this.signal);
+      // dockerd colours a step's stderr red in the stream (the CLI prints it as is).
+      const code = await containers.run(id, (stream, data) => this.say(stream === 'stderr' ? `\x1b[91m${data.toString('utf8')}\x1b[0m` : data.toString('utf8')), this.signal);
       if (code !== 0) throw new BuildStepError(`The command '${cmdFromArgs.join(' ')}' returned a non-zero code: ${code}`, code);
       const changed = (await readdir(upperDir)).length > 0;
       const r = await this.deps.commitLayer({
@@ -337,8 +338,9 @@ export class StageDispatcher {
       await this.remember(key, state, r.image.id, createdBy);
       if (this.opts.rm || this.opts.forceRm) await remove();
     } catch (err) {
-      // The failed step's container goes too: nothing of a failed build is left running or stored.
-      await remove().catch((e: unknown) => this.deps.log.warn({ err: e, id }, 'cannot remove a build container'));
+      // With --rm (the default) the failed step's container goes too, so a failed build leaves
+      // nothing behind (dockerd keeps it; --rm=false keeps it here as well, for debugging).
+      if (this.opts.rm || this.opts.forceRm) await remove().catch((e: unknown) => this.deps.log.warn({ err: e, id }, 'cannot remove a build container'));
       throw err;
     }
   }

@@ -326,7 +326,6 @@ export class ImageService {
   history(name: string): HistoryItem[] {
     const img = this.resolve(name);
     const cfg = this.configOf(img.id);
-    const { tags } = this.refsFor(img.id);
     const rows = layerHistory(cfg);
     const items: HistoryItem[] = [];
     const sizeOf = (i: number | undefined): number => {
