@@ -8,7 +8,7 @@
  */
 import type { Benchmark } from './framework';
 import { idleRssBenchmark } from './cases/idle-rss';
-import { pullBenchmark } from './cases/pull';
+import { pullBenchmark, pullDebianBenchmark, pullSmallFilesBenchmark } from './cases/pull';
 import { runLatencyBenchmark } from './cases/run-latency';
 import { monitorRssBenchmark } from './cases/monitor-rss';
 import { keystrokeLocalBenchmark, keystrokeSshBenchmark } from './cases/terminal-keystroke';
@@ -20,6 +20,8 @@ export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
   idleRssBenchmark,
   pullBenchmark,
+  pullDebianBenchmark,
+  pullSmallFilesBenchmark,
   runLatencyBenchmark,
   monitorRssBenchmark,
   keystrokeLocalBenchmark,

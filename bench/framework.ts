@@ -45,7 +45,12 @@ export interface BenchResult {
   target?: string;
   /** Why a figure is missing, per engine. */
   notes?: Partial<Record<EngineName, string>>;
+  /** Secondary figures behind the main one (e.g. files/s and daemon CPU time), per engine. */
+  details?: Partial<Record<EngineName, string>>;
 }
+
+/** What `measure` returns: the figure, optionally with secondary figures shown under the table. */
+export type Measurement = number | { value: number; detail: string };
 
 interface BenchmarkBase {
   name: string;
@@ -58,7 +63,7 @@ export interface MeasuredBenchmark extends BenchmarkBase {
   target?: string;
   /** Once before measuring either engine (e.g. push a fixture). A throw marks both engines not available. */
   setup?: (ctx: BenchContext) => Promise<void>;
-  measure: (engine: Engine, ctx: BenchContext) => Promise<number>;
+  measure: (engine: Engine, ctx: BenchContext) => Promise<Measurement>;
   teardown?: (ctx: BenchContext) => Promise<void>;
 }
 
@@ -108,7 +113,12 @@ export async function runBenchmark(b: Benchmark, ctx: BenchContext): Promise<Ben
         continue;
       }
       try {
-        result[engine.name] = await b.measure(engine, ctx);
+        const m = await b.measure(engine, ctx);
+        if (typeof m === 'number') result[engine.name] = m;
+        else {
+          result[engine.name] = m.value;
+          (result.details ??= {})[engine.name] = m.detail;
+        }
       } catch (e) {
         result[engine.name] = null;
         result.notes![engine.name] = `not available: ${errText(e)}`;
@@ -187,6 +197,30 @@ export function cliFor(dockerHost: string, dockerConfigDir: string): Engine['doc
   return (args, opts) => docker(dockerHost, args, { ...opts, env: { DOCKER_CONFIG: dockerConfigDir, ...opts?.env } });
 }
 
+/**
+ * CPU seconds (user, system) used so far by the given roots' process trees: live processes' own
+ * time plus what their reaped children used (cutime/cstime), each pid counted once.
+ */
+export function treeCpuSeconds(roots: number[]): { user: number; system: number } {
+  const table = processTable();
+  const pids = new Set(roots.flatMap((r) => processTree(r, table)));
+  const hz = 100; // USER_HZ is 100 on every Linux ABI Node runs on
+  let user = 0;
+  let system = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields after comm: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
+      user += (Number(f[11]) + Number(f[13])) / hz;
+      system += (Number(f[12]) + Number(f[14])) / hz;
+    } catch {
+      // exited while we looked
+    }
+  }
+  return { user, system };
+}
+
 /** Resident set size of one process in bytes (0 when it is gone). */
 export function rssBytes(pid: number): number {
   try {
@@ -261,6 +295,8 @@ export function formatTable(records: BenchRecord[], haveDockerd: boolean): strin
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   const notes = records.flatMap((r) => Object.entries(r.notes ?? {}).map(([engine, note]) => `  ${r.name} [${engine}]: ${note}`));
+  const details = records.flatMap((r) => Object.entries(r.details ?? {}).map(([engine, d]) => `  ${r.name} [${engine}]: ${d}`));
+  if (details.length) out.push('', 'details:', ...details);
   if (notes.length) out.push('', 'notes:', ...notes);
   return out.join('\n');
 }
