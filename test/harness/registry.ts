@@ -40,6 +40,13 @@ export interface StartRegistryOptions {
   storageDir?: string;
   /** Run inside this named network namespace (`ip netns` name); its 127.0.0.1 is that namespace's. */
   netns?: string;
+  /** Writes an access log line per request (Apache combined format) to `logs()`, e.g. to count blob GETs. */
+  accessLog?: boolean;
+}
+
+/** How many `GET` requests for the blob `digest` (in any repository) the registry's access log shows. */
+export function blobGets(logs: string, digest: string): number {
+  return logs.split('\n').filter((l) => l.includes(`"GET /v2/`) && l.includes(`/blobs/${digest} `)).length;
 }
 
 /** A free loopback TCP port (bound then released; callers bind it right away). */
@@ -67,7 +74,7 @@ function configYaml(port: number, storageDir: string, opts: StartRegistryOptions
     'log:',
     `  level: ${opts.logLevel ?? 'warn'}`,
     '  accesslog:',
-    '    disabled: true',
+    `    disabled: ${opts.accessLog ? 'false' : 'true'}`,
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${JSON.stringify(storageDir)}`,

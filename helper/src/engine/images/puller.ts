@@ -60,7 +60,30 @@ export interface PullerDeps {
  * so no layer, blob or image of a failed pull remains. On success the image holds its top layer.
  */
 export class Puller {
+  /**
+   * Layers being fetched by some pull, by ChainID: settles with the ChainID once committed. A
+   * concurrent pull of an image sharing the layer waits on it instead of downloading it again.
+   */
+  private readonly inflight = new Map<string, Promise<string>>();
+
   constructor(private readonly deps: PullerDeps) {}
+
+  /**
+   * Waits for another pull's download of `chain`, then takes a reference on the committed layer.
+   * Undefined when that pull failed or the layer is gone again: the caller downloads it itself.
+   */
+  private async awaitShared(other: Promise<string>, chain: string, signal: AbortSignal): Promise<string | undefined> {
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
+      signal.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted')), { once: true });
+    });
+    aborted.catch(() => undefined);
+    const ok = await Promise.race([other.then(() => true, () => false), aborted]);
+    // Checked and retained in one synchronous step: the other pull may release it any moment now.
+    if (!ok || !this.deps.layers.has(chain)) return undefined;
+    this.deps.layers.retain(chain);
+    return chain;
+  }
 
   async pull(ref: ImageReference, opts: PullOptions, progress: ProgressSink): Promise<PullResult> {
     const endpoints = pullEndpoints(ref.domain, this.deps.config.current());
@@ -199,7 +222,8 @@ export class Puller {
     };
     // Layer i commits after layer i-1 (its parent): a chain of promises in index order.
     let parentCommitted: Promise<string | undefined> = Promise.resolve(missing[0] === 0 ? undefined : chains[(missing[0] as number) - 1]);
-    const tasks = missing.map((i) => {
+    /** Downloads layer i into a private ingest (now) and commits it once its parent is committed. */
+    const ownLayer = (i: number, prev: Promise<string | undefined>): Promise<string> => {
       const desc = descs[i] as Descriptor;
       const id = shortDigest(desc.digest);
       const downloaded = (async () => {
@@ -228,8 +252,7 @@ export class Puller {
           releaseSlot();
         }
       })();
-      const prev = parentCommitted;
-      const committed = (async () => {
+      return (async () => {
         const size = await downloaded;
         const parent = await prev;
         const ingest = ingests.get(i) as LayerIngest;
@@ -239,6 +262,30 @@ export class Puller {
         progress({ status: 'Pull complete', id });
         return layer.chainId;
       })();
+    };
+    const tasks = missing.map((i) => {
+      const chain = chains[i] as string;
+      const prev = parentCommitted;
+      const other = this.inflight.get(chain);
+      let committed: Promise<string>;
+      if (other) {
+        // Another pull is fetching this very layer: wait for it instead of downloading it again
+        // (dockerd shares downloads the same way). If it fails, fetch it ourselves.
+        progress({ status: 'Waiting', id: shortDigest((descs[i] as Descriptor).digest) });
+        committed = this.awaitShared(other, chain, abort.signal).then((got) => {
+          if (got === undefined) return ownLayer(i, prev);
+          held.push(chain);
+          progress({ status: 'Pull complete', id: shortDigest((descs[i] as Descriptor).digest) });
+          return got;
+        });
+      } else {
+        committed = ownLayer(i, prev);
+        this.inflight.set(chain, committed);
+        const forget = (): void => {
+          if (this.inflight.get(chain) === committed) this.inflight.delete(chain);
+        };
+        committed.then(forget, forget);
+      }
       parentCommitted = committed;
       return committed.catch((err: unknown) => {
         firstError ??= err;
