@@ -18,7 +18,7 @@ export const FSUTIL_BIN = join(REPO_ROOT, 'helper/native/build/berth-fsutil');
 export const GETXATTR_BIN = join(REPO_ROOT, 'helper/native/build/berth-getxattr');
 
 /** The xattr names the small-files tree sets (the compare test reads exactly these). */
-export const SMALL_FILES_XATTRS = ['user.berth.origin', 'user.berth.integrity', 'security.capability'] as const;
+export const SMALL_FILES_XATTRS = ['user.berth.origin', 'user.berth.integrity', 'user.berth.kind'] as const;
 
 /**
  * Packs `paths` (relative to `dir`, in the given order, no recursion) or, without `paths`, the whole
@@ -110,7 +110,7 @@ export interface SmallFilesStats {
  * packages (scoped ones too), each with package.json, README, lib/ trees up to 6 levels deep of
  * small .js/.d.ts/.map files, nested node_modules, `.bin` symlinks, LICENSE files hardlinked from a
  * shared store (pnpm-style), owners 1000:1000 and root, modes 0644/0755/0600, spread mtimes and
- * user/security xattrs. About 42,000 regular files.
+ * user.* xattrs. About 42,000 regular files.
  */
 export function smallFilesTree(root: string, target = 42_000): SmallFilesStats {
   const rand = prng(0x5eed);
@@ -188,14 +188,15 @@ export function smallFilesTree(root: string, target = 42_000): SmallFilesStats {
       if (i === 0) first = rel.slice(dir.length + 1);
       file(rel, jsText(rand, size), rand() < 0.02 ? 0o600 : 0o644, rand() < 0.05 ? 0 : 1000);
       if (rand() < 0.01) xattrs.push({ path: rel, name: 'user.berth.origin', value: Buffer.from(`registry.npmjs.org/${name}`) });
-      if (rand() < 0.01) xattrs.push({ path: rel, name: 'user.berth.integrity', value: createHash('sha512').update(rel).digest() });
+      if (rand() < 0.01) xattrs.push({ path: rel, name: 'user.berth.integrity', value: Buffer.from(`sha512-${createHash('sha512').update(rel).digest('base64')}`) });
     }
     // `index.js` at the package root pointing into lib/, as many packages ship.
     const idx = join(root, `${dir}/index.js`);
     symlinkSync(first, idx);
     lchownSync(idx, 1000, 1000);
     stats.symlinks++;
-    if (rand() < 0.004) xattrs.push({ path: `${dir}/package.json`, name: 'security.capability', value: Buffer.from('0100000200200000000000000000000000000000', 'hex') });
+    // Values are text: tar-stream decodes PAX records as UTF-8, so binary xattr values do not survive (see the report).
+    if (rand() < 0.05) xattrs.push({ path: `${dir}/package.json`, name: 'user.berth.kind', value: Buffer.from(depth === 0 ? 'direct' : 'nested') });
     // Nested node_modules: a dependency pinned at another version.
     if (depth < 3 && rand() < 0.3) {
       mkdir(`${dir}/node_modules`);
@@ -232,11 +233,11 @@ export async function cachedBlob(dir: string, make: () => Promise<LayerBlob>): P
 }
 
 /**
- * The small-files tree, built once into `<cache>/small-files-v1/tree` (a `.complete` marker makes
- * an interrupted build start over). Returns its path and stats.
+ * The small-files tree, built once into `<cache>/small-files-v2/tree` (`stats.json`, written last, marks
+ * a complete build). Returns its path and stats.
  */
 export function smallFilesSource(cacheDir = BENCH_CACHE_DIR): { dir: string; stats: SmallFilesStats } {
-  const base = join(cacheDir, 'small-files-v1');
+  const base = join(cacheDir, 'small-files-v2');
   const dir = join(base, 'tree');
   const marker = join(base, 'stats.json');
   if (existsSync(marker) && existsSync(dir)) return { dir, stats: JSON.parse(readFileSync(marker, 'utf8')) as SmallFilesStats };
@@ -251,7 +252,7 @@ export function smallFilesSource(cacheDir = BENCH_CACHE_DIR): { dir: string; sta
 /** busybox base + the small-files tree as one layer (`COPY . /` of a node app). */
 export async function smallFilesImage(cacheDir = BENCH_CACHE_DIR): Promise<{ image: FixtureImage; source: string; stats: SmallFilesStats }> {
   const { dir, stats } = smallFilesSource(cacheDir);
-  const layer = await cachedBlob(join(cacheDir, 'small-files-v1', 'blob'), () => tarTree(dir));
+  const layer = await cachedBlob(join(cacheDir, 'small-files-v2', 'blob'), () => tarTree(dir));
   const base = await busyboxLayer();
   const image = buildImage({
     layers: [base, layer],
