@@ -1,8 +1,10 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AppInfo } from '../../src-shared/ipc/models/app';
 import { KnownHostsStore } from '../connections/ssh/known-hosts';
 import type { BackoffPolicy } from '../lib/backoff';
 import { ContainersService } from './containers-service';
+import { DockerSocketService } from './docker-socket-service';
 import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
 import { ImagesService } from './images-service';
@@ -32,6 +34,8 @@ export interface EngineServiceOptions {
   userKnownHosts?: string[];
   agentSocket?: string;
   backoff?: BackoffPolicy;
+  /** The docker CLI's config dir, where host contexts are written (default ~/.docker). */
+  dockerConfigDir?: string;
 }
 
 /** Everything the contract handlers call; built once by each composition root. */
@@ -46,6 +50,8 @@ export interface AppServices {
   stats: StatsService;
   events: EventsService;
   terminals: TerminalService;
+  /** Local docker sockets (and contexts) forwarded to hosts. */
+  dockerSockets: DockerSocketService;
   /** Starts host connections (loads hosts.json). */
   start: () => Promise<void>;
   close: () => void;
@@ -60,6 +66,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     ...(opts.agentSocket ? { agentSocket: opts.agentSocket } : {}),
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
   });
+  const dockerSockets = new DockerSocketService(hosts, { socketDir: join(opts.stateDir, 'sockets'), dockerConfigDir: opts.dockerConfigDir ?? join(homedir(), '.docker') });
   return {
     app: new AppService(opts),
     hosts,
@@ -71,7 +78,11 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     stats: new StatsService(hosts),
     events: new EventsService(hosts),
     terminals: new TerminalService(hosts),
+    dockerSockets,
     start: () => hosts.start(),
-    close: () => hosts.close(),
+    close: () => {
+      void dockerSockets.close();
+      hosts.close();
+    },
   };
 }

@@ -47,6 +47,8 @@ export class HostSession {
   private readonly statusListeners = new Set<(s: HostStatusView) => void>();
   private readonly eventListeners = new Set<(e: EventMessageDto) => void>();
   private readonly unlink: () => void;
+  /** The engine socket as raw streams (what the local docker socket forwards), watched like requests. */
+  private readonly engineConnection: EngineConnection;
   /** Set when the last attempt failed on an untrusted host key: what `acceptHostKey` may store. */
   pendingHostKey: HostKeyError | null = null;
 
@@ -75,6 +77,7 @@ export class HostSession {
         }
       },
     };
+    this.engineConnection = monitored;
     this.client = new EngineClient(monitored);
     this.unlink = this.connection.onLinkChange((state, error) => {
       if (state === 'down' && this.current.state === 'connected') this.lost(error ?? new AppError('Unavailable', 'SSH_LINK_DOWN', 'the link dropped'));
@@ -87,6 +90,11 @@ export class HostSession {
 
   get address(): string {
     return this.connection.address;
+  }
+
+  /** One raw stream to the engine's socket (HTTP, or a hijacked attach, as the caller speaks it). */
+  openEngineStream(): Promise<Duplex> {
+    return this.engineConnection.openStream();
   }
 
   onStatus(listener: (s: HostStatusView) => void): () => void {
