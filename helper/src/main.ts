@@ -54,6 +54,7 @@ import { ContainerVolumes } from './engine/volumes/container-volumes';
 import { LinuxHostMounter } from './platform/host-mounts';
 import { volumeRoutes } from './api/routes/volumes';
 import { toVolumeDto } from './api/dto/volumes-dto';
+import { imageArchiveRoutes } from './api/routes/image-archive';
 
 /** Composition root: options -> platform -> stores -> engine -> API server. */
 async function main(): Promise<number> {
@@ -130,6 +131,7 @@ async function main(): Promise<number> {
     log: log.child({ module: 'images' }),
     layerWorkers,
     openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
+    tempDir: join(options.dataRoot, 'tmp'),
     // `events` is created below; events are only published once requests flow.
     publishEvent: (action, actorId, attributes) => events.publish('image', action, actorId, attributes),
   });
@@ -194,6 +196,7 @@ async function main(): Promise<number> {
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),
     authRoutes(new LoginService(registryTransport, config)),
+    imageArchiveRoutes(imageService),
     imageRoutes(imageService, {
       containerDiskUsage: containerDiskUsageRows(containers),
       volumeDiskUsage: async () => (await volumes.list(new Map(), true)).map(toVolumeDto),

@@ -97,6 +97,8 @@ export interface SystemDfResponse {
 /** One jsonmessage of a pull/import/push stream. */
 export interface JsonMessageDto {
   status?: string;
+  /** Free text the CLI prints as is (`docker load`'s "Loaded image: …"). */
+  stream?: string;
   id?: string;
   progressDetail?: { current?: number; total?: number };
   progress?: string;

@@ -11,6 +11,8 @@ import type { LayerStore } from '../../store/layers/layer-store';
 import { layerHistory, parseImageConfig, type ImageConfigDoc } from './image-config';
 import { importLayerImage, type ImportOptions } from './importer';
 import { commitLayer, type CommitLayerInput, type CommitLayerResult } from './image-commit';
+import { loadImages, type LoadResult } from './image-load';
+import { saveImages, type SaveItem } from './image-save';
 import type { XattrSource } from '../../store/layers/layer-tar-writer';
 import type { LayerWorkerPool } from './layer-worker-pool';
 import type { ProgressSink } from './progress';
@@ -93,13 +95,15 @@ export interface ImageServiceDeps {
   imageUsage?: ImageUsageChecker;
   /** Worker threads for layer downloads; in-process when absent (tests, or no worker bundle). */
   layerWorkers?: LayerWorkerPool;
-  /** berth-getxattr over a directory (opaque dirs), for commits; commits are refused without it. */
+  /** berth-getxattr over a directory (opaque dirs), for commits and save; both are refused without it. */
   openXattrs?: (root: string) => XattrSource;
+  /** Scratch space on the data-root disk for save and load (staged archives and layer tars). */
+  tempDir?: string;
   /**
    * dockerd's image events (`docker events`): pull (actor = the reference), tag (actor = image ID,
    * name = new tag), untag, delete and import (actor = image ID).
    */
-  publishEvent?: (action: 'pull' | 'tag' | 'untag' | 'delete' | 'import', actorId: string, attributes: Record<string, string>) => void;
+  publishEvent?: (action: 'pull' | 'tag' | 'untag' | 'delete' | 'import' | 'load', actorId: string, attributes: Record<string, string>) => void;
 }
 
 const HEX_PREFIX = /^(?:sha256:)?([0-9a-f]{1,64})$/;
@@ -202,6 +206,66 @@ export class ImageService {
     const result = await commitLayer({ layers: this.deps.layers, images: this.deps.images, openXattrs }, input);
     if (ref) await this.setTag(ref, result.image.id);
     return result;
+  }
+
+  /**
+   * `docker save` (image-save.ts): `names` as the CLI sends them. A name-only reference saves every
+   * tag of that repository, `name:tag` that tag, an ID the image without tags (as dockerd).
+   */
+  async save(names: string[]): Promise<Readable> {
+    const { openXattrs, tempDir } = this.deps;
+    if (!openXattrs || !tempDir) throw unavailable('SAVE_UNAVAILABLE', 'this daemon was started without the xattr helper or a temp dir; save is unavailable');
+    if (names.length === 0) throw invalidArgument('NO_NAMES', 'no image names given');
+    const items = new Map<string, SaveItem>();
+    const add = (id: string, ref?: ImageReference): void => {
+      let it = items.get(id);
+      if (!it) {
+        it = { image: this.deps.images.get(id) as ImageRecord, tags: [] };
+        items.set(id, it);
+      }
+      if (ref?.tag !== undefined && !it.tags.some((t) => t.full === `${repositoryName(ref)}:${ref.tag}`)) {
+        it.tags.push({ familiar: familiarString(ref), full: `${repositoryName(ref)}:${ref.tag}`, tag: ref.tag });
+      }
+    };
+    for (const name of names) {
+      let ref: ImageReference | undefined;
+      try {
+        ref = isImageIdLike(name) || /^sha256:/.test(name) ? undefined : parseReference(name);
+      } catch {
+        ref = undefined;
+      }
+      if (ref && ref.tag === undefined && ref.digest === undefined) {
+        const repo = repositoryName(ref);
+        const tagged = this.deps.images.allRefs().filter(([r]) => r.startsWith(`${repo}:`));
+        if (tagged.length > 0) {
+          for (const [r, id] of tagged) add(id, parseReference(r));
+          continue;
+        }
+      }
+      const img = this.resolve(name);
+      add(img.id, ref && ref.digest === undefined ? { ...ref, tag: ref.tag ?? 'latest' } : undefined);
+    }
+    // A layer record without its blob (e.g. shared with an image pulled later) borrows another image's.
+    const blobOf = new Map<string, ImageRecord['layers'][number]>();
+    for (const img of this.deps.images.list()) for (const l of img.layers) if (l.blobDigest !== undefined && !blobOf.has(l.chainId)) blobOf.set(l.chainId, l);
+    const list = [...items.values()].map((it) => ({ ...it, image: { ...it.image, layers: it.image.layers.map((l) => (l.blobDigest === undefined ? (blobOf.get(l.chainId) ?? l) : l)) } }));
+    return saveImages({ content: this.deps.content, layers: this.deps.layers, images: this.deps.images, openXattrs, tempDir }, list);
+  }
+
+  /** `docker load` (image-load.ts); the lines are what the CLI prints. */
+  async load(source: Readable, opts: { quiet: boolean; signal?: AbortSignal }, progress: ProgressSink): Promise<LoadResult> {
+    const { tempDir } = this.deps;
+    if (!tempDir) throw unavailable('LOAD_UNAVAILABLE', 'this daemon was started without a temp dir; load is unavailable');
+    try {
+      const result = await loadImages({ content: this.deps.content, layers: this.deps.layers, images: this.deps.images, leases: this.leases, tempDir }, source, progress, opts);
+      for (const line of result.lines) {
+        const m = /^Loaded image(?: ID)?: (.*)$/.exec(line);
+        if (m) this.event('load', m[1] as string, { name: m[1] as string });
+      }
+      return result;
+    } finally {
+      await this.gcBlobs();
+    }
   }
 
   // ---- queries ---------------------------------------------------------------------------------
