@@ -3,6 +3,7 @@ import { forbidden, invalidArgument, notFound } from '../../lib/errors';
 import { CfsError, CfsProcess, type CfsEntry, type CfsMount } from '../../platform/cfs-process';
 import type { ContainerRecord } from '../../store/containers/container-record';
 import { defaultOverlayOptions } from '../containers/container-helpers';
+import { containerMounts, type ContainerMountView } from '../containers/container-mounts';
 
 /** How the container filesystem finds a container and its mounts (main.ts wires the engine). */
 export interface ContainerFsDeps {
@@ -14,19 +15,11 @@ export interface ContainerFsDeps {
 }
 
 /** A mount as the container sees it (binds and volumes: host source -> destination; tmpfs). */
-export interface SeenMount {
-  type: 'bind' | 'volume' | 'tmpfs';
-  source: string;
-  destination: string;
-  readOnly: boolean;
-}
+export type SeenMount = ContainerMountView;
 
-/**
- * The container's mounts from its record. vol's `containerMounts(rec)` replaces this when it lands;
- * until then binds (and volumes recorded as binds) and tmpfs come from `hostConfig.mounts`.
- */
+/** The container's mounts, parents first (vol's containerMounts). */
 export function mountsOf(rec: ContainerRecord): SeenMount[] {
-  return rec.hostConfig.mounts.map((m) => ({ type: m.type === 'tmpfs' ? 'tmpfs' : m.type === 'bind' ? 'bind' : 'volume', source: m.source, destination: m.destination, readOnly: m.readOnly }) as SeenMount);
+  return containerMounts(rec);
 }
 
 /** Filesystems a walk of a running container lists but never enters (kernel views, not files). */
@@ -66,9 +59,7 @@ export async function openContainerFs(deps: ContainerFsDeps, ref: string, opts: 
       { kind: 'overlay', target: rec.rootfs.mergedDir, data: (rec.rootfs.mountOptions ?? defaultOverlayOptions(rec)).join(','), ...(rec.rootfs.mountCwd ? { cwd: rec.rootfs.mountCwd } : {}) },
     ];
     if (opts.withMounts) {
-      // Parents before children, as the runtime mounts them.
-      const sorted = [...mountsOf(rec)].sort((a, b) => a.destination.split('/').length - b.destination.split('/').length);
-      for (const m of sorted) {
+      for (const m of mountsOf(rec)) {
         if (m.type === 'tmpfs') plan.push({ kind: 'tmpfs', destination: m.destination, data: 'mode=1777' });
         else plan.push({ kind: 'bind', source: m.source, destination: m.destination, readOnly: m.readOnly, directory: true });
       }
