@@ -97,8 +97,6 @@ export interface SystemDfResponse {
 /** One jsonmessage of a pull/import/push stream. */
 export interface JsonMessageDto {
   status?: string;
-  /** Free text the CLI prints as is (`docker load`'s "Loaded image: …"). */
-  stream?: string;
   id?: string;
   progressDetail?: { current?: number; total?: number };
   progress?: string;
@@ -106,7 +104,7 @@ export interface JsonMessageDto {
   /** `code`: a failed build step's exit code (the CLI exits with it). */
   errorDetail?: { message: string; code?: number };
   aux?: Record<string, unknown>;
-  /** Build output text, printed by the CLI as is. */
+  /** Text the CLI prints as is (build output, `docker load`'s "Loaded image: …"). */
   stream?: string;
 }
 
