@@ -139,6 +139,11 @@ export function DataTable<T>({
     overscan: 8,
     getItemKey: (i) => rows[i]?.id ?? i,
     observeElementRect: observeRectWithFallback,
+    // A row without layout measures 0: keep the estimate instead of stacking every row at 0 px.
+    measureElement: (el) => {
+      const h = el.getBoundingClientRect().height;
+      return h > 0 ? h : rowHeight;
+    },
   });
   // A new filter or sort starts from the top, as a person expects.
   useEffect(() => {

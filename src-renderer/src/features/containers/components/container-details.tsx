@@ -12,6 +12,8 @@ import { useContainer } from '../api/inspect-container';
 import { useContainerActions } from '../hooks/use-container-actions';
 import { useContainerEvents } from '../hooks/use-container-events';
 import { toContainerOverview } from '../model/container-detail-mapper';
+import { stoppingLabel } from '../model/container-mapper';
+import { useNow } from '../../../lib/use-now';
 import { InspectPanel } from './inspect-panel';
 import { LogsPanel } from './logs-panel';
 import { ProcessesPanel } from './processes-panel';
@@ -42,7 +44,9 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
   const terminalOpened = opened.has('terminal');
   const [stopping, setStopping] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const { commands, error, pendingIds } = useContainerActions(hostId);
+  const { commands, error, pendingIds, stopping: stoppingMap } = useContainerActions(hostId);
+  const stopDeadline = stoppingMap[query.data?.id ?? containerId];
+  const now = useNow(1000, stopDeadline !== undefined);
   const back = (
     <a href={hrefFor('containers')} className="link-button">
       ← Containers
@@ -79,7 +83,13 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
       {back}
       <div className="view-header">
         <h1>{o.name}</h1>
-        <Badge tone={o.tone}>{o.stateLabel}</Badge>
+        {o.running && stopDeadline !== undefined ? (
+          <Badge tone="warn">
+            <span data-testid="stopping-countdown">{stoppingLabel(stopDeadline, Math.max(now, Date.now()))}</span>
+          </Badge>
+        ) : (
+          <Badge tone={o.tone}>{o.stateLabel}</Badge>
+        )}
         <span className="hint mono">{o.shortId}</span>
         <div className="spacer" />
         {!o.running ? (

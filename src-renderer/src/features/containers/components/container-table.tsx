@@ -1,7 +1,11 @@
-import { memo, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import { Play, RotateCcw, Square, Trash2, Zap } from 'lucide-react';
 import { Badge } from '../../../components/badge';
+import { Button } from '../../../components/button';
+import { DataTable, type ColumnDef, type RowSelectionState } from '../../../components/data-table';
+import { ActionMenu } from '../../../components/menu';
 import { hrefFor } from '../../../lib/navigation';
-import { sameRow, type ContainerRowView } from '../model/container-mapper';
+import type { ContainerRowView } from '../model/container-mapper';
 
 export interface RowHandlers {
   onStart: (id: string) => void;
@@ -11,80 +15,131 @@ export interface RowHandlers {
   onRemove: (row: ContainerRowView) => void;
 }
 
-const ContainerRow = memo(
-  function ContainerRow({ row, pending, handlers }: { row: ContainerRowView; pending: boolean; handlers: RowHandlers }): ReactNode {
-    return (
-      <tr data-container-id={row.id} data-container-name={row.name} data-state={row.state}>
-        <td>
-          <a href={hrefFor('containers', row.id)} className="link-button">
-            {row.name}
+const STATE_ORDER: Record<string, number> = { running: 0, restarting: 1, paused: 2, created: 3, exited: 4, dead: 5, removing: 6 };
+
+function columns(pendingIds: ReadonlySet<string>, handlers: RowHandlers, compact: boolean): ColumnDef<ContainerRowView, unknown>[] {
+  const cols: (ColumnDef<ContainerRowView, unknown> | false)[] = [
+    {
+      id: 'name',
+      header: 'Name',
+      accessorFn: (r) => r.name,
+      meta: { width: compact ? '34%' : '22%' },
+      cell: ({ row: { original: r } }) => (
+        <>
+          <a href={hrefFor('containers', r.id)} className="link-button truncate" title={r.name}>
+            {r.name}
           </a>
-          <div className="hint mono">{row.shortId}</div>
-        </td>
-        <td className="mono">{row.image}</td>
-        <td>
-          <Badge tone={row.tone} title={row.status}>
-            {row.stateLabel}
+          <div className="hint mono">{r.shortId}</div>
+        </>
+      ),
+    },
+    { id: 'image', header: 'Image', accessorFn: (r) => r.image, meta: { width: compact ? '30%' : '22%', className: 'mono' }, cell: ({ row: { original: r } }) => <span title={r.image}>{r.image}</span> },
+    {
+      id: 'state',
+      header: 'State',
+      accessorFn: (r) => STATE_ORDER[r.state] ?? 9,
+      meta: { width: '15%' },
+      cell: ({ row: { original: r } }) => (
+        <>
+          <Badge tone={r.stoppingLabel ? 'warn' : r.tone} title={r.status}>
+            {r.stoppingLabel ?? r.stateLabel}
           </Badge>
-          <div className="hint">{row.status}</div>
-        </td>
-        <td title={row.createdTitle}>{row.created}</td>
-        <td className="num">{row.cpu}</td>
-        <td className="num" title={row.memoryTitle}>
-          {row.memory}
-        </td>
-        <td className="actions">
-          {row.canStart ? (
-            <button type="button" className="small" disabled={pending} onClick={() => handlers.onStart(row.id)}>
-              Start
-            </button>
-          ) : null}
-          {row.canStop ? (
-            <button type="button" className="small" disabled={pending} onClick={() => handlers.onStop(row)}>
-              Stop
-            </button>
-          ) : null}
-          <button type="button" className="small" disabled={pending} onClick={() => handlers.onRestart(row.id)}>
-            Restart
-          </button>
-          {row.canKill ? (
-            <button type="button" className="small" disabled={pending} onClick={() => handlers.onKill(row.id)}>
-              Kill
-            </button>
-          ) : null}
-          <button type="button" className="small danger" disabled={pending} onClick={() => handlers.onRemove(row)}>
-            Remove
-          </button>
-        </td>
-      </tr>
-    );
-  },
-  (a, b) => a.pending === b.pending && a.handlers === b.handlers && sameRow(a.row, b.row),
-);
+          <div className="hint truncate" title={r.status}>
+            {r.status}
+          </div>
+        </>
+      ),
+    },
+    !compact && { id: 'created', header: 'Created', accessorFn: (r) => r.createdAt, meta: { width: '12%' }, cell: ({ row: { original: r } }) => <span title={r.createdTitle}>{r.created}</span> },
+    !compact && { id: 'cpu', header: 'CPU', accessorFn: (r) => r.cpuValue, sortUndefined: 'last', meta: { width: '8%', align: 'right' }, cell: ({ row: { original: r } }) => r.cpu },
+    {
+      id: 'memory',
+      header: 'Memory',
+      accessorFn: (r) => r.memoryValue,
+      sortUndefined: 'last',
+      meta: { width: '10%', align: 'right' },
+      cell: ({ row: { original: r } }) => <span title={r.memoryTitle}>{r.memory}</span>,
+    },
+    {
+      id: 'actions',
+      header: () => <span className="sr-only">Actions</span>,
+      enableSorting: false,
+      meta: { width: '104px', className: 'actions' },
+      cell: ({ row: { original: r } }) => {
+        const pending = pendingIds.has(r.id);
+        return (
+          <div className="row-actions">
+            {r.canStop ? (
+              <Button size="sm" icon={Square} disabled={pending} onClick={() => handlers.onStop(r)} aria-label={`Stop ${r.name}`}>
+                Stop
+              </Button>
+            ) : (
+              <Button size="sm" icon={Play} disabled={pending || !r.canStart} onClick={() => handlers.onStart(r.id)} aria-label={`Start ${r.name}`}>
+                Start
+              </Button>
+            )}
+            <ActionMenu
+              label={`More actions for ${r.name}`}
+              items={[
+                { label: 'Restart', icon: RotateCcw, onSelect: () => handlers.onRestart(r.id), disabled: pending },
+                { label: 'Kill', icon: Zap, onSelect: () => handlers.onKill(r.id), disabled: pending || !r.canKill },
+                { label: 'Remove', icon: Trash2, onSelect: () => handlers.onRemove(r), danger: true, disabled: pending },
+              ]}
+            />
+          </div>
+        );
+      },
+    },
+  ];
+  return cols.filter((c): c is ColumnDef<ContainerRowView, unknown> => c !== false);
+}
+
+const matches = (r: ContainerRowView, f: string): boolean => {
+  const q = f.trim().toLowerCase();
+  return q === '' || r.name.toLowerCase().includes(q) || r.image.toLowerCase().includes(q) || r.shortId.startsWith(q) || r.state.startsWith(q);
+};
 
 /**
- * The container table. Rows are memoised on their view model's fields, so a stats tick or an
- * event that changes one container re-renders one row, not 500.
+ * The container table: sortable columns, a filter, multi-select for bulk actions, and
+ * virtualised rows (only what is on screen is in the DOM), so 1,000 containers scroll smoothly.
+ * Each row shows its main action (Start or Stop) and the rest in a menu, so actions stay on
+ * screen in a narrow window; `compact` drops the Created and CPU columns.
  */
-export function ContainerTable({ rows, pendingIds, handlers }: { rows: readonly ContainerRowView[]; pendingIds: ReadonlySet<string>; handlers: RowHandlers }): ReactNode {
+export function ContainerTable({
+  rows,
+  pendingIds,
+  handlers,
+  filter = '',
+  selection,
+  onSelectionChange,
+  compact = false,
+  maxHeight,
+}: {
+  rows: readonly ContainerRowView[];
+  pendingIds: ReadonlySet<string>;
+  handlers: RowHandlers;
+  filter?: string;
+  selection?: RowSelectionState;
+  onSelectionChange?: (s: RowSelectionState) => void;
+  compact?: boolean;
+  maxHeight?: string;
+}): ReactNode {
+  const cols = useMemo(() => columns(pendingIds, handlers, compact), [pendingIds, handlers, compact]);
   return (
-    <table className="list" aria-label="Containers">
-      <thead>
-        <tr>
-          <th>Name</th>
-          <th>Image</th>
-          <th>State</th>
-          <th>Created</th>
-          <th style={{ textAlign: 'right' }}>CPU</th>
-          <th style={{ textAlign: 'right' }}>Memory</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <ContainerRow key={row.id} row={row} pending={pendingIds.has(row.id)} handlers={handlers} />
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label="Containers"
+      data={rows}
+      columns={cols}
+      getRowId={(r) => r.id}
+      filter={filter}
+      matches={matches}
+      selection={selection}
+      onSelectionChange={onSelectionChange}
+      selectLabel={(r) => `Select ${r.name}`}
+      rowProps={(r) => ({ 'data-container-id': r.id, 'data-container-name': r.name, 'data-state': r.state, 'data-stopping': r.stoppingLabel ? 'true' : undefined })}
+      empty={<div className="empty">No container matches the filter.</div>}
+      rowHeight={49}
+      {...(maxHeight ? { maxHeight } : {})}
+    />
   );
 }

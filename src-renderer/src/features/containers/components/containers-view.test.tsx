@@ -10,6 +10,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+async function openRowMenu(row: HTMLElement, name: string): Promise<void> {
+  // Radix menus open on keyboard Enter (pointer events need a real pointer).
+  fireEvent.keyDown(within(row).getByRole('button', { name: `More actions for ${name}` }), { key: 'Enter' });
+  await screen.findByRole('menu');
+}
+
 describe('ContainersView', () => {
   it('lists containers with state, image and live usage', async () => {
     const bridge = new FakeBridge().on('containers:list', () => [fakeContainer(1), fakeContainer(4)]);
@@ -61,7 +67,8 @@ describe('ContainersView', () => {
     fireEvent.change(timeout, { target: { value: '3' } });
     fireEvent.click(within(screen.getByRole('dialog')).getByText('Stop'));
     await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'containers:stop')?.args).toEqual({ hostId: 'local', id: fakeContainer(1).id, timeoutSeconds: 3 }));
-    fireEvent.click(within(row).getByText('Remove'));
+    await openRowMenu(row, 'app-1');
+    fireEvent.click(await screen.findByRole('menuitem', { name: 'Remove' }));
     expect(bridge.count('containers:remove')).toBe(0);
     fireEvent.click(await screen.findByText('Kill and remove'));
     await waitFor(() => expect(bridge.calls.find((c) => c.channel === 'containers:remove')?.args).toEqual({ hostId: 'local', id: fakeContainer(1).id, force: true }));
@@ -88,18 +95,58 @@ describe('ContainersView', () => {
     expect(image.value).toBe('127.0.0.1:5000/busybox:latest');
   });
 
-  it('renders 500 containers and filters them', async () => {
-    const { container } = renderWithApp(<ContainersView />, new FakeBridge().on('containers:list', () => fakeContainers(500)));
+  it('shows Stopping… with the countdown of the stop timeout until the stop returns', async () => {
+    let finish: () => void = () => undefined;
+    const bridge = new FakeBridge().on('containers:list', () => [fakeContainer(1)]).on('containers:stop', () => new Promise<void>((r) => (finish = r)));
+    renderWithApp(<ContainersView />, bridge);
+    const row = (await screen.findByText('app-1')).closest('tr') as HTMLElement;
+    fireEvent.click(within(row).getByText('Stop'));
+    fireEvent.change(await screen.findByLabelText('Stop timeout'), { target: { value: '30' } });
+    fireEvent.click(within(screen.getByRole('dialog')).getByText('Stop'));
+    await waitFor(() => expect(row.getAttribute('data-stopping')).toBe('true'));
+    expect(row.querySelector('.badge')?.textContent).toMatch(/^Stopping… (30|29) s$/);
+    expect((within(row).getByRole('button', { name: 'Stop app-1' }) as HTMLButtonElement).disabled).toBe(true);
+    act(() => finish());
+    await waitFor(() => expect(row.getAttribute('data-stopping')).toBeNull());
+  });
+
+  it('sorts by a column and applies bulk actions to the selected rows', async () => {
+    const list = [fakeContainer(1), fakeContainer(2), fakeContainer(3)];
+    const bridge = new FakeBridge().on('containers:list', () => list).on('containers:start', () => undefined).on('containers:remove', () => undefined);
+    const { container } = renderWithApp(<ContainersView />, bridge);
+    await screen.findByText('app-1');
+    const names = (): string[] => [...container.querySelectorAll('tr[data-container-name]')].map((r) => r.getAttribute('data-container-name') ?? '');
+    fireEvent.click(within(screen.getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    expect(names()).toEqual(['app-1', 'app-2', 'app-3']);
+    fireEvent.click(within(screen.getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    expect(names()).toEqual(['app-3', 'app-2', 'app-1']);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select app-2' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select app-3' }));
+    const bar = screen.getByTestId('bulk-bar');
+    expect(bar.textContent).toMatch(/2 containers selected/);
+    fireEvent.click(within(bar).getByRole('button', { name: 'Remove' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Remove 2 containers?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: /remove/i }));
+    await waitFor(() => expect(bridge.count('containers:remove')).toBe(2));
+    expect(bridge.calls.filter((c) => c.channel === 'containers:remove').map((c) => (c.args as { id: string }).id).sort()).toEqual([fakeContainer(2).id, fakeContainer(3).id].sort());
+    await waitFor(() => expect(screen.queryByTestId('bulk-bar')).toBeNull());
+  });
+
+  it('renders 1,000 containers virtualised (a screenful of rows in the DOM) and filters them', async () => {
+    const { container } = renderWithApp(<ContainersView />, new FakeBridge().on('containers:list', () => fakeContainers(1000)));
     // (getByRole walks the accessibility tree of all 500 rows: far too slow in jsdom for a lookup.)
     const table = await waitFor(() => {
       const t = container.querySelector<HTMLElement>('table[aria-label="Containers"]');
       if (!t) throw new Error('no table yet');
       return t;
     });
-    expect(table.querySelectorAll('tbody tr')).toHaveLength(500);
-    // (getByLabelText scans the whole document's labels: seconds in jsdom with 500 rows.)
+    const rendered = table.querySelectorAll('tbody tr[data-container-id]').length;
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(60);
+    expect(table.getAttribute('aria-rowcount')).toBe('1001');
     fireEvent.change(container.querySelector('input[aria-label="Filter containers"]') as HTMLElement, { target: { value: 'app-49' } });
-    expect(table.querySelectorAll('tbody tr').length).toBe(11);
+    // app-49 and app-490..499
+    expect(table.querySelectorAll('tbody tr[data-container-id]').length).toBe(11);
   });
 
   it('prunes after confirming, reports what went, and closes with Done', async () => {

@@ -1,9 +1,14 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { Play, Plus, Square, Trash2 } from 'lucide-react';
+import { Button } from '../../../components/button';
+import { useConfirm } from '../../../components/confirm';
+import { BulkBar, FilterInput, selectedIds, type RowSelectionState } from '../../../components/data-table';
 import { PruneDialog } from '../../../components/prune-dialog';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
+import { useToast } from '../../../components/toast';
 import { useActiveHost } from '../../../lib/active-host';
 import { navigate } from '../../../lib/navigation';
+import { useMediaQuery } from '../../../lib/use-media-query';
 import { useNow } from '../../../lib/use-now';
 import { useContainers } from '../api/get-containers';
 import { usePruneContainers } from '../api/prune-containers';
@@ -20,47 +25,95 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
   const query = useContainers(hostId);
   useContainerEvents(hostId);
   const stats = useStatsSummary(hostId, query.isSuccess);
-  const now = useNow(30_000);
+  const actions = useContainerActions(hostId);
+  const counting = Object.keys(actions.stopping).length > 0;
+  const now = useNow(counting ? 1000 : 30_000);
   const [filter, setFilter] = useState('');
+  const [selection, setSelection] = useState<RowSelectionState>({});
   const [running, setRunning] = useState(runImage !== undefined);
   const [stopping, setStopping] = useState<ContainerRowView | null>(null);
-  const [removing, setRemoving] = useState<ContainerRowView | null>(null);
   const [pruning, setPruning] = useState(false);
-  const actions = useContainerActions(hostId);
+  const compact = useMediaQuery('(max-width: 1100px)');
   const prune = usePruneContainers();
+  const confirm = useConfirm();
+  const toast = useToast();
 
-  const rows = useMemo(() => (query.data ? toContainerRowViews(query.data, stats, now) : []), [query.data, stats, now]);
-  const shown = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return f === '' ? rows : rows.filter((r) => r.name.toLowerCase().includes(f) || r.image.toLowerCase().includes(f) || r.shortId.startsWith(f));
-  }, [rows, filter]);
+  // While counting down, read the clock at render: the tick may be up to a second old.
+  const rows = useMemo(
+    () => (query.data ? toContainerRowViews(query.data, stats, counting ? Math.max(now, Date.now()) : now, actions.stopping) : []),
+    [query.data, stats, now, counting, actions.stopping],
+  );
   const counts = countContainers(rows);
   const { commands } = actions;
+  const chosen = selectedIds(selection, rows);
+
+  const removeRef = async (row: ContainerRowView): Promise<void> => {
+    const ok = await confirm({
+      kind: 'remove',
+      title: `Remove ${row.name}?`,
+      confirmLabel: row.running ? 'Kill and remove' : 'Remove',
+      danger: true,
+      body: row.running ? 'The container is running. It will be killed (SIGKILL) and removed with its read-write layer.' : 'The container and its read-write layer are deleted.',
+    });
+    if (!ok) return;
+    try {
+      await commands.remove(row.id, row.running);
+      toast.success(`Removed ${row.name}`);
+    } catch (err) {
+      toast.error(`Could not remove ${row.name}`, err);
+    }
+  };
   const handlers = useMemo<RowHandlers>(
-    () => ({
-      onStart: commands.start,
-      onStop: setStopping,
-      onRestart: commands.restart,
-      onKill: commands.kill,
-      onRemove: (row) => (row.running ? setRemoving(row) : void commands.remove(row.id, false).catch(() => undefined)),
-    }),
-    [commands],
+    () => ({ onStart: commands.start, onStop: setStopping, onRestart: commands.restart, onKill: commands.kill, onRemove: (row) => void removeRef(row) }),
+    // `remove` uses confirm/toast, which are stable for the life of their providers.
+    [commands, confirm, toast],
   );
 
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const bulkStart = (): void => chosen.forEach((id) => byId.get(id)?.canStart && commands.start(id));
+  const bulkStop = (): void => chosen.forEach((id) => byId.get(id)?.canStop && commands.stop(id, 10));
+  const bulkRemove = async (): Promise<void> => {
+    const anyRunning = chosen.some((id) => byId.get(id)?.running);
+    const ok = await confirm({
+      kind: 'bulk',
+      title: `Remove ${chosen.length} container${chosen.length === 1 ? '' : 's'}?`,
+      confirmLabel: anyRunning ? 'Kill and remove' : 'Remove',
+      danger: true,
+      body: anyRunning ? 'Running containers among them are killed (SIGKILL) first. Each is removed with its read-write layer.' : 'Each is removed with its read-write layer.',
+    });
+    if (!ok) return;
+    const results = await Promise.allSettled(chosen.map((id) => commands.remove(id, true)));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length === 0) toast.success(`Removed ${chosen.length} container${chosen.length === 1 ? '' : 's'}`);
+    else toast.error(`${failed.length} of ${chosen.length} could not be removed`, (failed[0] as PromiseRejectedResult).reason);
+    setSelection({});
+  };
+
   return (
-    <section>
+    <section className="list-view">
       <div className="view-header">
         <h1>Containers</h1>
         {query.data ? <span className="hint">{counts.label}</span> : null}
         <div className="spacer" />
-        <input aria-label="Filter containers" placeholder="Filter by name or image" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <button type="button" onClick={() => setPruning(true)}>
+        <FilterInput label="Filter containers" placeholder="Filter by name, image or state" value={filter} onChange={setFilter} />
+        <Button icon={Trash2} onClick={() => setPruning(true)}>
           Prune stopped
-        </button>
-        <button type="button" className="primary" onClick={() => setRunning(true)}>
+        </Button>
+        <Button variant="primary" icon={Plus} onClick={() => setRunning(true)}>
           Run container
-        </button>
+        </Button>
       </div>
+      <BulkBar count={chosen.length} noun="containers" onClear={() => setSelection({})}>
+        <Button size="sm" icon={Play} onClick={bulkStart}>
+          Start
+        </Button>
+        <Button size="sm" icon={Square} onClick={bulkStop}>
+          Stop
+        </Button>
+        <Button size="sm" variant="danger" icon={Trash2} onClick={() => void bulkRemove()}>
+          Remove
+        </Button>
+      </BulkBar>
       <InlineError error={actions.error} />
       <QueryView
         query={query}
@@ -72,13 +125,7 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
           </EmptyState>
         }
       >
-        {() =>
-          shown.length === 0 ? (
-            <EmptyState title="No container matches the filter" />
-          ) : (
-            <ContainerTable rows={shown} pendingIds={actions.pendingIds} handlers={handlers} />
-          )
-        }
+        {() => <ContainerTable rows={rows} pendingIds={actions.pendingIds} handlers={handlers} filter={filter} selection={selection} onSelectionChange={setSelection} compact={compact} />}
       </QueryView>
       {running ? (
         <RunDialog
@@ -100,20 +147,6 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
             setStopping(null);
           }}
         />
-      ) : null}
-      {removing ? (
-        <ConfirmDialog
-          title={`Remove ${removing.name}?`}
-          confirmLabel="Kill and remove"
-          danger
-          onClose={() => setRemoving(null)}
-          onConfirm={() => {
-            void commands.remove(removing.id, true).catch(() => undefined);
-            setRemoving(null);
-          }}
-        >
-          The container is running. It will be killed (SIGKILL) and removed with its read-write layer.
-        </ConfirmDialog>
       ) : null}
       {pruning ? (
         <PruneDialog

@@ -14,9 +14,16 @@ export interface ContainerRowView {
   /** The engine's own words: `Up 3 minutes`, `Exited (137) 5 seconds ago`. */
   status: string;
   created: string;
+  /** Epoch ms, for sorting. */
+  createdAt: number;
   createdTitle: string;
   cpu: string;
+  /** For sorting; undefined when not running (sorted last). */
+  cpuValue: number | undefined;
   memory: string;
+  memoryValue: number | undefined;
+  /** "Stopping… 7 s" while a stop is in flight, else null. */
+  stoppingLabel: string | null;
   memoryTitle: string;
   running: boolean;
   canStart: boolean;
@@ -36,7 +43,11 @@ const STATE_TONES: Record<ContainerState, BadgeTone> = {
 
 export type StatsById = StatsSummaryView['byId'];
 
-export function toContainerRowView(c: ContainerView, stats: StatsById[string] | undefined, now: number): ContainerRowView {
+/**
+ * `stoppingUntil`: when the engine will SIGKILL, if a stop is in flight. Memory is the engine's
+ * usage figure as the Stats tab shows it (the same stats summary source: usage minus page cache).
+ */
+export function toContainerRowView(c: ContainerView, stats: StatsById[string] | undefined, now: number, stoppingUntil?: number): ContainerRowView {
   const running = c.state === 'running' || c.state === 'restarting';
   const live = running && stats !== undefined;
   return {
@@ -50,6 +61,10 @@ export function toContainerRowView(c: ContainerView, stats: StatsById[string] | 
     tone: STATE_TONES[c.state] ?? 'muted',
     status: c.status,
     created: formatAgo(c.created, now),
+    createdAt: c.created,
+    cpuValue: live ? stats.cpuPercent : undefined,
+    memoryValue: live ? stats.memoryUsage : undefined,
+    stoppingLabel: running ? stoppingLabel(stoppingUntil, now) : null,
     createdTitle: c.created > 0 ? new Date(c.created).toISOString() : '',
     cpu: live ? formatPercent(stats.cpuPercent) : '—',
     memory: live ? formatMemory(stats.memoryUsage) : '—',
@@ -62,8 +77,8 @@ export function toContainerRowView(c: ContainerView, stats: StatsById[string] | 
 }
 
 /** Newest first, as `docker ps`. */
-export function toContainerRowViews(list: readonly ContainerView[], stats: StatsById, now: number): ContainerRowView[] {
-  return [...list].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name)).map((c) => toContainerRowView(c, stats[c.id], now));
+export function toContainerRowViews(list: readonly ContainerView[], stats: StatsById, now: number, stopping: Readonly<Record<string, number>> = {}): ContainerRowView[] {
+  return [...list].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name)).map((c) => toContainerRowView(c, stats[c.id], now, stopping[c.id]));
 }
 
 /** Row equality for React.memo: rows re-render only when something they show changed. */
@@ -81,4 +96,11 @@ export interface ContainerCounts {
 export function countContainers(rows: readonly ContainerRowView[]): ContainerCounts {
   const running = rows.filter((r) => r.running).length;
   return { total: rows.length, running, label: `${rows.length} container${rows.length === 1 ? '' : 's'}, ${running} running` };
+}
+
+/** "Stopping… 7 s" (or "Stopping…" once the timeout passed and SIGKILL is on its way). */
+export function stoppingLabel(deadline: number | undefined, now: number): string | null {
+  if (deadline === undefined) return null;
+  const left = Math.ceil((deadline - now) / 1000);
+  return left > 0 ? `Stopping… ${left} s` : 'Stopping…';
 }
