@@ -21,7 +21,11 @@ export default defineConfig({
     build: {
       outDir: 'out/preload',
       externalizeDeps: true,
-      rollupOptions: { input: { preload: resolve(import.meta.dirname, 'src-main/preload/preload.ts') } },
+      // A sandboxed renderer runs only CommonJS preloads (no ESM, no Node beyond the sandbox's require).
+      rollupOptions: {
+        input: { preload: resolve(import.meta.dirname, 'src-main/preload/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

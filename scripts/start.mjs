@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asPerson, ensureInGroup } from './person.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const socket = process.env.BERTH_SOCKET ?? '/run/berth/berthd.sock';
@@ -48,7 +49,7 @@ async function ensureDaemon() {
 }
 
 function ensureBuilt() {
-  const needed = ['out/main/main.js', 'out/main/web.js', 'out/preload/preload.mjs', 'out/renderer/index.html'];
+  const needed = ['out/main/main.js', 'out/main/web.js', 'out/preload/preload.cjs', 'out/renderer/index.html'];
   if (needed.every((f) => existsSync(join(root, f)))) return;
   console.log('berth: building the app (first start)…');
   const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
@@ -65,9 +66,22 @@ await ensureDaemon();
 ensureBuilt();
 const env = { ...process.env, BERTH_SOCKET: socket };
 const electron = forceWeb ? undefined : electronBinary();
-const child = electron
-  ? spawn(electron, [root, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])], { stdio: 'inherit', env })
-  : spawn(process.execPath, [join(root, 'out/main/web.js')], { stdio: 'inherit', env });
+const [command, args] = electron ? [electron, [root]] : [process.execPath, [join(root, 'out/main/web.js')]];
+// berthd runs as root; the app runs as the person who ran `sudo npm start`, never as root, and
+// reaches berthd through the socket's group (membership equals root, as with the docker group).
+const person = asPerson(env, command, args);
+let child;
+if (person) {
+  if (ensureInGroup(person.person.user, 'berth')) console.log(`berth: added ${person.person.user} to the 'berth' group (it may use berthd's socket; this equals root on this machine).`);
+  console.log(`berth: running the app as ${person.person.user} (uid ${person.person.uid})`);
+  child = spawn(person.command, person.args, { stdio: 'inherit', env: person.env });
+} else if (electron && process.getuid?.() === 0) {
+  // Chromium's sandbox does not run as root, and the app must not: serve web mode instead.
+  console.warn('berth: not opening the desktop window as root (run `sudo npm start` from your own account); serving web mode instead.');
+  child = spawn(process.execPath, [join(root, 'out/main/web.js')], { stdio: 'inherit', env });
+} else {
+  child = spawn(command, args, { stdio: 'inherit', env });
+}
 if (!electron && !forceWeb) console.log('berth: no Electron window available here (binary or display missing); serving web mode instead.');
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

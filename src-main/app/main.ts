@@ -1,10 +1,11 @@
-import { app, BrowserWindow, ipcMain, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import type { ServerMessage } from '../../src-shared/ipc/wire';
 import { connectContract, type ContractConnection } from '../ipc/dispatcher';
 import { createContractHandlers } from '../ipc/handlers';
 import { createAppServices } from '../services/app-services';
 import { loadAppConfig } from '../lib/config';
+import { isAllowedExternal, isOwnPage, secureWebPreferences } from './window-policy';
 
 /** Electron glue only: windows and the IPC transport. All behaviour lives in services. */
 const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer') });
@@ -37,18 +38,46 @@ function connectionFor(contents: WebContents): ContractConnection {
 
 ipcMain.on('berth:msg', (event, message: unknown) => connectionFor(event.sender).receive(message));
 
+/** Where the window's own page lives; navigation anywhere else is refused. */
+const APP_URL = process.env.ELECTRON_RENDERER_URL ?? `file://${join(import.meta.dirname, '../renderer/index.html')}`;
+
+// Every web contents (windows, and any a bug might create): no in-app popups or foreign pages,
+// no <webview>, no permission prompts; published-port links go to the system browser.
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (isOwnPage(url, APP_URL)) return;
+    event.preventDefault();
+    if (isAllowedExternal(url)) void shell.openExternal(url);
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isOwnPage(url, APP_URL)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+// Every renderer is sandboxed, including any a bug might create (must run before 'ready').
+app.enableSandbox();
+
 async function createWindow(): Promise<void> {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
     title: 'Berth',
-    webPreferences: { preload: join(import.meta.dirname, '../preload/preload.mjs'), contextIsolation: true, sandbox: false, nodeIntegration: false },
+    webPreferences: secureWebPreferences(join(import.meta.dirname, '../preload/preload.cjs')),
   });
   if (process.env.ELECTRON_RENDERER_URL) await win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else await win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
 }
 
-void app.whenReady().then(createWindow);
+void app.whenReady().then(() => {
+  // The app asks for no browser permission (camera, notifications, …): refuse them all.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  return createWindow();
+});
 app.on('window-all-closed', () => {
   services.close();
   app.quit();
