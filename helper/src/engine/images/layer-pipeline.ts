@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { BerthError } from '../../lib/errors';
-import { unsupportedError, verificationError } from '../../registry/errors';
+import { verificationError } from '../../registry/errors';
 import { layerCompression } from '../../registry/manifest';
 import type { ContentStore, ContentWriter } from '../../store/content/content-store';
 import type { ApplyResult } from '../../store/layers/apply-layer';
+import { zstdDecoder } from './zstd-decoder';
 
 /** One layer blob to fetch: the manifest descriptor plus the config's diffID for it. */
 export interface LayerBlobJob {
@@ -137,19 +137,5 @@ class BlobTap extends Transform {
 function decompressor(kind: 'gzip' | 'none' | 'zstd'): Transform {
   if (kind === 'gzip') return createGunzip({ chunkSize: 1024 * 1024 });
   if (kind === 'none') return new PassThrough({ highWaterMark: 1 << 20 });
-  // Node 20's zlib has no zstd: use the zstd CLI when installed.
-  const child = spawn('zstd', ['-dcq'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const input = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (!child.stdin.write(chunk)) child.stdin.once('drain', () => cb());
-      else cb();
-    },
-    flush(cb) {
-      child.stdin.end();
-      child.stdout.once('end', () => cb());
-    },
-  });
-  child.on('error', (err) => input.destroy(unsupportedError('ZSTD_UNAVAILABLE', `zstd-compressed layer needs the zstd tool: ${err.message}`)));
-  child.stdout.on('data', (d: Buffer) => input.push(d));
-  return input;
+  return zstdDecoder();
 }
