@@ -28,6 +28,7 @@ import type {
   JsonMessageDto,
 } from '../../src-shared/docker-api/images';
 import type { SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
+import type { BerthVolumeDto, BerthVolumeFilesResponse, VolumeCreateRequest, VolumeDto, VolumeListResponse, VolumePruneResponse } from '../../src-shared/docker-api/volumes';
 import type { EngineConnection } from '../connections/engine-connection';
 import { AppError } from '../lib/app-error';
 import { EngineHttp, readBody } from './engine-http';
@@ -314,6 +315,59 @@ export class EngineClient {
       if (isRouteMissing(err)) return null;
       throw err;
     }
+  }
+
+  // ---- volumes -------------------------------------------------------------------------------
+  listVolumes(filters?: Record<string, string[]>): Promise<VolumeListResponse> {
+    return this.http.json({ method: 'GET', path: '/volumes', query: { filters: filters ? JSON.stringify(filters) : undefined }, subject: 'volume' });
+  }
+
+  createVolume(body: VolumeCreateRequest): Promise<VolumeDto> {
+    return this.http.json({ method: 'POST', path: '/volumes/create', body, subject: 'volume' });
+  }
+
+  async removeVolume(name: string, opts: { force?: boolean } = {}): Promise<void> {
+    await this.http.call({ method: 'DELETE', path: `/volumes/${enc(name)}`, query: { force: opts.force }, subject: 'volume' });
+  }
+
+  /** dockerd 23+: `all` also prunes unused named volumes (default: anonymous ones only). */
+  pruneVolumes(opts: { all?: boolean } = {}): Promise<VolumePruneResponse> {
+    return this.http.json({ method: 'POST', path: '/volumes/prune', query: { filters: opts.all ? JSON.stringify({ all: ['true'] }) : undefined }, subject: 'volume' });
+  }
+
+  /** Volumes with UsageData (size, refcount), as `system df` computes them. */
+  async volumesDiskUsage(): Promise<VolumeDto[]> {
+    const df = await this.http.json<{ Volumes?: VolumeDto[] | null }>({ method: 'GET', path: '/system/df', query: { type: 'volume' }, subject: 'volume' });
+    return df.Volumes ?? [];
+  }
+
+  /** Berth: every volume with usage and users in one call; null on other daemons. */
+  async berthVolumes(): Promise<BerthVolumeDto[] | null> {
+    try {
+      return await this.http.json({ method: 'GET', path: '/berth/v1/volumes', subject: 'volume' });
+    } catch (err) {
+      if (isRouteMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Berth: a directory listing inside a volume; null on other daemons. */
+  async berthVolumeFiles(name: string, path: string): Promise<BerthVolumeFilesResponse | null> {
+    try {
+      return await this.http.json({ method: 'GET', path: `/berth/v1/volumes/${enc(name)}/files`, query: { path }, subject: 'volume' });
+    } catch (err) {
+      if (isRouteMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Berth: the head of a file inside a volume. */
+  async berthVolumeFile(name: string, path: string): Promise<{ content: Buffer; size: number; truncated: boolean }> {
+    const res = await this.http.send({ method: 'GET', path: `/berth/v1/volumes/${enc(name)}/file`, query: { path }, subject: 'volume' });
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    const content = Buffer.concat(chunks);
+    return { content, size: Number(res.headers['x-berth-file-size'] ?? content.length), truncated: res.headers['x-berth-truncated'] === '1' };
   }
 
   // ---- Berth config --------------------------------------------------------------------------

@@ -16,6 +16,8 @@ const hostId = z.string().min(1);
 const Host = z.object({ hostId });
 const Container = z.object({ hostId, id: z.string().min(1) });
 const Image = z.object({ hostId, ref: z.string().min(1).refine((r) => !/[?#\s]/.test(r), 'must be an image reference') });
+const VolumeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'must be a volume name');
+const VolumePath = z.string().startsWith('/', 'must be absolute inside the volume');
 const Auth = z.object({ username: z.string(), password: z.string(), serveraddress: z.string().optional() }).optional();
 const StrList = z.array(z.string());
 const RunSpecSchema = z.object({
@@ -155,6 +157,31 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'images:prune': (a) => {
         const v = check(Host.extend({ all: z.boolean().optional() }), a, 'images:prune');
         return s.images.prune(v.hostId, v.all);
+      },
+      'volumes:list': (a) => s.volumes.list(check(Host, a, 'volumes:list').hostId),
+      'volumes:create': (a) => {
+        const v = check(
+          Host.extend({ name: VolumeName.or(z.literal('')).optional(), labels: z.record(z.string(), z.string()).optional(), driverOpts: z.record(z.string(), z.string()).optional() }),
+          a,
+          'volumes:create',
+        );
+        return s.volumes.create(v);
+      },
+      'volumes:remove': (a) => {
+        const v = check(Host.extend({ name: VolumeName, force: z.boolean().optional() }), a, 'volumes:remove');
+        return s.volumes.remove(v.hostId, v.name, v.force);
+      },
+      'volumes:prune': (a) => {
+        const v = check(Host.extend({ all: z.boolean().optional() }), a, 'volumes:prune');
+        return s.volumes.prune(v.hostId, v.all);
+      },
+      'volumes:files': (a) => {
+        const v = check(Host.extend({ name: VolumeName, path: VolumePath }), a, 'volumes:files');
+        return s.volumes.files(v.hostId, v.name, v.path);
+      },
+      'volumes:read': (a) => {
+        const v = check(Host.extend({ name: VolumeName, path: VolumePath }), a, 'volumes:read');
+        return s.volumes.read(v.hostId, v.name, v.path);
       },
 
       'mirrors:get': (a) => s.mirrors.get(check(Host, a, 'mirrors:get').hostId),

@@ -8,6 +8,7 @@ import { DockerSocketService } from './docker-socket-service';
 import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
 import { ImagesService } from './images-service';
+import { VolumesService } from './volumes-service';
 import { LogsService } from './logs-service';
 import { MirrorsService } from './mirrors-service';
 import { StatsService } from './stats-service';
@@ -45,6 +46,7 @@ export interface AppServices {
   system: SystemService;
   containers: ContainersService;
   images: ImagesService;
+  volumes: VolumesService;
   mirrors: MirrorsService;
   logs: LogsService;
   stats: StatsService;
@@ -73,6 +75,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     system: new SystemService(hosts),
     containers: new ContainersService(hosts),
     images: new ImagesService(hosts),
+    volumes: new VolumesService(hosts),
     mirrors: new MirrorsService(hosts),
     logs: new LogsService(hosts),
     stats: new StatsService(hosts),

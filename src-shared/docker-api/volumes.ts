@@ -47,3 +47,10 @@ export interface BerthVolumeDto extends VolumeDto {
   UsageData: VolumeUsageDataDto;
   Containers: { Id: string; Name: string; Running: boolean }[];
 }
+
+/** GET /berth/v1/volumes/{name}/files?path= : one directory of a volume. */
+export interface BerthVolumeFilesResponse {
+  path: string;
+  entries: { name: string; type: 'file' | 'dir' | 'symlink' | 'other'; size: number; mode: number; uid: number; gid: number; mtime: string; linkTarget?: string }[];
+  truncated: boolean;
+}

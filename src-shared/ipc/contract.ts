@@ -41,6 +41,7 @@ import type {
 import type { MirrorsConfigView, MirrorsHealthView, MirrorsUpdate, MirrorsValidationView } from './models/mirrors';
 import type { EngineEventView, EngineInfoView } from './models/system';
 import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
+import type { VolumeCreateArgs, VolumeFilesView, VolumeFileView, VolumeView } from './models/volumes';
 
 type HostArgs = { hostId: string };
 type ContainerArgs = { hostId: string; id: string };
@@ -111,6 +112,19 @@ export interface InvokeContract {
   'images:remove': { args: ImageArgs & { force?: boolean; noPrune?: boolean }; result: RemoveImageResultView };
   /** `all`: also unused tagged images (default: dangling only). */
   'images:prune': { args: HostArgs & { all?: boolean }; result: PruneResultView };
+
+  // ---- volumes -----------------------------------------------------------------------------
+  /** Every volume with its size and the containers that use it. */
+  'volumes:list': { args: HostArgs; result: VolumeView[] };
+  'volumes:create': { args: VolumeCreateArgs; result: VolumeView };
+  /** Conflict (`VOLUME_CONFLICT`) while a container uses it. */
+  'volumes:remove': { args: HostArgs & { name: string; force?: boolean }; result: void };
+  /** `all`: also unused named volumes (default: anonymous ones only). */
+  'volumes:prune': { args: HostArgs & { all?: boolean }; result: PruneResultView };
+  /** A directory of the volume (read-only; Berth hosts only: NotImplemented elsewhere). */
+  'volumes:files': { args: HostArgs & { name: string; path: string }; result: VolumeFilesView };
+  /** The head of a file of the volume, for viewing. */
+  'volumes:read': { args: HostArgs & { name: string; path: string }; result: VolumeFileView };
 
   // ---- mirrors -----------------------------------------------------------------------------
   'mirrors:get': { args: HostArgs; result: MirrorsConfigView };
@@ -199,6 +213,12 @@ export const INVOKE_CHANNELS = [
   'images:tag',
   'images:remove',
   'images:prune',
+  'volumes:list',
+  'volumes:create',
+  'volumes:remove',
+  'volumes:prune',
+  'volumes:files',
+  'volumes:read',
   'mirrors:get',
   'mirrors:validate',
   'mirrors:apply',

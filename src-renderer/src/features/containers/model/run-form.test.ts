@@ -61,7 +61,7 @@ describe('run form', () => {
 
   it('reports each bad field', () => {
     const errors = validateRunForm(
-      form({ image: '', name: '-x', env: 'NOEQ\n=v', memory: '1k', cpus: '-1', pidsLimit: '1.5', binds: 'relative:/data' }),
+      form({ image: '', name: '-x', env: 'NOEQ\n=v', memory: '1k', cpus: '-1', pidsLimit: '1.5', binds: 'rel/ative:/data' }),
     );
     expect(Object.keys(errors).sort()).toEqual(['binds', 'cpus', 'env', 'image', 'memory', 'name', 'pidsLimit']);
     expect(errors.env).toMatch(/Line 2/);

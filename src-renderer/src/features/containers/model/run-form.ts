@@ -23,7 +23,7 @@ export interface RunForm {
   init: boolean;
   autoRemove: boolean;
   network: 'default' | 'none' | 'host';
-  /** One `host-path:container-path[:ro|:rw]` per line. */
+  /** One `host-path:container-path[:ro|:rw]` or `volume:container-path[:ro|:rw]` per line. */
   binds: string;
   restartPolicy: RestartPolicyName;
   /** `on-failure:N`; empty = unlimited. */
@@ -106,8 +106,9 @@ export function validateRunForm(form: RunForm): RunFormErrors {
   for (const { line, n } of lines(form.binds)) {
     const parts = line.split(':');
     const [src, dst, mode] = parts;
-    if (parts.length < 2 || parts.length > 3 || !src || !dst) errors.binds = `Line ${n}: expected /host/path:/container/path[:ro].`;
-    else if (!src.startsWith('/')) errors.binds = `Line ${n}: the host path must be absolute.`;
+    if (parts.length < 2 || parts.length > 3 || !src || !dst) errors.binds = `Line ${n}: expected /host/path:/container/path[:ro] or volume:/container/path[:ro].`;
+    // A named volume (created on first use) or an absolute host path, as `docker run -v`.
+    else if (!src.startsWith('/') && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(src)) errors.binds = `Line ${n}: an absolute host path or a volume name.`;
     else if (!dst.startsWith('/')) errors.binds = `Line ${n}: the container path must be absolute.`;
     else if (mode !== undefined && mode !== 'ro' && mode !== 'rw') errors.binds = `Line ${n}: the mode is ro or rw.`;
     if (errors.binds) break;
