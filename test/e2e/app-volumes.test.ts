@@ -43,7 +43,7 @@ describe.skipIf(!IS_ROOT)('app: volumes', () => {
     await page.getByRole('button', { name: 'Run container' }).click();
     const dialog = page.getByRole('dialog', { name: 'Run a container' });
     await dialog.getByLabel('Image', { exact: true }).fill(stack.busyboxRef);
-    await dialog.getByLabel('Name', { exact: true }).fill('vol-writer');
+    await dialog.getByLabel(/^Name/).fill('vol-writer');
     await dialog.getByRole('radio', { name: /Shell command/ }).check();
     await dialog.getByRole('textbox', { name: 'Shell command' }).fill('head -c 250000 /dev/zero > /data/blob && echo "written by vol-writer" > /data/note.txt');
     await dialog.getByLabel('Volumes and bind mounts').fill('e2e-data:/data');
@@ -53,10 +53,13 @@ describe.skipIf(!IS_ROOT)('app: volumes', () => {
     // The list follows engine events; the size is the volume's content as berthd measures it.
     let shown = '';
     await waitFor(
-      'the volume size',
+      'the volume size and its user',
       async () => {
-        shown = await row('e2e-data').getByTestId('volume-size').innerText().catch(() => '');
-        return shown === '250 kB';
+        // Once the container has exited: its user shows without "(running)".
+        const size = await row('e2e-data').getByTestId('volume-size').innerText().catch(() => '');
+        const users = await row('e2e-data').getByTestId('volume-users').innerText().catch(() => '');
+        shown = `${size} used by ${users}`;
+        return size === '250 kB' && users === 'vol-writer';
       },
       20_000,
     ).catch(async (err: unknown) => {
