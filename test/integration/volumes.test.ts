@@ -214,6 +214,55 @@ describe.skipIf(!IS_ROOT)('volumes: docker CLI against berthd', () => {
     expect(ev.stdout.split('\n').filter((l) => l.endsWith('evvol'))).toEqual(['create evvol', 'mount evvol', 'unmount evvol', 'destroy evvol']);
   });
 
+  it('--mount type=volume with volume-opt, readonly and volume-nocopy', async () => {
+    const out = await env.d([
+      'run', '--rm',
+      '--mount', 'type=volume,src=mopt,dst=/m,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=size=1m',
+      '--mount', 'type=volume,src=mro,dst=/ro,readonly',
+      '--mount', 'type=volume,dst=/data,volume-nocopy',
+      volImage, 'sh', '-c', 'df -k /m | tail -1; touch /ro/x || echo ro-refused; ls -A /data | wc -l',
+    ]);
+    expect(out.code, out.stderr).toBe(0);
+    const [df, ro, count] = out.stdout.trim().split('\n');
+    expect(df).toMatch(/^tmpfs\s+1024\s/);
+    expect(ro).toBe('ro-refused');
+    expect(count?.trim()).toBe('0');
+    const opts = JSON.parse((await env.d(['volume', 'inspect', '-f', '{{json .Options}}', 'mopt'])).stdout) as Record<string, string>;
+    expect(opts).toEqual({ type: 'tmpfs', device: 'tmpfs', o: 'size=1m' });
+    await env.d(['volume', 'rm', 'mopt', 'mro']);
+  });
+
+  it('browsing a volume never leaves it: symlinks are resolved inside the volume root', async () => {
+    const mk = await env.d(['run', '--rm', '-v', 'hostile:/v', env.image, 'sh', '-c', 'echo inside > /v/mine; ln -s / /v/root; ln -s ../../../../../etc /v/up; ln -s /v/loop /v/loop']);
+    expect(mk.code, mk.stderr).toBe(0);
+    const get = async (path: string): Promise<{ status: number; body: string }> => engineRequest(env.berthd.socket, 'GET', path);
+    // "/root" points at the container's "/", which inside the volume is the volume itself.
+    const root = await get('/berth/v1/volumes/hostile/files?path=%2Froot');
+    expect(root.status).toBe(200);
+    expect((JSON.parse(root.body) as { entries: { name: string }[] }).entries.map((e) => e.name).sort()).toEqual(['loop', 'mine', 'root', 'up']);
+    expect((await get('/berth/v1/volumes/hostile/file?path=%2Froot%2Fmine')).body).toBe('inside\n');
+    // The host's /etc/passwd is never what comes back.
+    for (const p of ['/up/passwd', '/root/etc/passwd', '/../../../../etc/passwd']) {
+      const r = await get(`/berth/v1/volumes/hostile/file?path=${encodeURIComponent(p)}`);
+      expect(r.status, p).toBe(404);
+    }
+    expect((await get('/berth/v1/volumes/hostile/file?path=%2Floop')).status).toBeGreaterThanOrEqual(400);
+    await env.d(['volume', 'rm', 'hostile']);
+  });
+
+  it('volumes and their labels survive a daemon restart', async () => {
+    await env.d(['volume', 'create', '--label', 'keep=yes', 'durable']);
+    await env.d(['run', '--rm', '-v', 'durable:/d', env.image, 'sh', '-c', 'echo persisted > /d/f']);
+    env.berthd = await (async () => {
+      await env.berthd.stop();
+      return env.berthd.restart();
+    })();
+    const labels = JSON.parse((await env.d(['volume', 'inspect', '-f', '{{json .Labels}}', 'durable'])).stdout) as Record<string, string>;
+    expect(labels).toEqual({ keep: 'yes' });
+    expect((await env.d(['run', '--rm', '-v', 'durable:/d', env.image, 'cat', '/d/f'])).stdout).toBe('persisted\n');
+    await env.d(['volume', 'rm', 'durable']);
+  });
+
   it('refuses what it cannot do, with the field named', async () => {
     const rel = await env.d(['run', '--rm', '-v', 'rel/path:/x', env.image, 'true']);
     expect(rel.code).toBe(125);

@@ -10,7 +10,7 @@ import { lstat, mkdtemp, readlink, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { errnoCode, internal } from '../../lib/errors';
+import { errnoCode, internal, invalidArgument } from '../../lib/errors';
 import type { HostMounter } from '../../platform/host-mounts';
 import type { RwLayer } from '../containers/container-ports';
 
@@ -41,7 +41,7 @@ export async function resolveInRoot(root: string, path: string): Promise<string>
       cur.push(part);
       continue;
     }
-    if (++links > MAX_SYMLINKS) throw internal('COPYUP_SYMLINK_LOOP', `too many links resolving ${path}`);
+    if (++links > MAX_SYMLINKS) throw invalidArgument('SYMLINK_LOOP', `too many levels of symbolic links resolving ${path}`);
     const target = await readlink(full);
     if (target.startsWith('/')) cur = [];
     rest = [...target.split('/').filter((p) => p !== ''), ...rest];
