@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerInspectResponse } from '../../src-shared/docker-api/containers';
 import { IS_ROOT } from '../harness/berthd';
+import { docker } from '../harness/docker-cli';
+import { findDockerdBinary, startDockerd } from '../harness/dockerd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
 
 const NOBODY = 65534;
@@ -64,6 +66,26 @@ describe.skipIf(!IS_ROOT)('security: a closed data root', () => {
     const read = await asNobody(`cat ${join(upper, 'secret')}`);
     expect(read.code).not.toBe(0);
     expect(read.out).toMatch(/Permission denied/);
+  });
+
+  it.skipIf(!findDockerdBinary())('answers the unprivileged user exactly as dockerd’s data root does', async () => {
+    const dockerd = await startDockerd();
+    try {
+      await chmod(dockerd.dir, 0o755);
+      expect((await docker(dockerd.dockerHost, ['pull', env.image], { timeoutMs: 120_000 })).code).toBe(0);
+      const r = await docker(dockerd.dockerHost, ['run', '--name', 'suid', env.image, 'sh', '-c', 'cp /bin/busybox /suid && chmod 4755 /suid']);
+      expect(r.code, r.stderr).toBe(0);
+      const theirUpper = (JSON.parse((await docker(dockerd.dockerHost, ['inspect', 'suid'])).stdout) as ContainerInspectResponse[])[0]?.GraphDriver?.Data?.UpperDir ?? '';
+      expect((await stat(join(theirUpper, 'suid'))).mode & 0o7777).toBe(0o4755);
+      const theirs = await asNobody(`${join(theirUpper, 'suid')} id -u`);
+      const ours = await asNobody(`${join(upper, 'suid')} id -u`);
+      expect(ours.code).toBe(theirs.code);
+      // Same shell message, only the path differs.
+      expect(ours.out.replace(upper, '<upper>')).toBe(theirs.out.replace(theirUpper, '<upper>'));
+      await docker(dockerd.dockerHost, ['rm', '-f', 'suid']);
+    } finally {
+      await dockerd.stop();
+    }
   });
 
   it('lays the data root out 0710 root with blobs and image configs 0600', async () => {
