@@ -24,7 +24,7 @@ export interface VolumeDto {
   Mountpoint: string;
   /** RFC3339. */
   CreatedAt: string;
-  Labels: Record<string, string>;
+  Labels: Record<string, string> | null;
   Scope: 'local';
   Options: Record<string, string> | null;
   UsageData?: VolumeUsageDataDto;

@@ -9,7 +9,8 @@ export function toVolumeDto(v: VolumeView): VolumeDto {
   return {
     CreatedAt: rfc3339(vol.createdAt),
     Driver: vol.driver,
-    Labels: vol.labels,
+    // dockerd: null for a volume created without labels.
+    Labels: Object.keys(vol.labels).length > 0 ? vol.labels : null,
     Mountpoint: v.mountpoint,
     Name: vol.name,
     Options: Object.keys(vol.options).length > 0 ? vol.options : null,
