@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
 import {
   flexRender,
   getCoreRowModel,
@@ -56,7 +56,10 @@ export interface DataTableProps<T> {
   rowProps?: (row: T) => HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string | undefined>;
   /** Shown instead of the body when no row passes the filter. */
   empty?: ReactNode;
-  /** Estimated row height in px for virtualisation (rows may be taller; they are measured). */
+  /**
+   * Row height in px. Rows are fixed-height (cells clip with an ellipsis): measuring each row as
+   * it scrolls in forces a layout per frame, which a fixed height avoids.
+   */
   rowHeight?: number;
   /** CSS max-height of the scrolling area; default fills the window below the view header. */
   maxHeight?: string;
@@ -139,11 +142,6 @@ export function DataTable<T>({
     overscan: 8,
     getItemKey: (i) => rows[i]?.id ?? i,
     observeElementRect: observeRectWithFallback,
-    // A row without layout measures 0: keep the estimate instead of stacking every row at 0 px.
-    measureElement: (el) => {
-      const h = el.getBoundingClientRect().height;
-      return h > 0 ? h : rowHeight;
-    },
   });
   // A new filter or sort starts from the top, as a person expects.
   useEffect(() => {
@@ -204,27 +202,16 @@ export function DataTable<T>({
           ) : null}
           {items.map((vi) => {
             const row = rows[vi.index] as Row<T>;
-            const extra = rowProps?.(row.original) ?? {};
             return (
-              <tr
+              <DataRow
                 key={row.id}
-                data-index={vi.index}
-                ref={virtualizer.measureElement}
-                aria-rowindex={vi.index + 2}
-                aria-selected={selectable ? row.getIsSelected() : undefined}
-                {...extra}
-                className={[row.getIsSelected() ? 'selected' : '', extra.className ?? ''].filter(Boolean).join(' ') || undefined}
-              >
-                {row.getVisibleCells().map((cell) => {
-                  const meta = cell.column.columnDef.meta;
-                  const cls = [meta?.className, meta?.align === 'right' ? 'num' : ''].filter(Boolean).join(' ');
-                  return (
-                    <td key={cell.id} className={cls || undefined}>
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  );
-                })}
-              </tr>
+                row={row}
+                index={vi.index}
+                selected={selectable ? row.getIsSelected() : undefined}
+                columns={allColumns}
+                rowProps={rowProps}
+                height={rowHeight}
+              />
             );
           })}
           {padBottom > 0 ? (
@@ -237,6 +224,47 @@ export function DataTable<T>({
     </div>
   );
 }
+
+interface DataRowProps<T> {
+  row: Row<T>;
+  index: number;
+  selected: boolean | undefined;
+  /** Only for memo comparison: new columns (new handlers) re-render the row. */
+  columns: unknown;
+  rowProps: DataTableProps<T>['rowProps'];
+  height: number;
+}
+
+function DataRowImpl<T>({ row, index, selected, rowProps, height }: DataRowProps<T>): ReactNode {
+  const extra = rowProps?.(row.original) ?? {};
+  return (
+    <tr
+      data-index={index}
+      style={{ height }}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      {...extra}
+      className={[selected ? 'selected' : '', extra.className ?? ''].filter(Boolean).join(' ') || undefined}
+    >
+      {row.getVisibleCells().map((cell) => {
+        const meta = cell.column.columnDef.meta;
+        const cls = [meta?.className, meta?.align === 'right' ? 'num' : ''].filter(Boolean).join(' ');
+        return (
+          <td key={cell.id} className={cls || undefined}>
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+// Scrolling re-renders the table on every frame; a row re-renders only when its data, its
+// selection, its position or the columns changed, so a frame renders just the rows coming into view.
+const DataRow = memo(
+  DataRowImpl,
+  (a, b) => a.row.original === b.row.original && a.selected === b.selected && a.index === b.index && a.columns === b.columns && a.rowProps === b.rowProps && a.height === b.height,
+) as typeof DataRowImpl;
 
 /** The filter box that goes with a DataTable (Escape clears it). */
 export function FilterInput({ label, value, onChange, placeholder }: { label: string; value: string; onChange: (v: string) => void; placeholder?: string }): ReactNode {

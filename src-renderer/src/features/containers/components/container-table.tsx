@@ -99,6 +99,9 @@ const matches = (r: ContainerRowView, f: string): boolean => {
   return q === '' || r.name.toLowerCase().includes(q) || r.image.toLowerCase().includes(q) || r.shortId.startsWith(q) || r.state.startsWith(q);
 };
 
+const selectLabel = (r: ContainerRowView): string => `Select ${r.name}`;
+const rowProps = (r: ContainerRowView) => ({ 'data-container-id': r.id, 'data-container-name': r.name, 'data-state': r.state, 'data-stopping': r.stoppingLabel ? 'true' : undefined });
+
 /**
  * The container table: sortable columns, a filter, multi-select for bulk actions, and
  * virtualised rows (only what is on screen is in the DOM), so 1,000 containers scroll smoothly.
@@ -135,8 +138,8 @@ export function ContainerTable({
       matches={matches}
       selection={selection}
       onSelectionChange={onSelectionChange}
-      selectLabel={(r) => `Select ${r.name}`}
-      rowProps={(r) => ({ 'data-container-id': r.id, 'data-container-name': r.name, 'data-state': r.state, 'data-stopping': r.stoppingLabel ? 'true' : undefined })}
+      selectLabel={selectLabel}
+      rowProps={rowProps}
       empty={<div className="empty">No container matches the filter.</div>}
       rowHeight={49}
       {...(maxHeight ? { maxHeight } : {})}
