@@ -42,6 +42,7 @@ export default tseslint.config(
             zone('./src-main/services', ['./src-main/app', './src-main/ipc', './src-main/web', './src-main/preload'], 'services are shared by Electron and web mode'),
             zone('./src-main/engine-client', ['./src-main/services', './src-main/app', './src-main/ipc', './src-main/web'], 'engine-client sits below services'),
             zone('./src-main/connections', ['./src-main/engine-client', './src-main/services', './src-main/app', './src-main/ipc', './src-main/web', './src-main/provisioning', './src-main/cli'], 'connections sit below engine-client'),
+            zone('./src-main/machines', ['./src-main/services', './src-main/app', './src-main/ipc', './src-main/web', './src-main/cli', './src-main/engine-client'], 'machines sit below services, beside provisioning'),
             zone('./src-main/provisioning', ['./src-main/services', './src-main/app', './src-main/ipc', './src-main/web', './src-main/cli', './src-main/engine-client'], 'provisioning sits below services, beside engine-client'),
             // Renderer (bulletproof-react): app -> features -> {components, lib}; features never import each other.
             ...FEATURES.map((f) => ({

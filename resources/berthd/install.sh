@@ -105,6 +105,24 @@ unpack_version() {
   mv -T "$PREFIX/current.tmp.$$" "$PREFIX/current"
 }
 
+has_group() { getent group berth >/dev/null 2>&1 || grep -q '^berth:' /etc/group 2>/dev/null; }
+
+create_group() {
+  groupadd -r berth 2>/dev/null && return 0
+  addgroup -S berth 2>/dev/null && return 0
+  # A minimal userland (a busybox guest) has neither tool: add the line the way they would.
+  [ -w /etc/group ] || return 1
+  gid=999
+  while grep -q "^[^:]*:[^:]*:$gid:" /etc/group; do gid=$((gid - 1)); [ "$gid" -ge 100 ] || return 1; done
+  cp /etc/group /etc/group.berth-tmp && echo "berth:x:$gid:" >> /etc/group.berth-tmp && mv -f /etc/group.berth-tmp /etc/group
+}
+
+delete_group() {
+  groupdel berth 2>/dev/null && return 0
+  delgroup berth 2>/dev/null && return 0
+  grep -v '^berth:' /etc/group > /etc/group.berth-tmp && mv -f /etc/group.berth-tmp /etc/group
+}
+
 supervisor_pid() { cat "$PREFIX/supervisor.pid" 2>/dev/null || true; }
 
 start_service() {
@@ -207,9 +225,9 @@ case "$cmd" in
     chmod 0755 "$PREFIX"
     unpack_version
     CREATED_GROUP=0
-    if ! getent group berth >/dev/null 2>&1; then
+    if ! has_group; then
       step "creating the berth group"
-      groupadd -r berth 2>/dev/null || addgroup -S berth 2>/dev/null || die "cannot create the berth group"
+      create_group || die "cannot create the berth group"
       CREATED_GROUP=1
     fi
     CREATED_CONFIG=0
@@ -256,7 +274,7 @@ case "$cmd" in
       rm -rf "$DATA_ROOT"
       [ "$CREATED_CONFIG" != 1 ] || { rm -f "$CONFIG"; rmdir "$(dirname "$CONFIG")" 2>/dev/null || true; }
     fi
-    [ "$CREATED_GROUP" != 1 ] || groupdel berth 2>/dev/null || delgroup berth 2>/dev/null || true
+    [ "$CREATED_GROUP" != 1 ] || delete_group || true
     rm -rf "$PREFIX"
     echo "@@DONE uninstalled"
     ;;

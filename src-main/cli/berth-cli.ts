@@ -18,10 +18,13 @@ import { readFileSync } from 'node:fs';
 import { KnownHostsStore } from '../connections/ssh/known-hosts';
 import { HostKeyError, SshConnection } from '../connections/ssh/ssh-connection';
 import { HostProvisioner, type InstallTarget } from '../provisioning/provisioner';
+import { MachineManager } from '../machines/machine-manager';
+import { spawnSync } from 'node:child_process';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
-const USAGE = `usage: npm run berth -- host check|install|upgrade|uninstall|status user@host[:port] [options]
+const USAGE = `usage: npm run berth -- machine init|start|stop|rm|list|ssh [NAME] [--cpus N] [--memory MiB] [--disk GiB] [--share DIR]
+       npm run berth -- host check|install|upgrade|uninstall|status user@host[:port] [options]
   --key FILE            private key (default: the SSH agent, then ~/.ssh/id_ed25519)
   --agent SOCK          SSH agent socket (default $SSH_AUTH_SOCK)
   --prefix DIR          install prefix on the host (default /opt/berth)
@@ -57,9 +60,11 @@ async function main(argv: string[]): Promise<number> {
       key: { type: 'string' }, agent: { type: 'string' }, prefix: { type: 'string' }, 'data-root': { type: 'string' },
       socket: { type: 'string' }, config: { type: 'string' }, service: { type: 'string' }, 'no-systemd': { type: 'boolean' },
       'keep-data': { type: 'boolean' }, 'known-hosts': { type: 'string' }, 'accept-host-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      cpus: { type: 'string' }, memory: { type: 'string' }, disk: { type: 'string' }, share: { type: 'string' },
     },
   });
   const [area, command, dest] = positionals;
+  if (area === 'machine' && command !== undefined) return machineCommand(command, dest, values);
   if (values.help || area !== 'host' || command === undefined || dest === undefined) {
     console.error(USAGE);
     return values.help ? 0 : 2;
@@ -130,6 +135,55 @@ async function main(argv: string[]): Promise<number> {
     }
   } finally {
     conn.close();
+  }
+}
+
+async function machineCommand(command: string, name: string | undefined, values: Record<string, string | boolean | undefined>): Promise<number> {
+  const stateDir = join(homedir(), '.config', 'berth');
+  const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const manager = new MachineManager({
+    stateDir,
+    knownHosts: new KnownHostsStore({ ownFile: join(stateDir, 'known_hosts'), readFiles: [] }),
+    guestNode: process.execPath,
+    bundleDir: join(REPO_ROOT, 'out/bundle'),
+    version,
+    installerPath: join(REPO_ROOT, 'resources/berthd/install.sh'),
+  });
+  const onStep = (s: string): void => say(`==> ${s}`);
+  const num = (v: string | boolean | undefined): number | undefined => (typeof v === 'string' ? Number(v) : undefined);
+  if (command === 'list') {
+    for (const m of await manager.list()) say(`${m.name}\t${m.state}\t${m.cpus} CPU\t${m.memoryMiB} MiB\t${m.diskGiB} GiB\tssh 127.0.0.1:${m.sshPort}\t${m.acceleratorLabel}`);
+    return 0;
+  }
+  if (name === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  switch (command) {
+    case 'init': {
+      const share = typeof values.share === 'string' ? values.share : homedir();
+      const m = await manager.init({ name, cpus: num(values.cpus), memoryMiB: num(values.memory), diskGiB: num(values.disk), shareHome: share }, onStep);
+      say(`machine ${m.name} created (${m.cpus} CPU, ${m.memoryMiB} MiB, ${m.diskGiB} GiB; ${share} shared). Start it with: npm run berth -- machine start ${m.name}`);
+      return 0;
+    }
+    case 'start': {
+      const m = await manager.start(name, onStep);
+      say(`machine ${name} is running (${m.acceleratorLabel}); berthd answers at ssh://root@127.0.0.1:${m.sshPort}${m.remoteSocket}`);
+      return 0;
+    }
+    case 'stop':
+      await manager.stop(name);
+      return 0;
+    case 'rm':
+      await manager.remove(name);
+      return 0;
+    case 'ssh': {
+      const [bin, ...args] = await manager.sshCommand(name);
+      return spawnSync(bin!, args, { stdio: 'inherit' }).status ?? 1;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
   }
 }
 
