@@ -1,5 +1,6 @@
 import { app, BrowserWindow, ipcMain, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ServerMessage } from '../../src-shared/ipc/wire';
 import { connectContract, type ContractConnection } from '../ipc/dispatcher';
 import { createContractHandlers } from '../ipc/handlers';
@@ -39,7 +40,7 @@ function connectionFor(contents: WebContents): ContractConnection {
 ipcMain.on('berth:msg', (event, message: unknown) => connectionFor(event.sender).receive(message));
 
 /** Where the window's own page lives; navigation anywhere else is refused. */
-const APP_URL = process.env.ELECTRON_RENDERER_URL ?? `file://${join(import.meta.dirname, '../renderer/index.html')}`;
+const APP_URL = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 
 // Every web contents (windows, and any a bug might create): no in-app popups or foreign pages,
 // no <webview>, no permission prompts; published-port links go to the system browser.
