@@ -65,6 +65,10 @@ describe.skipIf(!IS_ROOT)('volumes: docker CLI against berthd', () => {
     expect(inspect[0]).toMatchObject({ Name: 'keep', Driver: 'local', Scope: 'local', Labels: null, Options: null, Mountpoint: join(env.berthd.dataRoot, 'volumes', 'keep', '_data') });
     expect(Date.parse(inspect[0]?.CreatedAt ?? '')).toBeGreaterThan(Date.now() - 600_000);
     expect(await readFile(join(env.berthd.dataRoot, 'volumes', 'keep', '_data', 'greeting'), 'utf8')).toBe('hello\n');
+    // UsageData when asked (Berth's ?size=1; dockerd fills it only in system df).
+    const sized = JSON.parse((await engineRequest(env.berthd.socket, 'GET', '/volumes/keep?size=1')).body) as { UsageData?: { Size: number; RefCount: number } };
+    expect(sized.UsageData).toEqual({ Size: 6, RefCount: 0 });
+    expect(JSON.parse((await engineRequest(env.berthd.socket, 'GET', '/volumes/keep')).body)).not.toHaveProperty('UsageData');
   });
 
   it("an image VOLUME gets a new anonymous volume holding the image's content, owners and modes included", async () => {
