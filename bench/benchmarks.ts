@@ -15,6 +15,7 @@ import { keystrokeLocalBenchmark, keystrokeSshBenchmark } from './cases/terminal
 import { terminalThroughputBenchmark } from './cases/terminal-throughput';
 import { containerListRenderBenchmark } from './cases/container-list-render';
 import { browserKeystrokeLocalBenchmark, browserKeystrokeSshBenchmark } from './cases/browser-keystroke';
+import { cpIntoBenchmark, cpOutOfBenchmark, loadBenchmark, saveBenchmark } from './cases/container-data';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
@@ -30,4 +31,8 @@ export const benchmarks: Benchmark[] = [
   containerListRenderBenchmark,
   browserKeystrokeLocalBenchmark,
   browserKeystrokeSshBenchmark,
+  cpIntoBenchmark,
+  cpOutOfBenchmark,
+  saveBenchmark,
+  loadBenchmark,
 ];

@@ -3,6 +3,7 @@ import type { ContractHandlers, StreamSink } from './dispatcher';
 import type { StreamChannel } from '../../src-shared/ipc/contract';
 import type { AppServices } from '../services/app-services';
 import { AppError } from '../lib/app-error';
+import { TRANSFER_LIMIT } from '../services/container-data-service';
 
 /** Renderer input is untrusted in web mode: check shapes at the edge, cheaply. */
 function check<T>(schema: z.ZodType<T>, value: unknown, channel: string): T {
@@ -133,6 +134,27 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
         return s.containers.processes(v.hostId, v.id);
       },
 
+      'containers:files': (a) => {
+        const v = check(Container.extend({ path: z.string().min(1) }), a, 'containers:files');
+        return s.containerData.list(v.hostId, v.id, v.path);
+      },
+      'containers:file-text': (a) => {
+        const v = check(Container.extend({ path: z.string().min(1) }), a, 'containers:file-text');
+        return s.containerData.readText(v.hostId, v.id, v.path);
+      },
+      'containers:download': (a) => {
+        const v = check(Container.extend({ path: z.string().min(1), dir: z.boolean() }), a, 'containers:download');
+        return s.containerData.download(v.hostId, v.id, v.path, v.dir);
+      },
+      'containers:upload': (a) => {
+        const v = check(Container.extend({ dir: z.string().min(1), name: z.string().min(1), base64: z.string().max(Math.ceil((TRANSFER_LIMIT * 4) / 3) + 4) }), a, 'containers:upload');
+        return s.containerData.upload(v.hostId, v.id, v.dir, v.name, v.base64);
+      },
+      'containers:commit': (a) => {
+        const v = check(Container.extend({ repo: z.string().optional(), tag: z.string().optional(), comment: z.string().optional(), author: z.string().optional() }), a, 'containers:commit');
+        return s.containerData.commit(v.hostId, v.id, { ...(v.repo ? { repo: v.repo } : {}), ...(v.tag ? { tag: v.tag } : {}), ...(v.comment ? { comment: v.comment } : {}), ...(v.author ? { author: v.author } : {}) });
+      },
+
       'images:list': (a) => s.images.list(check(Host, a, 'images:list').hostId),
       'images:inspect': (a) => {
         const v = check(Image, a, 'images:inspect');
@@ -182,6 +204,15 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'volumes:read': (a) => {
         const v = check(Host.extend({ name: VolumeName, path: VolumePath }), a, 'volumes:read');
         return s.volumes.read(v.hostId, v.name, v.path);
+      },
+
+      'images:save': (a) => {
+        const v = check(Host.extend({ refs: z.array(z.string().min(1)).min(1) }), a, 'images:save');
+        return s.containerData.saveImages(v.hostId, v.refs);
+      },
+      'images:load': (a) => {
+        const v = check(Host.extend({ base64: z.string().min(1).max(Math.ceil((TRANSFER_LIMIT * 4) / 3) + 4) }), a, 'images:load');
+        return s.containerData.loadImages(v.hostId, v.base64);
       },
 
       'mirrors:get': (a) => s.mirrors.get(check(Host, a, 'mirrors:get').hostId),

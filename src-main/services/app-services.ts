@@ -4,6 +4,7 @@ import type { AppInfo } from '../../src-shared/ipc/models/app';
 import { KnownHostsStore } from '../connections/ssh/known-hosts';
 import type { BackoffPolicy } from '../lib/backoff';
 import { ContainersService } from './containers-service';
+import { ContainerDataService } from './container-data-service';
 import { DockerSocketService } from './docker-socket-service';
 import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
@@ -45,6 +46,8 @@ export interface AppServices {
   hosts: HostsService;
   system: SystemService;
   containers: ContainersService;
+  /** Files tab, commit, image save/load. */
+  containerData: ContainerDataService;
   images: ImagesService;
   volumes: VolumesService;
   mirrors: MirrorsService;
@@ -74,6 +77,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     hosts,
     system: new SystemService(hosts),
     containers: new ContainersService(hosts),
+    containerData: new ContainerDataService(hosts),
     images: new ImagesService(hosts),
     volumes: new VolumesService(hosts),
     mirrors: new MirrorsService(hosts),

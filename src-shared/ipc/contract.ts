@@ -28,6 +28,7 @@ import type {
   StatsSummaryView,
   StatsView,
 } from './models/containers';
+import type { ContainerFileTextView, ContainerFileView, DownloadView } from './models/container-data';
 import type { AddSshHostArgs, HostStatusView, HostView, UpdateSshHostArgs } from './models/hosts';
 import type {
   ImageDetailView,
@@ -99,6 +100,16 @@ export interface InvokeContract {
   'containers:prune': { args: HostArgs; result: PruneResultView };
   /** Processes with host and container PIDs (Berth), degrading to `/top` on other daemons. */
   'containers:processes': { args: ContainerArgs; result: ContainerProcessesView };
+  /** One directory level of the container's filesystem, folders first (Files tab; Berth engines). */
+  'containers:files': { args: ContainerArgs & { path: string }; result: ContainerFileView[] };
+  /** A file's text for the viewer (first MiB), through the archive API. */
+  'containers:file-text': { args: ContainerArgs & { path: string }; result: ContainerFileTextView };
+  /** A file's bytes, or a folder (`dir: true`) as a tar, through the archive API (at most 256 MiB). */
+  'containers:download': { args: ContainerArgs & { path: string; dir: boolean }; result: DownloadView };
+  /** Writes one file (base64, at most 256 MiB) into directory `dir` of the container, through the archive API. */
+  'containers:upload': { args: ContainerArgs & { dir: string; name: string; base64: string }; result: void };
+  /** `docker commit`: a new image from the container (tagged `repo[:tag]` when `repo` is given). */
+  'containers:commit': { args: ContainerArgs & { repo?: string; tag?: string; comment?: string; author?: string }; result: { imageId: string } };
 
   // ---- images ------------------------------------------------------------------------------
   /** Includes shared size when the engine computes it. */
@@ -112,6 +123,10 @@ export interface InvokeContract {
   'images:remove': { args: ImageArgs & { force?: boolean; noPrune?: boolean }; result: RemoveImageResultView };
   /** `all`: also unused tagged images (default: dangling only). */
   'images:prune': { args: HostArgs & { all?: boolean }; result: PruneResultView };
+  /** `docker save` of these references as one archive (at most 256 MiB through IPC). */
+  'images:save': { args: HostArgs & { refs: string[] }; result: DownloadView };
+  /** `docker load` of an archive (base64); the lines the engine reports (`Loaded image: …`). */
+  'images:load': { args: HostArgs & { base64: string }; result: { lines: string[] } };
 
   // ---- volumes -----------------------------------------------------------------------------
   /** Every volume with its size and the containers that use it. */
@@ -206,6 +221,11 @@ export const INVOKE_CHANNELS = [
   'containers:remove',
   'containers:prune',
   'containers:processes',
+  'containers:files',
+  'containers:file-text',
+  'containers:download',
+  'containers:upload',
+  'containers:commit',
   'images:list',
   'images:inspect',
   'images:history',
@@ -213,6 +233,8 @@ export const INVOKE_CHANNELS = [
   'images:tag',
   'images:remove',
   'images:prune',
+  'images:save',
+  'images:load',
   'volumes:list',
   'volumes:create',
   'volumes:remove',

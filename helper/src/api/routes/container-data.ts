@@ -94,6 +94,15 @@ export function containerDataRoutes(data: ContainerDataService): Route[] {
       },
     },
     {
+      // Berth's directory listing for the app's Files tab (one level; docker's API has none).
+      method: 'GET',
+      path: '/berth/v1/containers/:id/files',
+      handler: async ({ res, params, query }) => {
+        const list = await data.list(params.id ?? '', requirePath(query));
+        sendJson(res, 200, list.map((s) => ({ Name: s.name, Size: s.size, Mode: s.mode, Mtime: s.mtime, LinkTarget: s.linkTarget })));
+      },
+    },
+    {
       method: 'GET',
       path: '/containers/:id/export',
       handler: async ({ res, params }) => {

@@ -15,6 +15,7 @@ import { useImageEvents } from '../hooks/use-image-events';
 import { useImageTransfer } from '../../../lib/use-image-transfer';
 import { toImageRowViews, toShellFormFlag, type ImageRowView } from '../model/image-mapper';
 import { PullDialog } from './pull-dialog';
+import { ImageArchiveActions } from './image-archive-actions';
 import { TagDialog } from './tag-dialog';
 import { TransferProgress } from '../../../components/transfer-progress';
 
@@ -123,6 +124,7 @@ export function ImagesView(): ReactNode {
         <h1>Images</h1>
         {query.data ? <span className="hint">{`${query.data.length} image${query.data.length === 1 ? '' : 's'}, ${formatBytes(total)} on disk`}</span> : null}
         <div className="spacer" />
+        <ImageArchiveActions hostId={hostId} refs={rows.filter((r) => !r.ref.startsWith('sha256:')).map((r) => r.ref)} />
         <button type="button" onClick={() => setPruning(true)}>
           Prune
         </button>
