@@ -8,19 +8,43 @@
  * and targets, writes bench/results/latest.json, and stops everything it started.
  *
  * Flags: `--only <text>` runs the benchmarks whose name contains the text; `--no-dockerd` skips the
- * comparison.
+ * comparison; `--loop-fs` puts both data roots on a fresh loop-mounted ext4 (see mountLoopFs).
  */
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { REPO_ROOT, startBerthd, type BerthdHandle } from '../test/harness/berthd';
 import { startRegistry, type RegistryHandle } from '../test/harness/registry';
 import { benchmarks } from './benchmarks';
 import { ensureDockerd, type DockerdHandle } from './dockerd';
 import { cliFor, formatTable, runBenchmark, type BenchContext, type BenchRecord } from './framework';
 
-const { values: flags } = parseArgs({ options: { only: { type: 'string' }, 'no-dockerd': { type: 'boolean' } } });
+const { values: flags } = parseArgs({ options: { only: { type: 'string' }, 'no-dockerd': { type: 'boolean' }, 'loop-fs': { type: 'boolean' } } });
+
+const execFileP = promisify(execFile);
+
+/**
+ * `--loop-fs`: a fresh ext4 (default mkfs, so with a journal, as on most hosts) on a sparse file in
+ * `dir`, loop-mounted, for both daemons' data roots: the same filesystem for both, untouched by
+ * the rest of the machine. Unmounted and deleted after the run.
+ */
+async function mountLoopFs(dir: string, cleanups: (() => Promise<void>)[]): Promise<string> {
+  const img = join(dir, `fs-${process.pid}.img`);
+  const mnt = join(dir, `fs-${process.pid}`);
+  await execFileP('truncate', ['-s', '16G', img]);
+  await execFileP('mkfs.ext4', ['-q', '-F', '-i', '65536', '-E', 'lazy_itable_init=0,lazy_journal_init=0', img]);
+  await mkdir(mnt, { recursive: true });
+  await execFileP('mount', ['-o', 'loop', img, mnt]);
+  cleanups.push(async () => {
+    await execFileP('umount', ['-l', mnt]).catch((e: Error) => log(`umount ${mnt}: ${e.message}`));
+    await rm(mnt, { recursive: true, force: true });
+    await rm(img, { force: true });
+  });
+  log(`data roots on a fresh loop-mounted ext4 at ${mnt}`);
+  return mnt;
+}
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 
@@ -35,8 +59,9 @@ async function main(): Promise<number> {
   // `tar -x` in /tmp than in /var/lib.
   const benchRoot = process.env.BERTH_BENCH_DIR ?? '/var/lib/berth-bench';
   await mkdir(benchRoot, { recursive: true, mode: 0o700 });
-  const tmpDir = await mkdtemp(join(benchRoot, 'run-'));
   const cleanups: (() => Promise<void>)[] = [];
+  const area = flags['loop-fs'] ? await mountLoopFs(benchRoot, cleanups) : benchRoot;
+  const tmpDir = await mkdtemp(join(area, 'run-'));
   let stopping = false;
   const cleanup = async () => {
     if (stopping) return;

@@ -22,7 +22,8 @@ const RUNS = Number(process.env.BERTH_BENCH_PULL_RUNS ?? 3);
 
 /** Removes the image and proves it is gone, so the next pull cannot be a no-op. */
 async function removeImage(engine: Engine, image: string): Promise<void> {
-  await engine.docker(['rmi', '-f', image]);
+  // dockerd needs more than the CLI helper's default minute to delete 50,000 files here.
+  await engine.docker(['rmi', '-f', image], { timeoutMs: 600_000 });
   const still = await engine.docker(['image', 'inspect', image]);
   if (still.code === 0) throw new Error(`cannot delete ${image} between runs (docker rmi did not remove it)`);
 }
@@ -92,7 +93,7 @@ function pullCase(name: string, description: string, repo: string, build: (ctx: 
           } catch (e) {
             r.error = e instanceof Error ? e.message.split('\n')[0]!.slice(0, 200) : String(e);
             ctx.log(`${name} on ${engine.name}: ${r.error}`);
-            await engine.docker(['rmi', '-f', image]);
+            await engine.docker(['rmi', '-f', image], { timeoutMs: 600_000 });
           }
         }
       }
