@@ -1,14 +1,31 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import type { AnsiSpan } from '../../../lib/ansi';
 import { ErrorState } from '../../../components/state-views';
 import { useContainerLogs } from '../hooks/use-container-logs';
 import { filterLogs, highlight, shortTimestamp, type LogEntry } from '../model/logs-model';
+
+function spanClass(s: AnsiSpan): string | undefined {
+  const c = [s.fg?.startsWith('ansi-') ? `${s.fg}-fg` : '', s.bg?.startsWith('ansi-') ? `${s.bg}-bg` : '', s.bold ? 'ansi-bold' : '', s.dim ? 'ansi-dim' : '', s.italic ? 'ansi-italic' : '', s.underline ? 'ansi-underline' : '']
+    .filter(Boolean)
+    .join(' ');
+  return c || undefined;
+}
+
+function spanStyle(s: AnsiSpan): CSSProperties | undefined {
+  if (!s.fg?.startsWith('rgb') && !s.bg?.startsWith('rgb')) return undefined;
+  return { ...(s.fg?.startsWith('rgb') ? { color: s.fg } : {}), ...(s.bg?.startsWith('rgb') ? { background: s.bg } : {}) };
+}
 
 const LogLine = memo(function LogLine({ entry, query, timestamps }: { entry: LogEntry; query: string; timestamps: boolean }): ReactNode {
   return (
     <div className={`log-line ${entry.stream}`} data-stream={entry.stream}>
       {timestamps ? <span className="ts">{shortTimestamp(entry.timestamp)}</span> : null}
       <span className="text">
-        {highlight(entry.text, query).map((seg, i) => (seg.hit ? <mark key={i}>{seg.text}</mark> : <span key={i}>{seg.text}</span>))}
+        {entry.spans.map((span, i) => (
+          <span key={i} className={spanClass(span)} style={spanStyle(span)}>
+            {highlight(span.text, query).map((seg, j) => (seg.hit ? <mark key={j}>{seg.text}</mark> : seg.text))}
+          </span>
+        ))}
       </span>
     </div>
   );

@@ -1,9 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
 import type { ErrorEnvelope } from '../../../../../src-shared/errors/error-kind';
 import { useStream } from '../../../lib/use-stream';
+import { useSettings } from '../../../lib/settings';
 import { appendLines, type LogEntry } from '../model/logs-model';
-
-const MAX_LINES = 5000;
 
 export interface ContainerLogs {
   entries: LogEntry[];
@@ -22,9 +21,13 @@ export function useContainerLogs(hostId: string, id: string, follow: boolean, ti
   const [error, setError] = useState<ErrorEnvelope | null>(null);
   const [generation, setGeneration] = useState(0);
   const seq = useRef(0);
+  // The person's log line limit (Settings); read through a ref so changing it does not reopen the stream.
+  const { settings } = useSettings();
+  const maxLines = useRef(settings.logLineLimit);
+  maxLines.current = settings.logLineLimit;
   useStream(
     'containers:logs',
-    { hostId, id, follow, timestamps, tail: 1000 },
+    { hostId, id, follow, timestamps, tail: Math.min(1000, settings.logLineLimit) },
     {
       onOpen: () => {
         // Each (re)open replays the tail, so start from an empty buffer.
@@ -35,7 +38,7 @@ export function useContainerLogs(hostId: string, id: string, follow: boolean, ti
       },
       onEvent: (batch) =>
         setEntries((prev) => {
-          const next = appendLines(prev, batch.lines, seq.current, MAX_LINES);
+          const next = appendLines(prev, batch.lines, seq.current, maxLines.current);
           seq.current += batch.lines.length;
           return next;
         }),

@@ -1,13 +1,22 @@
 import type { LogLineView } from '../../../../../src-shared/ipc/models/containers';
+import { parseAnsi, type AnsiSpan } from '../../../lib/ansi';
 
 export interface LogEntry extends LogLineView {
   /** Monotonic key, stable across trimming. */
   seq: number;
+  /** `text` is the visible text (control sequences stripped); `spans` carry its colours. */
+  spans: AnsiSpan[];
 }
 
-/** Keeps the newest `max` lines: a chatty container must not grow the page without bound. */
+/**
+ * Keeps the newest `max` lines: a chatty container must not grow the page without bound. Each
+ * line is parsed once here: ANSI colours become spans, other control sequences are dropped.
+ */
 export function appendLines(entries: readonly LogEntry[], lines: readonly LogLineView[], nextSeq: number, max: number): LogEntry[] {
-  const added = lines.map((l, i) => ({ ...l, seq: nextSeq + i }));
+  const added = lines.map((l, i) => {
+    const { plain, spans } = parseAnsi(l.text);
+    return { ...l, text: plain, spans, seq: nextSeq + i };
+  });
   const all = entries.length + added.length > max ? [...entries, ...added].slice(-max) : [...entries, ...added];
   return all;
 }

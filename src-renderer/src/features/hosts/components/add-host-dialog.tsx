@@ -23,8 +23,10 @@ export function AddHostDialog({ onClose, onAdded }: { onClose: () => void; onAdd
     const args = toAddHostArgs(form);
     const host = await add.mutateAsync(args).catch(() => undefined);
     if (!host) return;
-    onAdded(host.id);
-    await connect.mutateAsync({ hostId: host.id, passphrase: args.passphrase, savePassphrase: args.savePassphrase }).catch(() => undefined);
+    const status = await connect.mutateAsync({ hostId: host.id, passphrase: args.passphrase, savePassphrase: args.savePassphrase }).catch(() => undefined);
+    // Switch only to a host that works: a failed first attempt (unknown key, wrong port...) keeps
+    // the person on the host they were using; the Hosts list shows what went wrong.
+    if (status?.state === 'connected') onAdded(host.id);
     onClose();
   };
   const err = (k: keyof AddHostForm): ReactNode => (touched && errors[k] ? <div className="field-error">{errors[k]}</div> : null);

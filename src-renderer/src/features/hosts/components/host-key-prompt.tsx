@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { HostKeyPromptView } from '../../../../../src-shared/ipc/models/hosts';
 import { InlineError } from '../../../components/state-views';
+import { useActiveHost } from '../../../lib/active-host';
 import { useAcceptHostKey } from '../api/accept-host-key';
 import { useDisconnectHost } from '../api/disconnect-host';
 
@@ -12,6 +13,7 @@ import { useDisconnectHost } from '../api/disconnect-host';
 export function HostKeyPrompt({ hostId, prompt }: { hostId: string; prompt: HostKeyPromptView }): ReactNode {
   const accept = useAcceptHostKey();
   const reject = useDisconnectHost();
+  const { setHostId } = useActiveHost();
   if (prompt.reason === 'changed') {
     return (
       <div className="danger-box" role="alert" data-testid="host-key-changed">
@@ -37,7 +39,13 @@ export function HostKeyPrompt({ hostId, prompt }: { hostId: string; prompt: Host
         {prompt.fingerprint}
       </p>
       <div className="toolbar">
-        <button type="button" className="primary" disabled={accept.isPending} onClick={() => accept.mutate({ hostId, fingerprint: prompt.fingerprint })}>
+        <button type="button" className="primary" disabled={accept.isPending} onClick={() =>
+            // mutateAsync, not mutate's callbacks: this prompt unmounts as soon as the key is accepted.
+            void accept
+              .mutateAsync({ hostId, fingerprint: prompt.fingerprint })
+              .then((s) => (s.state === 'connected' || s.state === 'connecting' ? setHostId(hostId) : undefined))
+              .catch(() => undefined)
+          }>
           Accept and connect
         </button>
         <button type="button" className="danger" disabled={reject.isPending} onClick={() => reject.mutate(hostId)}>

@@ -2,6 +2,9 @@ import { memo, useState, type ReactNode } from 'react';
 import { Badge } from '../../../components/badge';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
 import { useActiveHost } from '../../../lib/active-host';
+import { useConfirm } from '../../../components/confirm';
+import { useToast } from '../../../components/toast';
+import { LOCAL_HOST_ID } from '../../../../../src-shared/ipc/models/hosts';
 import { useConnectHost } from '../api/connect-host';
 import { useDisconnectHost } from '../api/disconnect-host';
 import { useRemoveHost } from '../api/remove-host';
@@ -48,7 +51,26 @@ const HostRow = memo(function HostRow({ row }: { row: HostRowView }): ReactNode 
   const connect = useConnectHost();
   const disconnect = useDisconnectHost();
   const remove = useRemoveHost();
+  const confirm = useConfirm();
+  const toast = useToast();
   const [passphrase, setPassphrase] = useState('');
+  const removeHost = async (): Promise<void> => {
+    const ok = await confirm({
+      kind: 'remove',
+      title: `Remove host ${row.name}?`,
+      confirmLabel: 'Remove host',
+      danger: true,
+      body: `Berth disconnects from ${row.address} and forgets this host. Its containers keep running there.${row.isActive ? ' The app switches to this machine.' : ''}`,
+    });
+    if (!ok) return;
+    // Leave the host before it disappears, so no view ever asks for a host that no longer exists.
+    if (row.isActive) setHostId(LOCAL_HOST_ID);
+    // mutateAsync: the row unmounts when the host is gone, and mutate's own callbacks would not run.
+    await remove.mutateAsync(row.id).then(
+      () => toast.success(`Removed host ${row.name}`),
+      (e: unknown) => toast.error(`Could not remove ${row.name}`, e),
+    );
+  };
   return (
     <>
       <tr className={row.isActive ? 'selected' : undefined} data-host-id={row.id} data-state={row.state}>
@@ -77,7 +99,7 @@ const HostRow = memo(function HostRow({ row }: { row: HostRowView }): ReactNode 
             </button>
           ) : null}
           {row.canRemove ? (
-            <button type="button" className="small danger" onClick={() => remove.mutate(row.id)}>
+            <button type="button" className="small danger" onClick={() => void removeHost()}>
               Remove
             </button>
           ) : null}
