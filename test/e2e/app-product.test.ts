@@ -35,7 +35,7 @@ describe.skipIf(!IS_ROOT)('app: PID 1 advice, --init, stopping countdown, ANSI l
     await page.getByRole('button', { name: 'Run container' }).click();
     const dialog = page.getByRole('dialog', { name: 'Run a container' });
     await dialog.getByLabel('Image', { exact: true }).fill(stack.busyboxRef);
-    await dialog.getByLabel('Name (optional)').fill('pid1-init');
+    await dialog.getByLabel('Name', { exact: true }).fill('pid1-init');
     await dialog.getByLabel('Argument 1', { exact: true }).fill('sleep');
     await dialog.getByRole('button', { name: 'Add argument' }).click();
     await dialog.getByLabel('Argument 2', { exact: true }).fill('1000');

@@ -23,7 +23,7 @@ export function ImageSection({ form, set, error, suggestions, localImage }: Core
           ))}
         </datalist>
       </div>
-      <TextField label="Name (optional)" value={form.name} onChange={(e) => set('name', e.target.value)} placeholder="generated" error={error('name')} />
+      <TextField label="Name" value={form.name} onChange={(e) => set('name', e.target.value)} placeholder="optional: generated if empty" error={error('name')} />
     </div>
   );
 }
