@@ -75,7 +75,10 @@ export function TerminalPanel({ hostId, containerId, visible, running = true }: 
   useEffect(() => {
     if (!visible) return;
     xtermRef.current?.fit();
-    xtermRef.current?.term.focus();
+    // After the frame: the tab strip switches on mousedown, and the browser then focuses the
+    // clicked tab; focusing now would be undone, and typing would go to the tab, not the shell.
+    const frame = requestAnimationFrame(() => xtermRef.current?.term.focus());
+    return () => cancelAnimationFrame(frame);
   }, [visible]);
 
   useEffect(() => {
