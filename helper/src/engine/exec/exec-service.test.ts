@@ -41,7 +41,7 @@ const record = { id: 'c'.repeat(64), name: 'ctr', config: { image: 'busybox', en
 function setup(execImpl: (spec: ExecSpec) => Promise<ExecProcess>): { svc: ExecService; specs: ExecSpec[] } {
   const specs: ExecSpec[] = [];
   const proc = { pid: 1234, exec: (s: ExecSpec) => (specs.push(s), execImpl(s)) } as unknown as ContainerProcess;
-  const containers = { runningProcess: () => ({ record, process: proc }), addExec: () => undefined, removeExec: () => undefined } as unknown as ContainerService;
+  const containers = { runningProcess: () => ({ record, process: proc }), addExec: () => undefined, security: () => ({ noNewPrivileges: false }), removeExec: () => undefined } as unknown as ContainerService;
   return { svc: new ExecService(containers, new EventsService(), pino({ level: 'silent' })), specs };
 }
 
