@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { LOCAL_HOST_ID } from '../../../src-shared/ipc/models/hosts';
+import { useSettings } from './settings';
 
 export interface ActiveHost {
   hostId: string;
@@ -19,7 +20,9 @@ function initialHost(): string {
 
 /** Which host the views show. Shared state, so it lives here and not in the hosts feature. */
 export function ActiveHostProvider({ children, initial }: { children: ReactNode; initial?: string }): ReactNode {
-  const [hostId, setState] = useState(() => initial ?? initialHost());
+  // The person's default host (Settings) wins over the last one used, at start only.
+  const { settings } = useSettings();
+  const [hostId, setState] = useState(() => initial ?? settings.defaultHost ?? initialHost());
   const setHostId = useCallback((id: string) => {
     setState(id);
     try {

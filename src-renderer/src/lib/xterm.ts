@@ -14,12 +14,12 @@ export interface XtermHandle {
  * One xterm.js terminal with the fit and search addons, opened in `element`. Fitting a hidden
  * element would shrink the terminal to nothing and reflow its buffer, so `fit` skips it.
  */
-export function createXterm(element: HTMLElement): XtermHandle {
+export function createXterm(element: HTMLElement, font: { family?: string; size?: number } = {}): XtermHandle {
   const term = new Terminal({
     cursorBlink: true,
     scrollback: 5000,
-    fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace",
-    fontSize: 13,
+    fontFamily: font.family ?? "ui-monospace, 'DejaVu Sans Mono', monospace",
+    fontSize: font.size ?? 13,
     allowProposedApi: true,
     theme: { background: '#000000' },
   });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { StreamHandle } from '../../../../../src-shared/ipc/bridge';
 import { useBridge } from '../../../lib/bridge-context';
 import { createXterm, type XtermHandle } from '../../../lib/xterm';
+import { useSettings } from '../../../lib/settings';
 import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, terminalBanner, type TerminalStateView } from '../model/terminal-status';
 
 /**
@@ -20,11 +21,22 @@ export function TerminalPanel({ hostId, containerId, visible, running = true }: 
   const [generation, setGeneration] = useState(0);
   const [query, setQuery] = useState('');
   const [pasteError, setPasteError] = useState<string | null>(null);
+  // The person's terminal font (Settings): applied to a live terminal too, and refitted.
+  const { settings } = useSettings();
+  const fontRef = useRef({ family: settings.terminalFontFamily, size: settings.terminalFontSize });
+  fontRef.current = { family: settings.terminalFontFamily, size: settings.terminalFontSize };
+  useEffect(() => {
+    const x = xtermRef.current;
+    if (!x) return;
+    x.term.options.fontFamily = settings.terminalFontFamily;
+    x.term.options.fontSize = settings.terminalFontSize;
+    x.fit();
+  }, [settings.terminalFontFamily, settings.terminalFontSize]);
 
   useEffect(() => {
     const element = hostRef.current;
     if (!element) return;
-    const x = createXterm(element);
+    const x = createXterm(element, { family: fontRef.current.family, size: fontRef.current.size });
     xtermRef.current = x;
     const onData = x.term.onData((data) => streamRef.current?.write({ t: 'data', data }));
     const onResize = x.term.onResize(({ cols, rows }) => streamRef.current?.write({ t: 'resize', cols, rows }));
