@@ -10,7 +10,8 @@ describe('PID 1 shell-form warning', () => {
     expect(w?.field).toBe('Cmd');
     expect(w?.command).toBe('/bin/sh -c "sleep 1000"');
     expect(w?.reason).toMatch(/SIGTERM/);
-    expect(w?.fix).toMatch(/exec form.*--init/s);
+    // --init first: exec form alone only helps a program that handles SIGTERM (PID 1 has no default actions).
+    expect(w?.fix).toMatch(/^Run it with --init.*exec form.*handles SIGTERM itself/s);
     expect(pid1Warning(null, ['sleep', '1000'])).toBeNull();
   });
 
