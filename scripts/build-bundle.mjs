@@ -51,6 +51,8 @@ try {
   }
   const arches = values.arch === 'all' || values.arch === undefined ? ['x64', 'arm64'] : [values.arch];
   mkdirSync(outDir, { recursive: true });
+  // The provisioner runs the installer's `check` before it picks and uploads a bundle.
+  copyFileSync(join(root, 'resources/berthd/install.sh'), join(outDir, 'install.sh'));
   for (const arch of arches) {
     let native = join(root, 'helper/native/build');
     if (arch === 'arm64') {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { app, BrowserWindow, ipcMain, session, shell, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +10,7 @@ import { loadAppConfig } from '../lib/config';
 import { isAllowedExternal, isOwnPage, secureWebPreferences } from './window-policy';
 
 /** Electron glue only: windows and the IPC transport. All behaviour lives in services. */
-const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer') });
+const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer'), bundleDir: join(import.meta.dirname, '../bundle') });
 const services = createAppServices({
   mode: 'electron',
   version: app.getVersion(),
@@ -17,6 +18,11 @@ const services = createAppServices({
   localSocket: config.localSocket,
   userKnownHosts: [config.userKnownHosts],
   ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
+  dockerConfigDir: config.dockerConfigDir,
+  // Electron is not a node for guests: machines need BERTH_GUEST_NODE or a system node.
+  ...(config.guestNode || existsSync('/usr/bin/node')
+    ? { machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? '/usr/bin/node', shareHome: config.homeDir } }
+    : {}),
 });
 void services.start();
 const handlers = createContractHandlers(services);

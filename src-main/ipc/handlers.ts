@@ -48,6 +48,14 @@ const MirrorsUpdateSchema = z.union([
   z.object({ raw: z.string() }),
   z.object({ registryMirrors: StrList, mirrors: z.record(z.string(), StrList).optional(), insecureRegistries: StrList.optional() }),
 ]);
+const MachineName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be lowercase letters, digits and -');
+const MachineCreate = z.object({
+  name: MachineName,
+  cpus: z.number().int().min(1).max(64).optional(),
+  memoryMiB: z.number().int().min(512).optional(),
+  diskGiB: z.number().int().min(1).optional(),
+  shareHome: z.string().startsWith('/').nullable().optional(),
+});
 const TerminalArgs = z.object({
   hostId,
   containerId: z.string().min(1),
@@ -225,6 +233,13 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
         return s.mirrors.apply(v.hostId, v.update);
       },
       'mirrors:health': (a) => s.mirrors.health(check(Host, a, 'mirrors:health').hostId),
+      'machines:list': () => s.machines.list(),
+      'machines:stop': (a) => s.machines.stop(check(z.object({ name: MachineName }), a, 'machines:stop').name),
+      'machines:remove': (a) => s.machines.remove(check(z.object({ name: MachineName }), a, 'machines:remove').name),
+      'hosts:dockerContext': (a) => {
+        const v = check(z.object({ hostId, context: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/, 'must be a docker context name') }), a, 'hosts:dockerContext');
+        return s.dockerSockets.expose(v.hostId, v.context);
+      },
     },
     streams: {
       'app:heartbeat': ({ intervalMs }, sink) => {
@@ -266,6 +281,14 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'images:pull': (a, sink) => {
         const v = check(Image.extend({ auth: Auth }), a, 'images:pull');
         run(sink, s.images.pull(v.hostId, v.ref, v.auth, (p) => sink.emit(p), sink.signal));
+      },
+      'machines:create': (a, sink) => {
+        const v = check(MachineCreate, a, 'machines:create');
+        run(sink, s.machines.create(v, (p) => sink.emit(p)));
+      },
+      'machines:start': (a, sink) => {
+        const v = check(z.object({ name: MachineName }), a, 'machines:start');
+        run(sink, s.machines.start(v.name, (p) => sink.emit(p)));
       },
       'images:push': (a, sink) => {
         const v = check(Image.extend({ auth: Auth }), a, 'images:push');

@@ -13,12 +13,20 @@ const schema = z.object({
   userKnownHosts: z.string().min(1).default(`${process.env.HOME ?? '/root'}/.ssh/known_hosts`),
   /** SSH agent socket for hosts that use the agent. */
   agentSocket: z.string().min(1).optional(),
+  /** berthd bundles (and their install.sh) for provisioning hosts and machines: `npm run build` writes out/bundle. */
+  bundleDir: z.string().min(1),
+  /** Node.js >= 20 put into machine guests (a Linux x86_64 binary). */
+  guestNode: z.string().min(1).optional(),
+  /** Folder shared into new machines by default. */
+  homeDir: z.string().min(1).default(process.env.HOME ?? '/root'),
+  /** The docker CLI's config dir, where the app writes host contexts. */
+  dockerConfigDir: z.string().min(1).default(`${process.env.HOME ?? '/root'}/.docker`),
 });
 
 export type AppConfig = z.infer<typeof schema>;
 
 /** Parsed once in each composition root; nothing else in src-main reads process.env. */
-export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: { rendererDir: string }): AppConfig {
+export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: { rendererDir: string; bundleDir: string }): AppConfig {
   return schema.parse({
     localSocket: env.BERTH_SOCKET,
     stateDir: env.BERTH_STATE_DIR,
@@ -27,5 +35,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: { rendererDir: s
     rendererDir: env.BERTH_RENDERER_DIR ?? defaults.rendererDir,
     userKnownHosts: env.BERTH_USER_KNOWN_HOSTS ?? (env.HOME ? `${env.HOME}/.ssh/known_hosts` : undefined),
     agentSocket: env.SSH_AUTH_SOCK || undefined,
+    bundleDir: env.BERTH_BUNDLE_DIR ?? defaults.bundleDir,
+    guestNode: env.BERTH_GUEST_NODE,
+    homeDir: env.HOME,
+    dockerConfigDir: env.DOCKER_CONFIG,
   });
 }

@@ -6,6 +6,8 @@ import type { BackoffPolicy } from '../lib/backoff';
 import { ContainersService } from './containers-service';
 import { ContainerDataService } from './container-data-service';
 import { DockerSocketService } from './docker-socket-service';
+import { MachineManager } from '../machines/machine-manager';
+import { MachinesService } from './machines-service';
 import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
 import { ImagesService } from './images-service';
@@ -38,6 +40,8 @@ export interface EngineServiceOptions {
   backoff?: BackoffPolicy;
   /** The docker CLI's config dir, where host contexts are written (default ~/.docker). */
   dockerConfigDir?: string;
+  /** Berth machines: where the bundles are and which node goes into guests; absent = no machines. */
+  machines?: { bundleDir: string; guestNode: string; shareHome: string };
 }
 
 /** Everything the contract handlers call; built once by each composition root. */
@@ -57,6 +61,7 @@ export interface AppServices {
   terminals: TerminalService;
   /** Local docker sockets (and contexts) forwarded to hosts. */
   dockerSockets: DockerSocketService;
+  machines: MachinesService;
   /** Starts host connections (loads hosts.json). */
   start: () => Promise<void>;
   close: () => void;
@@ -71,6 +76,17 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     ...(opts.agentSocket ? { agentSocket: opts.agentSocket } : {}),
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
   });
+  const manager = opts.machines
+    ? new MachineManager({
+        stateDir: opts.stateDir,
+        knownHosts,
+        guestNode: opts.machines.guestNode,
+        bundleDir: opts.machines.bundleDir,
+        version: opts.version,
+        installerPath: join(opts.machines.bundleDir, 'install.sh'),
+      })
+    : undefined;
+  const machines = new MachinesService(manager, hosts, opts.machines?.shareHome ?? homedir());
   const dockerSockets = new DockerSocketService(hosts, { socketDir: join(opts.stateDir, 'sockets'), dockerConfigDir: opts.dockerConfigDir ?? join(homedir(), '.docker') });
   return {
     app: new AppService(opts),
@@ -86,8 +102,10 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     events: new EventsService(hosts),
     terminals: new TerminalService(hosts),
     dockerSockets,
+    machines,
     start: () => hosts.start(),
     close: () => {
+      machines.close();
       void dockerSockets.close();
       hosts.close();
     },

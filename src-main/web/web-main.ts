@@ -6,7 +6,7 @@ import { startWebServer } from './web-server';
 
 /** Composition root of web mode: the app's main side without Electron, served to a browser. */
 async function main(): Promise<void> {
-  const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer') });
+  const config = loadAppConfig(process.env, { rendererDir: join(import.meta.dirname, '../renderer'), bundleDir: join(import.meta.dirname, '../bundle') });
   const services = createAppServices({
     mode: 'web',
     version: '0.1.0',
@@ -14,6 +14,9 @@ async function main(): Promise<void> {
     localSocket: config.localSocket,
     userKnownHosts: [config.userKnownHosts],
     ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
+    dockerConfigDir: config.dockerConfigDir,
+    // Web mode runs on node itself: the same binary goes into machine guests unless told otherwise.
+    machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? process.execPath, shareHome: config.homeDir },
   });
   await services.start();
   const server = await startWebServer({

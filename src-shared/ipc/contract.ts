@@ -39,6 +39,7 @@ import type {
   RemoveImageResultView,
   TransferProgressView,
 } from './models/images';
+import type { DockerContextView, MachineCreateArgs, MachineProgressView, MachineView } from './models/machines';
 import type { MirrorsConfigView, MirrorsHealthView, MirrorsUpdate, MirrorsValidationView } from './models/mirrors';
 import type { EngineEventView, EngineInfoView } from './models/system';
 import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
@@ -152,6 +153,16 @@ export interface InvokeContract {
   'mirrors:apply': { args: HostArgs & { update: MirrorsUpdate }; result: MirrorsConfigView };
   /** Probes every configured mirror (`GET /v2/`): reachability and latency. */
   'mirrors:health': { args: HostArgs; result: MirrorsHealthView };
+
+  // ---- machines (local VMs running berthd) and docker contexts ------------------------------
+  /** Every Berth machine of this desktop, running or not (empty where machines are unavailable). */
+  'machines:list': { args: Empty; result: MachineView[] };
+  /** Powers a machine off (its host entry is disconnected; containers stop with it). */
+  'machines:stop': { args: { name: string }; result: MachineView };
+  /** Stops and deletes a machine: its disk, keys and host entry. */
+  'machines:remove': { args: { name: string }; result: void };
+  /** Serves a local docker socket for a host and writes a docker context for it (`docker --context NAME`). */
+  'hosts:dockerContext': { args: { hostId: string; context: string }; result: DockerContextView };
 }
 
 export interface StreamContract {
@@ -190,6 +201,10 @@ export interface StreamContract {
   'images:pull': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
   /** Pushes an image; same progress shape as pull. */
   'images:push': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
+  /** Creates a machine and starts it: one event per step (boot, install berthd, connect), the last with `done`. */
+  'machines:create': { args: MachineCreateArgs; event: MachineProgressView; input: never };
+  /** Starts a stopped machine, with the same steps. */
+  'machines:start': { args: { name: string }; event: MachineProgressView; input: never };
 }
 
 export type InvokeChannel = keyof InvokeContract;
@@ -245,6 +260,10 @@ export const INVOKE_CHANNELS = [
   'mirrors:validate',
   'mirrors:apply',
   'mirrors:health',
+  'machines:list',
+  'machines:stop',
+  'machines:remove',
+  'hosts:dockerContext',
 ] as const satisfies readonly InvokeChannel[];
 export const STREAM_CHANNELS = [
   'app:heartbeat',
@@ -256,4 +275,6 @@ export const STREAM_CHANNELS = [
   'terminal:open',
   'images:pull',
   'images:push',
+  'machines:create',
+  'machines:start',
 ] as const satisfies readonly StreamChannel[];
