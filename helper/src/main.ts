@@ -191,7 +191,10 @@ async function main(): Promise<number> {
   });
   await builds.init();
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
-  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current()) });
+  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current()),
+    cgroups: () => ({ version: runtime.info().cgroupVersion, driver: runtime.info().cgroupDriver }),
+    dataRoot: options.dataRoot,
+  });
   const router = new Router([
     systemRoutes(system, config),
     berthConfigRoutes(new ConfigService(config, checkMirrors)),

@@ -28,6 +28,9 @@ export interface SystemCounters {
   images?: () => Promise<number>;
   /** `/info` SecurityOptions, e.g. "name=seccomp,profile=builtin" (what containers really get). */
   securityOptions?: () => string[];
+  /** What the runtime really uses: `docker info` must not claim cgroup v1 on a v2 host. */
+  cgroups?: () => { version: 1 | 2; driver: string };
+  dataRoot?: string;
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
@@ -71,6 +74,15 @@ export class SystemService {
 
   securityOptions(): string[] {
     return this.counters.securityOptions?.() ?? [];
+  }
+
+  /** `/info` fields that come from the runtime and the daemon's options. */
+  runtimeFacts(): { CgroupVersion?: string; CgroupDriver?: string; DockerRootDir?: string } {
+    const cg = this.counters.cgroups?.();
+    return {
+      ...(cg ? { CgroupVersion: String(cg.version), CgroupDriver: cg.driver } : {}),
+      ...(this.counters.dataRoot !== undefined ? { DockerRootDir: this.counters.dataRoot } : {}),
+    };
   }
 
   async imageCount(): Promise<number> {
