@@ -301,7 +301,8 @@ export class MachineManager {
     const p = this.paths(name);
     await rm(p.virtiofsSocket!, { force: true });
     const log = openSync(join(this.dir(name), 'virtiofsd.log'), 'a');
-    const child = spawn(this.opts.virtiofsdBinary ?? '/usr/lib/qemu/virtiofsd', [`--socket-path=${p.virtiofsSocket}`, '-o', `source=${source}`, '-o', 'cache=auto'], { detached: true, stdio: ['ignore', log, log] });
+    // -f: in the foreground, as our child, so its pid is the one to stop (it daemonizes otherwise).
+    const child = spawn(this.opts.virtiofsdBinary ?? '/usr/lib/qemu/virtiofsd', ['-f', `--socket-path=${p.virtiofsSocket}`, '-o', `source=${source}`, '-o', 'cache=auto'], { detached: true, stdio: ['ignore', log, log] });
     closeSync(log);
     child.unref();
     await writeFile(join(this.dir(name), 'virtiofsd.pid'), String(child.pid));

@@ -26,6 +26,8 @@ export interface AppStack {
   busyboxRef: string;
   /** `127.0.0.1:<port>/shellform:latest`: `CMD ["/bin/sh","-c","sleep 1000"]`. */
   shellFormRef: string;
+  /** The web mode's state dir (hosts, known hosts, machines). */
+  stateDir: string;
   /** Replaces the berthd handle after a kill + restart. */
   setBerthd: (b: BerthdHandle) => void;
   newPage: () => Promise<Page>;
@@ -68,6 +70,7 @@ export async function startAppStack(opts: { daemonConfig?: Record<string, unknow
       },
       web,
       browser,
+      stateDir,
       busyboxRef: `${host}/busybox:latest`,
       shellFormRef: `${host}/shellform:latest`,
       setBerthd: (b) => {

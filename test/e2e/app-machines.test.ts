@@ -13,6 +13,8 @@ import { screenshot } from '../harness/browser';
 import { busyboxRootfsEntries, makeTar } from '../harness/fixtures';
 import { vmUnavailableReason } from '../harness/vm-guest';
 import { gotoView, startAppStack, waitTerminal, type AppStack } from './app-env';
+import { KnownHostsStore } from '../../src-main/connections/ssh/known-hosts';
+import { MachineManager } from '../../src-main/machines/machine-manager';
 
 const reason = vmUnavailableReason();
 
@@ -38,7 +40,10 @@ describe.skipIf(reason !== undefined)('app: Berth machines', () => {
   });
   afterAll(async () => {
     // Machines are removed from the UI in the last test; this is the safety net if one failed.
-    await page?.evaluate(() => undefined).catch(() => undefined);
+    if (stack) {
+      const manager = new MachineManager({ stateDir: stack.stateDir, knownHosts: new KnownHostsStore({ ownFile: join(stack.stateDir, 'known_hosts'), readFiles: [] }), guestNode: process.execPath, bundleDir: '', version: '', installerPath: '' });
+      for (const m of await manager.list().catch(() => [])) await manager.remove(m.name).catch(() => undefined);
+    }
     await stack?.cleanup();
     for (const d of [home, dockerConfig]) if (d) await rm(d, { recursive: true, force: true });
   });
@@ -57,7 +62,8 @@ describe.skipIf(reason !== undefined)('app: Berth machines', () => {
     const steps = await progress.locator('li').allInnerTexts();
     expect(steps.join('\n')).toMatch(/installing berthd/);
     await screenshot(page, 'machines-2-running');
-    await progress.getByRole('button', { name: 'Close' }).click();
+    // The footer's Close (the title bar has a Close icon too).
+    await progress.getByRole('button', { name: 'Close', exact: true }).last().click();
     const row = page.locator('tr[data-machine="e2e"]');
     await row.getByText('Running').waitFor({ timeout: 20_000 });
     expect(await row.innerText()).toMatch(/TCG/);
