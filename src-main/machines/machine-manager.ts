@@ -158,11 +158,20 @@ export class MachineManager {
     }
   }
 
+  /**
+   * The machine's qemu, found by its disk path on the command line (unique per machine) rather
+   * than by the pid file alone: qemu removes that file while it exits, and a pid can be reused.
+   */
   private async qemuPid(name: string): Promise<number | undefined> {
-    const pid = Number((await readFile(this.paths(name).pidFile, 'utf8').catch(() => '')).trim());
-    if (!(pid > 0)) return undefined;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    return cmdline.includes(`berth-${name}`) ? pid : undefined;
+    const disk = `file=${this.paths(name).disk},`;
+    const hinted = Number((await readFile(this.paths(name).pidFile, 'utf8').catch(() => '')).trim());
+    const candidates = hinted > 0 ? [hinted] : [];
+    if (candidates.length === 0 || !(await isQemuOf(hinted, disk))) {
+      candidates.length = 0;
+      for (const e of await readdir('/proc').catch(() => [] as string[])) if (/^\d+$/.test(e)) candidates.push(Number(e));
+    }
+    for (const pid of candidates) if (await isQemuOf(pid, disk)) return pid;
+    return undefined;
   }
 
   /** Boots the machine (if stopped), waits for SSH and brings berthd to the app's version. */
@@ -326,6 +335,12 @@ export class MachineManager {
     }
     await rm(pidFile, { force: true });
   }
+}
+
+async function isQemuOf(pid: number, diskArg: string): Promise<boolean> {
+  // A zombie's cmdline is empty: only a live qemu of this machine matches.
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmdline.includes(diskArg);
 }
 
 function publicKeyBlob(line: string): Buffer {

@@ -73,7 +73,7 @@ describe.skipIf(reason !== undefined)('app: Berth machines', () => {
     const row = page.locator('tr[data-machine="e2e"]');
     // The desktop's docker CLI reaches the machine through the context the app serves.
     await row.getByRole('button', { name: 'Docker context for e2e' }).click();
-    await page.getByText('docker --context berth-e2e ps').waitFor({ timeout: 20_000 });
+    await page.getByText('docker --context berth-e2e ps', { exact: true }).waitFor({ timeout: 20_000 });
     expect((await docker(['import', '-', 'busybox'], await makeTar(busyboxRootfsEntries()))).code).toBe(0);
     const id = (await docker(['run', '-d', '-it', '--name', 'machine-shell', 'busybox', 'sh'])).stdout.trim();
     expect(id).toMatch(/^[0-9a-f]{64}$/);
