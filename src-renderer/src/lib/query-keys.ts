@@ -5,3 +5,6 @@
 export function hostScope(hostId: string): readonly ['host', string] {
   return ['host', hostId] as const;
 }
+
+/** The app's host list (not host-scoped). Features that add hosts (machines) refresh it through this key. */
+export const HOSTS_KEY = ['hosts'] as const;

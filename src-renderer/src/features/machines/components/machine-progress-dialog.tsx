@@ -6,6 +6,7 @@ import { Dialog } from '../../../components/dialog';
 import { InlineError } from '../../../components/state-views';
 import { useBridge } from '../../../lib/bridge-context';
 import { MACHINES_KEY } from '../api/machine-queries';
+import { HOSTS_KEY } from '../../../lib/query-keys';
 
 export type MachineJob = { kind: 'create'; args: MachineCreateArgs } | { kind: 'start'; name: string };
 
@@ -34,6 +35,8 @@ export function MachineProgressDialog({ job, onClose, onReady }: { job: MachineJ
       onEnd: (err?: unknown) => {
         if (err) setError(err);
         void qc.invalidateQueries({ queryKey: MACHINES_KEY });
+        // Starting a machine adds or connects its host entry.
+        void qc.invalidateQueries({ queryKey: HOSTS_KEY });
       },
     };
     const h = job.kind === 'create' ? bridge.open('machines:create', job.args, handlers) : bridge.open('machines:start', { name: job.name }, handlers);

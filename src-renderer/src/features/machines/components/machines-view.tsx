@@ -6,7 +6,9 @@ import { useConfirm } from '../../../components/confirm';
 import { DataTable, type ColumnDef } from '../../../components/data-table';
 import { EmptyState, QueryView } from '../../../components/state-views';
 import { useToast } from '../../../components/toast';
+import { useQueryClient } from '@tanstack/react-query';
 import { useActiveHost } from '../../../lib/active-host';
+import { HOSTS_KEY } from '../../../lib/query-keys';
 import { useDockerContext, useMachines, useRemoveMachine, useStopMachine } from '../api/machine-queries';
 import { toMachineRowView, type MachineRowView } from '../model/machine-mapper';
 import { CreateMachineDialog } from './create-machine-dialog';
@@ -25,6 +27,12 @@ export function MachinesView(): ReactNode {
   const remove = useRemoveMachine();
   const context = useDockerContext();
   const { setHostId } = useActiveHost();
+  const qc = useQueryClient();
+  // The host list must know the machine's host before it becomes active (an unknown active host falls back to local).
+  const showContainers = async (hostId: string): Promise<void> => {
+    await qc.refetchQueries({ queryKey: HOSTS_KEY });
+    setHostId(hostId);
+  };
   const confirm = useConfirm();
   const toast = useToast();
 
@@ -68,7 +76,7 @@ export function MachinesView(): ReactNode {
           <>
             {r.running ? (
               <>
-                {r.hostId ? <IconButton size="sm" variant="ghost" icon={Monitor} label={`Show containers of ${r.name}`} onClick={() => setHostId(r.hostId!)} /> : null}
+                {r.hostId ? <IconButton size="sm" variant="ghost" icon={Monitor} label={`Show containers of ${r.name}`} onClick={() => void showContainers(r.hostId!)} /> : null}
                 {r.hostId ? <IconButton size="sm" variant="ghost" icon={Terminal} label={`Docker context for ${r.name}`} onClick={() => onContext(r)} /> : null}
                 <IconButton size="sm" variant="ghost" icon={Square} label={`Stop ${r.name}`} onClick={() => stop.mutate(r.name, { onError: (e) => toast.error(`Cannot stop ${r.name}`, e) })} />
               </>
