@@ -172,7 +172,8 @@ export function defaultHostConfig(): HostConfig {
 
 /** Records written before a field existed get its default when loaded. */
 export function normalizeRecord(rec: ContainerRecord): ContainerRecord {
-  const legacy = rec.hostConfig as HostConfig & { extra?: unknown };
+  // A record written before hostConfig was complete (or a hand-made one) may lack it entirely.
+  const legacy = (rec.hostConfig ?? {}) as HostConfig & { extra?: unknown };
   delete legacy.extra;
   rec.hostConfig = { ...defaultHostConfig(), ...legacy };
   return rec;
