@@ -111,7 +111,14 @@ describe.skipIf(!IS_ROOT)('containers: docker run through berthd', () => {
   });
 
   it('stop: a TERM trap returns fast with its code', async () => {
-    await env.d(['run', '-d', '--name', 'trap', env.image, 'sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done']);
+    await env.d(['run', '-d', '--name', 'trap', env.image, 'sh', '-c', 'trap "exit 7" TERM; echo trapped; while true; do sleep 0.1; done']);
+    // A TERM that arrives before the shell installed its trap is ignored (PID 1 has no default
+    // action), so stop would wait out its timeout: wait until the shell says the trap is set.
+    const deadline = Date.now() + 30_000;
+    while (!(await env.d(['logs', 'trap'])).stdout.includes('trapped')) {
+      if (Date.now() > deadline) throw new Error('the shell never reported its TERM trap installed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const t0 = Date.now();
     expect((await env.d(['stop', 'trap'])).code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(5000);
