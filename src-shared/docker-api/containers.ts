@@ -189,6 +189,20 @@ export const ContainerCreateRequestSchema = z.strictObject({
 });
 export type ContainerCreateRequest = z.infer<typeof ContainerCreateRequestSchema>;
 
+/** POST /containers/{id}/update: HostConfig's Resources plus RestartPolicy (closed, as create). */
+export const ContainerUpdateRequestSchema = HostConfigSchema.pick({
+  CpuShares: true, Memory: true, NanoCpus: true, CgroupParent: true, BlkioWeight: true, BlkioWeightDevice: true, BlkioDeviceReadBps: true,
+  BlkioDeviceWriteBps: true, BlkioDeviceReadIOps: true, BlkioDeviceWriteIOps: true, CpuPeriod: true, CpuQuota: true, CpuRealtimePeriod: true,
+  CpuRealtimeRuntime: true, CpusetCpus: true, CpusetMems: true, Devices: true, DeviceCgroupRules: true, DeviceRequests: true, KernelMemory: true,
+  KernelMemoryTCP: true, MemoryReservation: true, MemorySwap: true, MemorySwappiness: true, OomKillDisable: true, PidsLimit: true, Ulimits: true,
+  CpuCount: true, CpuPercent: true, IOMaximumIOps: true, IOMaximumBandwidth: true, RestartPolicy: true,
+});
+export type ContainerUpdateRequest = z.infer<typeof ContainerUpdateRequestSchema>;
+
+export interface ContainerUpdateResponse {
+  Warnings: string[] | null;
+}
+
 export interface ContainerCreateResponse {
   Id: string;
   Warnings: string[];

@@ -346,6 +346,10 @@ export interface Runtime {
   delete(ref: ContainerRef): Promise<void>;
   /** Reads the exit record of a container that has exited; undefined if none. */
   readExit(ref: ContainerRef): Promise<ExitStatus | undefined>;
+  /** Freezes (docker pause) or thaws every process of a running container. */
+  freeze(ref: ContainerRef, frozen: boolean): Promise<void>;
+  /** Applies new resource limits to a running container's cgroup (docker update). */
+  updateResources(ref: ContainerRef, resources: ResourceLimits): Promise<void>;
 }
 
 /**

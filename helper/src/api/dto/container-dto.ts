@@ -274,9 +274,10 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
     Args: r.args,
     State: {
       Status: s.status,
-      Running: s.status === 'running',
-      Paused: false,
-      Restarting: false,
+      // moby: a paused or restarting container is still "running".
+      Running: s.status === 'running' || s.status === 'paused' || s.status === 'restarting',
+      Paused: s.status === 'paused',
+      Restarting: s.status === 'restarting',
       OOMKilled: s.oomKilled,
       Dead: s.status === 'dead',
       Pid: s.pid,
@@ -364,6 +365,10 @@ export function statusText(r: ContainerRecord, now: number): string {
   switch (s.status) {
     case 'running':
       return `Up ${humanDuration(now - Date.parse(s.startedAt ?? r.created))}`;
+    case 'paused':
+      return `Up ${humanDuration(now - Date.parse(s.startedAt ?? r.created))} (Paused)`;
+    case 'restarting':
+      return `Restarting (${s.exitCode}) ${humanDuration(now - Date.parse(s.finishedAt ?? r.created))} ago`;
     case 'removing':
       return 'Removal In Progress';
     case 'dead':

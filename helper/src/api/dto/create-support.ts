@@ -62,8 +62,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   BlkioDeviceReadIOps: { owner: 'opts' },
   BlkioDeviceWriteIOps: { owner: 'opts' },
   Sysctls: { owner: 'opts' },
-  // Unknown policy names pass through to create-validation, which refuses them with dockerd's message.
-  RestartPolicy: { owner: 'opts', accept: (v) => isDefaultValue(v) || !['always', 'on-failure', 'unless-stopped'].includes((v as { Name?: string }).Name ?? '') },
 };
 
 /** Top-level Config fields not applied yet. */

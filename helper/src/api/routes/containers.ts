@@ -1,7 +1,7 @@
-import { ContainerCreateRequestSchema, type ContainerSummaryDto } from '../../../../src-shared/docker-api/containers';
+import { ContainerCreateRequestSchema, ContainerUpdateRequestSchema, type ContainerSummaryDto } from '../../../../src-shared/docker-api/containers';
 import type { ContainerService, ContainerStats, WaitCondition } from '../../engine/containers/container-service';
 import { fixedNanoTimestamp, parseUnixTimeParam } from '../../engine/containers/json-log-reader';
-import { invalidArgument, notImplemented } from '../../lib/errors';
+import { invalidArgument } from '../../lib/errors';
 import {
   toContainerCreateInput,
   toContainerInspectDto,
@@ -9,25 +9,19 @@ import {
   toProcessesDto,
   toStatsDto,
 } from '../dto/container-dto';
+import { toContainerUpdate } from '../dto/update-dto';
 import { queryBool, queryFilters, queryInt, readBody, readJson, sendEmpty, sendJson } from '../http';
-import type { HttpMethod, RequestContext, Route, UpgradeContext } from '../router';
+import type { RequestContext, Route, UpgradeContext } from '../router';
 import { frame, StdStream } from '../streams/stdcopy';
 import { pumpChunked, pumpHijacked, streamContentType, writeUpgradeHeader } from '../streams/hijack';
 
 export type ContainerBackend = Pick<
   ContainerService,
   | 'create' | 'start' | 'stop' | 'restart' | 'kill' | 'wait' | 'remove' | 'prune' | 'attach' | 'resize'
-  | 'inspect' | 'list' | 'logs' | 'top' | 'stats' | 'processMap' | 'logPath' | 'containerDir'
+  | 'inspect' | 'list' | 'logs' | 'top' | 'stats' | 'processMap' | 'logPath' | 'containerDir' | 'pause' | 'unpause' | 'rename' | 'update'
 >;
 
 const WAIT_CONDITIONS: WaitCondition[] = ['not-running', 'next-exit', 'removed'];
-
-const UNSUPPORTED: [HttpMethod, string, string][] = [
-  ['POST', '/containers/:id/pause', 'pausing containers'],
-  ['POST', '/containers/:id/unpause', 'pausing containers'],
-  ['POST', '/containers/:id/rename', 'renaming containers'],
-  ['POST', '/containers/:id/update', 'updating container resources'],
-];
 
 function timeoutParam(query: URLSearchParams): number | undefined {
   return queryInt(query, 't') ?? queryInt(query, 'timeout');
@@ -146,6 +140,39 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
         sendJson(res, 200, { ContainersDeleted: out.deleted.length > 0 ? out.deleted : null, SpaceReclaimed: out.spaceReclaimed });
       },
     },
+    {
+      method: 'POST',
+      path: '/containers/:id/pause',
+      handler: async ({ res, params }) => {
+        await c.pause(params.id ?? '');
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/unpause',
+      handler: async ({ res, params }) => {
+        await c.unpause(params.id ?? '');
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/rename',
+      handler: async ({ res, params, query }) => {
+        await c.rename(params.id ?? '', query.get('name') ?? '');
+        sendEmpty(res, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/:id/update',
+      handler: async ({ req, res, params }) => {
+        const body = await readJson(req, ContainerUpdateRequestSchema);
+        const out = await c.update(params.id ?? '', toContainerUpdate(body));
+        sendJson(res, 200, { Warnings: out.warnings });
+      },
+    },
     { method: 'POST', path: '/containers/:id/attach', handler: attachChunked, upgrade: attachUpgrade },
     {
       method: 'POST',
@@ -221,14 +248,6 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
         res.end();
       },
     },
-    // Endpoints of the Engine API berthd does not implement yet: a clear 501 instead of "page not found".
-    ...UNSUPPORTED.map(([method, path, what]): Route => ({
-      method,
-      path,
-      handler: () => {
-        throw notImplemented('CONTAINER_OP_UNSUPPORTED', `berthd does not support ${what} yet`);
-      },
-    })),
     {
       method: 'GET',
       path: '/berth/v1/containers/:id/processes',

@@ -49,7 +49,8 @@ export class ContainerObserver {
     const statuses = f.get('status');
     const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : undefined;
     // As dockerd: a positive limit (ps -n) and a status filter both imply all.
-    if (!opts.all && !statuses && limit === undefined) recs = recs.filter((r) => r.state.status === 'running');
+    // Paused and restarting containers count as running (moby's IsRunning), as in `docker ps`.
+    if (!opts.all && !statuses && limit === undefined) recs = recs.filter((r) => ['running', 'paused', 'restarting'].includes(r.state.status));
     recs = recs.filter((r) => {
       if (statuses && !statuses.includes(r.state.status)) return false;
       const ids = f.get('id');
@@ -132,6 +133,7 @@ export class ContainerObserver {
     const rec = this.deps.store.get(ref);
     const proc = this.live.process(rec.id);
     if (!proc) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`);
+    if (rec.state.status === 'paused') throw conflict('CONTAINER_PAUSED', `Container ${rec.id} is paused, unpause the container before exec`);
     return { record: rec, process: proc };
   }
 
@@ -145,8 +147,9 @@ export class ContainerObserver {
 
   async counts(): Promise<{ total: number; running: number; paused: number; stopped: number }> {
     const all = this.deps.store.list();
-    const running = all.filter((r) => this.live.process(r.id)).length;
-    return { total: all.length, running, paused: 0, stopped: all.length - running };
+    const live = all.filter((r) => this.live.process(r.id));
+    const paused = live.filter((r) => r.state.status === 'paused').length;
+    return { total: all.length, running: live.length - paused, paused, stopped: all.length - live.length };
   }
 
   private hostUserNames(): Promise<Map<number, string>> {

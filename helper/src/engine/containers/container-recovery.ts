@@ -30,7 +30,7 @@ export async function recoverContainers(deps: Pick<ContainerServiceDeps, 'store'
         await hooks.removeNow(rec.id).catch((err: unknown) => log.error({ err, id: rec.id }, 'auto-remove at start-up failed'));
         return;
       }
-      if (rec.state.status !== 'running' && rec.state.status !== 'restarting' && rec.state.status !== 'removing') {
+      if (rec.state.status !== 'running' && rec.state.status !== 'paused' && rec.state.status !== 'restarting' && rec.state.status !== 'removing') {
         // A crash between runtime create and start, or between exit and cleanup, leaves runtime
         // state (maybe a monitor held at its barrier): clear it so nothing outlives the record.
         if (await exists(ref.stateDir)) await runtime.delete(ref);
@@ -39,6 +39,8 @@ export async function recoverContainers(deps: Pick<ContainerServiceDeps, 'store'
       try {
         const found = await runtime.recover(ref);
         if (found.state === 'running') {
+          // A paused container stays paused (its cgroup is still frozen).
+          if (rec.state.status === 'restarting') await store.update(rec.id, (r) => (r.state.status = 'running'));
           hooks.adopt(rec.id, found.container);
           return;
         }
@@ -48,7 +50,9 @@ export async function recoverContainers(deps: Pick<ContainerServiceDeps, 'store'
         }
         const exit: ExitStatus = found.state === 'exited' ? found.exit : { exitCode: UNKNOWN_EXIT, oomKilled: false, finishedAt: new Date() };
         await store.update(rec.id, (r) => {
-          r.state = { ...r.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
+          // A "restarting" one keeps the exit it restarts from.
+          if (r.state.status === 'restarting') r.state = { ...r.state, status: 'exited', pid: 0 };
+          else r.state = { ...r.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
         });
         await runtime.delete(ref).catch(() => undefined);
         if (rec.hostConfig.autoRemove) await hooks.removeNow(rec.id);

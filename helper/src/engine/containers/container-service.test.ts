@@ -113,6 +113,14 @@ class FakeRuntime implements Runtime {
   async readExit(): Promise<undefined> {
     return undefined;
   }
+  frozen: string[] = [];
+  async freeze(ref: ContainerRef, frozen: boolean): Promise<void> {
+    this.frozen.push(`${ref.id.slice(0, 4)}:${frozen}`);
+  }
+  updates: unknown[] = [];
+  async updateResources(_ref: ContainerRef, r: unknown): Promise<void> {
+    this.updates.push(r);
+  }
 }
 
 describe('ContainerService', () => {

@@ -1,5 +1,6 @@
 import type { ContainerRecord } from '../../store/containers/container-record';
-import { conflict, isBerthError, notModified } from '../../lib/errors';
+import { availableParallelism } from 'node:os';
+import { conflict, invalidArgument, isBerthError, notModified } from '../../lib/errors';
 import type { AttachOptions, AttachStream, ContainerProcess, ContainerProcessInfo, ContainerRef, ContainerStats, ConsoleSize, ExitStatus } from '../../runtime/runtime';
 import { ContainerStartError } from '../../runtime/runtime-errors';
 import { AttachProxy } from './attach-proxy';
@@ -7,8 +8,10 @@ import { actorAttributes, matchLabels, parseUntil, raceTimeout } from './contain
 import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
-import { buildContainerSpec, logPathOf, runtimeRefOf } from './container-spec';
+import { buildContainerSpec, logPathOf, resourcesOf, runtimeRefOf } from './container-spec';
 import { NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
+import { applyUpdate, type ContainerUpdate } from './container-update';
+import { RestartManager } from './restart-manager';
 import type {
   ContainerCreateInput,
   ContainerListOptions,
@@ -72,6 +75,10 @@ export class ContainerService {
   /** Disk cleanup of auto-removed containers, finished after their waiters were answered. */
   private readonly backgroundRemovals = new Set<Promise<void>>();
   private readonly observer: ContainerObserver;
+  /** Restart policy state per container (restart-manager.ts); a user start makes a fresh one. */
+  private readonly restartManagers = new Map<string, RestartManager>();
+  /** Pending policy restarts (container in "restarting"), cancelled by stop, kill and rm. */
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: ContainerServiceDeps) {
     this.observer = new ContainerObserver(deps, {
@@ -97,6 +104,15 @@ export class ContainerService {
     if (inflight) {
       await inflight;
       throw notModified('CONTAINER_ALREADY_STARTED', 'container already started');
+    }
+    this.cancelRestartTimer(rec.id);
+    // A user start: fresh restart policy state, RestartCount back to 0 (moby ResetRestartManager).
+    this.restartManagers.set(rec.id, new RestartManager(rec.hostConfig.restartPolicy, 0));
+    if (rec.restartCount !== 0 || rec.manuallyStopped) {
+      await this.deps.store.update(rec.id, (r) => {
+        r.restartCount = 0;
+        r.manuallyStopped = false;
+      });
     }
     const run = this.doStart(rec);
     this.starting.set(rec.id, run);
@@ -184,8 +200,13 @@ export class ContainerService {
     this.execs.delete(id);
     const rec = store.find(id);
     if (!rec) return;
+    const ranMs = exit.finishedAt.getTime() - Date.parse(rec.state.startedAt ?? exit.finishedAt.toISOString());
+    const decision = this.removing.has(id) || rec.hostConfig.autoRemove
+      ? { restart: false, delayMs: 0 }
+      : this.restartManagerOf(rec).shouldRestart(exit.exitCode, rec.manuallyStopped === true, ranMs);
     const exited = (r: ContainerRecord): void => {
-      r.state = { ...r.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
+      r.state = { ...r.state, status: decision.restart ? 'restarting' : 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt.toISOString() };
+      if (decision.restart) r.restartCount++;
     };
     // An auto-remove container is about to go: no need to persist its exit (a restart in between
     // finds no monitor and removes it anyway).
@@ -213,12 +234,74 @@ export class ContainerService {
       this.exitCleanup.delete(id);
       if (!this.live.has(id)) this.runtimeClean.add(id);
     }
+    if (decision.restart) this.scheduleRestart(id, decision.delayMs);
+  }
+
+  private restartManagerOf(rec: ContainerRecord): RestartManager {
+    let rm = this.restartManagers.get(rec.id);
+    if (!rm) {
+      rm = new RestartManager(rec.hostConfig.restartPolicy, rec.restartCount);
+      this.restartManagers.set(rec.id, rm);
+    }
+    return rm;
+  }
+
+  private scheduleRestart(id: string, delayMs: number): void {
+    this.cancelRestartTimer(id);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
+      void this.policyRestart(id);
+    }, delayMs);
+    this.restartTimers.set(id, timer);
+  }
+
+  private cancelRestartTimer(id: string): boolean {
+    const t = this.restartTimers.get(id);
+    if (!t) return false;
+    clearTimeout(t);
+    this.restartTimers.delete(id);
+    return true;
+  }
+
+  /** A restart by the policy: like a start, but the policy state and RestartCount carry on. */
+  private async policyRestart(id: string): Promise<void> {
+    const rec = this.deps.store.find(id);
+    if (!rec || rec.state.status !== 'restarting' || this.removing.has(id) || this.live.has(id) || this.starting.has(id)) return;
+    const run = this.doStart(rec);
+    this.starting.set(id, run);
+    try {
+      await run;
+    } catch (err) {
+      this.deps.log.warn({ err, id }, 'restart by policy failed');
+      await this.deps.store.update(id, (r) => {
+        r.state.status = 'exited';
+      }).catch(() => undefined);
+    } finally {
+      this.starting.delete(id);
+    }
+  }
+
+  /** A stop or kill by the user: the restart policy stays off until the next user start. */
+  private async markManuallyStopped(rec: ContainerRecord): Promise<void> {
+    this.restartManagerOf(rec).cancel();
+    const wasRestarting = this.cancelRestartTimer(rec.id);
+    await this.deps.store.update(rec.id, (r) => {
+      r.manuallyStopped = true;
+      if (wasRestarting && r.state.status === 'restarting') r.state.status = 'exited';
+    });
   }
 
   async stop(ref: string, opts: { signal?: string; timeoutSec?: number }): Promise<void> {
     const rec = this.deps.store.get(ref);
     const proc = this.live.get(rec.id);
-    if (!proc) throw notModified('CONTAINER_NOT_RUNNING', 'container already stopped');
+    if (!proc) {
+      if (rec.state.status === 'restarting') {
+        await this.markManuallyStopped(rec);
+        return;
+      }
+      throw notModified('CONTAINER_NOT_RUNNING', 'container already stopped');
+    }
+    await this.markManuallyStopped(rec);
     const signal = parseSignal(opts.signal ?? rec.config.stopSignal ?? 'SIGTERM');
     const timeout = opts.timeoutSec ?? rec.config.stopTimeout ?? 10;
     const exited = this.exitPromise(rec.id);
@@ -241,6 +324,7 @@ export class ContainerService {
     const signal = parseSignal(signalName && signalName !== '' ? signalName : 'KILL');
     const proc = this.live.get(rec.id);
     if (!proc) throw conflict('CONTAINER_NOT_RUNNING', `Cannot kill container: ${ref}: container ${rec.id} is not running`);
+    await this.markManuallyStopped(rec);
     const exited = this.exitPromise(rec.id);
     await this.signal(rec, proc, signal);
     // As dockerd: after SIGKILL, give the exit a moment so a following `rm` sees it stopped.
@@ -265,6 +349,8 @@ export class ContainerService {
       if (await raceTimeout(this.exitPromise(rec.id), 2000)) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`, err);
       throw err;
     }
+    // A frozen process acts on the signal only once thawed (dockerd unpauses after a kill too).
+    if (rec.state.status === 'paused') await this.setPaused(rec, false, { event: false });
     this.deps.events.publish('container', 'kill', rec.id, { ...actorAttributes(rec), signal: String(signal) });
   }
 
@@ -336,11 +422,14 @@ export class ContainerService {
     if (!rec || this.removing.has(id)) return;
     this.removing.add(id);
     try {
+      this.cancelRestartTimer(id);
+      this.restartManagers.get(id)?.cancel();
       await this.starting.get(id)?.catch(() => undefined);
       const proc = this.live.get(id);
       if (proc) {
         const exited = this.exitPromise(id);
         await proc.kill(SIGKILL).catch(() => undefined);
+        if (rec.state.status === 'paused') await this.runtime().freeze(this.runtimeRef(id), false).catch(() => undefined);
         await raceTimeout(exited, 10_000);
       }
       // The auto-remove of an exit runs inside that exit's handling: it must not wait for itself.
@@ -360,6 +449,7 @@ export class ContainerService {
       store.forget(id);
       this.execs.delete(id);
       if (opts.removeVolumes) await this.deps.volumes?.removeAnonymous(id, rec.hostConfig.mounts).catch((err: unknown) => log.warn({ err, id }, 'removing anonymous volumes failed'));
+      this.restartManagers.delete(id);
       events.publish('container', 'destroy', id, actorAttributes(rec));
       const waiter = this.removed.get(id);
       this.removed.delete(id);
@@ -437,6 +527,55 @@ export class ContainerService {
     const proc = this.live.get(rec.id);
     if (!proc) throw conflict('CONTAINER_NOT_RUNNING', `Container ${rec.id} is not running`);
     await proc.resize(size);
+  }
+
+  // ---- pause, rename, update -----------------------------------------------------------------
+
+  /** docker pause / unpause: the cgroup freezer (v1 freezer.state, v2 cgroup.freeze). */
+  async pause(ref: string): Promise<void> {
+    const rec = this.deps.store.get(ref);
+    if (!this.live.has(rec.id)) throw conflict('CONTAINER_NOT_RUNNING', `container ${rec.id} is not running`);
+    if (rec.state.status === 'paused') throw conflict('CONTAINER_PAUSED', `container ${rec.id} is already paused`);
+    await this.setPaused(rec, true);
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const rec = this.deps.store.get(ref);
+    if (rec.state.status !== 'paused' || !this.live.has(rec.id)) throw conflict('CONTAINER_NOT_PAUSED', `container ${rec.id} is not paused`);
+    await this.setPaused(rec, false);
+  }
+
+  private async setPaused(rec: ContainerRecord, paused: boolean, opts: { event: boolean } = { event: true }): Promise<void> {
+    await this.runtime().freeze(this.runtimeRef(rec.id), paused);
+    await this.deps.store.update(rec.id, (r) => {
+      if (r.state.status === 'running' || r.state.status === 'paused') r.state.status = paused ? 'paused' : 'running';
+    });
+    if (opts.event) this.deps.events.publish('container', paused ? 'pause' : 'unpause', rec.id, actorAttributes(rec));
+  }
+
+  /** docker rename: the name index, the record, and a `rename` event carrying the old name. */
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.deps.store.get(ref);
+    if (newName === '' || newName === '/') throw invalidArgument('RENAME_EMPTY', 'Neither old nor new names may be empty');
+    const { oldName } = await this.deps.store.rename(rec.id, newName);
+    this.deps.events.publish('container', 'rename', rec.id, { ...actorAttributes(rec), oldName: `/${oldName}` });
+  }
+
+  /** docker update: new limits in the record and, when running, in the cgroup; a new restart policy. */
+  async update(ref: string, changes: ContainerUpdate): Promise<{ warnings: string[] }> {
+    const rec = this.deps.store.get(ref);
+    const next = applyUpdate(rec, changes, { swapLimit: this.deps.runtime.info().swapLimit, ncpu: availableParallelism() });
+    if (this.live.has(rec.id)) await this.runtime().updateResources(this.runtimeRef(rec.id), resourcesOf(next.hostConfig));
+    await this.deps.store.update(rec.id, (r) => {
+      r.hostConfig = next.hostConfig;
+    });
+    this.restartManagers.get(rec.id)?.setPolicy(next.hostConfig.restartPolicy);
+    this.deps.events.publish('container', 'update', rec.id, actorAttributes(rec));
+    return { warnings: next.warnings };
+  }
+
+  private runtime(): ContainerServiceDeps['runtime'] {
+    return this.deps.runtime;
   }
 
   // ---- observation --------------------------------------------------------------------------
@@ -519,8 +658,8 @@ export class ContainerService {
   // ---- recovery -----------------------------------------------------------------------------
 
   /** After a berthd restart: reconnects running containers and settles the rest (container-recovery.ts). */
-  recover(): Promise<void> {
-    return recoverContainers(this.deps, {
+  async recover(): Promise<void> {
+    await recoverContainers(this.deps, {
       adopt: (id, proc) => {
         this.live.set(id, proc);
         if (!this.nextExit.has(id)) this.nextExit.set(id, deferred());
@@ -529,10 +668,29 @@ export class ContainerService {
       // Only auto-remove containers are removed at start-up: their anonymous volumes go with them.
       removeNow: (id) => this.removeNow(id, { removeVolumes: true }),
     });
+    this.applyRestartPoliciesAtStartup();
+  }
+
+  /**
+   * dockerd's restore: containers the policy would restart are started again when the daemon
+   * starts (after a host reboot, or an exit while berthd was away). `always` ignores a user stop
+   * here, `unless-stopped` does not. Started in the background: recovery does not wait for them.
+   */
+  private applyRestartPoliciesAtStartup(): void {
+    for (const rec of this.deps.store.list()) {
+      if (this.live.has(rec.id) || rec.state.startedAt === null || rec.hostConfig.autoRemove) continue;
+      if (rec.state.status !== 'exited' && rec.state.status !== 'restarting') continue;
+      const ranMs = Date.parse(rec.state.finishedAt ?? '') - Date.parse(rec.state.startedAt);
+      const decision = new RestartManager(rec.hostConfig.restartPolicy, rec.restartCount).shouldRestart(rec.state.exitCode, rec.manuallyStopped === true, ranMs);
+      if (!decision.restart) continue;
+      void this.start(rec.id).catch((err: unknown) => this.deps.log.warn({ err, id: rec.id }, 'restart at daemon start failed'));
+    }
   }
 
   /** Closes client-side handles on daemon shutdown (containers keep running) after pending removals. */
   async close(): Promise<void> {
+    for (const t of this.restartTimers.values()) clearTimeout(t);
+    this.restartTimers.clear();
     await Promise.all(this.backgroundRemovals);
     for (const proc of this.live.values()) proc.close();
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerRecord } from '../../store/containers/container-record';
-import type { ContainerRef, ContainerSpec } from '../../runtime/runtime';
+import type { ContainerRef, ContainerSpec, ResourceLimits } from '../../runtime/runtime';
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
 import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './security-opts';
@@ -55,15 +55,7 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     network: hc.networkMode === 'host' ? 'host' : 'none',
     binds: hc.mounts.filter((m) => m.type === 'bind' || m.type === 'volume').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly, propagation: m.propagation })),
     tmpfs: tmpfsMounts(hc),
-    resources: {
-      memory: hc.memory || undefined,
-      memorySwap: hc.memorySwap || undefined,
-      nanoCpus: hc.nanoCpus || undefined,
-      cpuQuota: hc.cpuQuota || undefined,
-      cpuPeriod: hc.cpuPeriod || undefined,
-      cpuShares: hc.cpuShares || undefined,
-      pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
-    },
+    resources: resourcesOf(hc),
     shmSize: hc.shmSize,
     init: hc.init,
     etcFiles: { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') },
@@ -80,4 +72,17 @@ export function tmpfsMounts(hc: ContainerRecord['hostConfig']): TmpfsMount[] {
     ...Object.entries(hc.tmpfs).map(([dest, opts]) => parseTmpfs(dest, opts)),
     ...hc.mounts.filter((m) => m.type === 'tmpfs').map((m) => tmpfsFromMount(m.destination, m.readOnly, m.tmpfsOptions)),
   ];
+}
+
+/** The cgroup limits of a HostConfig (at start, and again for docker update). */
+export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
+  return {
+    memory: hc.memory || undefined,
+    memorySwap: hc.memorySwap || undefined,
+    nanoCpus: hc.nanoCpus || undefined,
+    cpuQuota: hc.cpuQuota || undefined,
+    cpuPeriod: hc.cpuPeriod || undefined,
+    cpuShares: hc.cpuShares || undefined,
+    pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
+  };
 }

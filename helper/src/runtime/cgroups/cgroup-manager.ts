@@ -19,6 +19,11 @@ export interface CgroupManager {
   create(id: string, limits: CgroupLimits): Promise<void>;
   /** Apply new limits to an existing cgroup (docker update). */
   update(id: string, limits: CgroupLimits): Promise<void>;
+  /**
+   * Freeze or thaw every process of the cgroup (docker pause/unpause): v1 freezer.state, v2
+   * cgroup.freeze. Resolves once the kernel reports the new state.
+   */
+  freeze(id: string, frozen: boolean): Promise<void>;
   /** Paths and mounts the shim needs (joined by the monitor before the init proceeds). */
   planPart(id: string): CgroupPlanPart;
   /** Host PIDs of every process in the container's cgroup. */
@@ -97,6 +102,16 @@ export function memorySwapToV2(memorySwap: number | undefined, memory: number | 
   if (memorySwap === -1) return 'max';
   if (!memory) return undefined;
   return String(Math.max(0, memorySwap - memory));
+}
+
+/** Polls `read` until it returns a value satisfying `done` (the freezer settles asynchronously). */
+export async function waitFor(read: () => Promise<string>, done: (v: string) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+    if (done(await read())) return;
+    if (Date.now() > deadline) throw new Error(`${what}: timed out`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }
 
 /** Parses "key value" lines (memory.stat, cpu.stat, memory.events) into numbers. */

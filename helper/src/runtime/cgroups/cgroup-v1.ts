@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { errnoCode, internal } from '../../lib/errors';
 import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
-import { parseFlatKeyed, parsePids, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
+import { parseFlatKeyed, parsePids, waitFor, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
 import type { CgroupPlanPart } from '../spec/plan';
 
@@ -108,6 +108,15 @@ export class CgroupV1Manager implements CgroupManager {
       if (l.cpuShares !== undefined) await w('cpu', 'cpu.shares', l.cpuShares);
     }
     if (this.controllers.includes('pids')) await w('pids', 'pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
+  }
+
+  async freeze(id: string, frozen: boolean): Promise<void> {
+    checkCgroupId(id);
+    if (!this.controllers.includes('freezer')) throw internal('FREEZER_UNAVAILABLE', 'the cgroup v1 freezer hierarchy is not mounted');
+    const file = join(this.dir('freezer', id), 'freezer.state');
+    const want = frozen ? 'FROZEN' : 'THAWED';
+    await this.opts.fs.writeFile(file, want);
+    await waitFor(() => this.opts.fs.readFile(file), (v) => v.trim() === want, `${frozen ? 'freeze' : 'thaw'} ${id}`);
   }
 
   planPart(id: string): CgroupPlanPart {

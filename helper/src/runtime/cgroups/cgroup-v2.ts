@@ -6,6 +6,7 @@ import {
   memorySwapToV2,
   parseFlatKeyed,
   parsePids,
+  waitFor,
   type CgroupFeatures,
   type CgroupFs,
   type CgroupManager,
@@ -91,6 +92,13 @@ export class CgroupV2Manager implements CgroupManager {
       if (l.cpuShares !== undefined) await w('cpu.weight', cpuSharesToWeight(l.cpuShares));
     }
     if (has('pids')) await w('pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
+  }
+
+  async freeze(id: string, frozen: boolean): Promise<void> {
+    checkCgroupId(id);
+    await this.opts.fs.writeFile(join(this.dir(id), 'cgroup.freeze'), frozen ? '1' : '0');
+    const events = join(this.dir(id), 'cgroup.events');
+    await waitFor(() => this.opts.fs.readFile(events), (v) => parseFlatKeyed(v)['frozen'] === (frozen ? 1 : 0), `${frozen ? 'freeze' : 'thaw'} ${id}`);
   }
 
   planPart(id: string): CgroupPlanPart {

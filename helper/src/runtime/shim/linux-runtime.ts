@@ -14,6 +14,7 @@ import type {
   ExecSpec,
   ExitStatus,
   RecoverResult,
+  ResourceLimits,
   Runtime,
   RuntimeInfo,
 } from '../runtime';
@@ -173,6 +174,16 @@ export class LinuxRuntime implements Runtime {
     if (!record) return undefined;
     const oom = await this.opts.cgroups.oomKills(ref.id).catch(() => 0);
     return toExitStatus(record, Math.max(oom, record.oomKills));
+  }
+
+  async freeze(ref: ContainerRef, frozen: boolean): Promise<void> {
+    if (!CONTAINER_ID.test(ref.id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${ref.id}"`);
+    await this.opts.cgroups.freeze(ref.id, frozen);
+  }
+
+  async updateResources(ref: ContainerRef, resources: ResourceLimits): Promise<void> {
+    if (!CONTAINER_ID.test(ref.id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${ref.id}"`);
+    await this.opts.cgroups.update(ref.id, toCgroupLimits(resources));
   }
 
   async delete(ref: ContainerRef): Promise<void> {

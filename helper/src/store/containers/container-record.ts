@@ -228,4 +228,6 @@ export interface ContainerRecord {
   user: ResolvedUser;
   execIds: string[];
   restartCount: number;
+  /** dockerd's HasBeenManuallyStopped: set by a user stop/kill, cleared by a user start. */
+  manuallyStopped?: boolean;
 }

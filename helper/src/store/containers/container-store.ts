@@ -138,6 +138,29 @@ export class ContainerStore {
     return rec;
   }
 
+  /**
+   * Gives a container a new name (docker rename): the new name is claimed in the index before the
+   * record is persisted, and the old one released only after; a failed write restores both.
+   */
+  async rename(id: string, requested: string): Promise<{ oldName: string; newName: string }> {
+    const rec = this.byId.get(id);
+    if (!rec) throw notFound('CONTAINER_NOT_FOUND', `No such container: ${id}`);
+    const oldName = rec.name;
+    const newName = requested.startsWith('/') ? requested.slice(1) : requested;
+    if (newName === oldName) throw invalidArgument('RENAME_SAME_NAME', 'Renaming a container with the same name as its current name');
+    this.reserveName(newName, id);
+    try {
+      await this.update(id, (r) => {
+        r.name = newName;
+      });
+    } finally {
+      this.reserved.delete(newName);
+    }
+    this.byName.set(newName, id);
+    if (this.byName.get(oldName) === id) this.byName.delete(oldName);
+    return { oldName, newName };
+  }
+
   /** Forgets the record and deletes its directory (log, hostname files, record). */
   async delete(id: string): Promise<void> {
     this.forget(id);
