@@ -35,7 +35,7 @@ export interface GuestImageSources {
 
 /** Modules the guest loads at boot, in dependency order (resolved with modinfo on the desktop). */
 const GUEST_MODULES = [
-  'virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_console', 'virtiofs', 'overlay',
+  'virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_console', 'virtio_rng', 'virtiofs', 'overlay',
   'veth', 'bridge', 'br_netfilter', 'nf_tables', 'nft_chain_nat', 'nft_ct', 'nft_masq', 'nft_nat', 'nft_redir', 'nft_fib_inet', 'nft_reject_inet', 'nf_conntrack', 'nf_nat', 'xt_MASQUERADE', 'iptable_nat', 'iptable_filter', 'ip6table_nat', 'ip6table_filter',
 ];
 
@@ -110,10 +110,11 @@ chmod 0700 /root
 ip link set lo up
 ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
 echo "nameserver 10.0.2.3" > /etc/resolv.conf
+mkdir -p /run/sshd /var/empty
+/usr/sbin/sshd -f /etc/berth-machine/sshd_config -E /tmp/sshd.log || { echo "@@BERTH-MACHINE sshd failed:"; cat /tmp/sshd.log; }
+# After sshd: a share that hangs (virtiofsd gone) must not keep the machine unreachable.
 home=$(arg home)
 if [ -n "$home" ]; then mkdir -p "$home" && mount -t virtiofs home "$home" || echo "@@BERTH-MACHINE home share failed"; fi
-mkdir -p /run/sshd /var/empty
-/usr/sbin/sshd -f /etc/berth-machine/sshd_config -E /tmp/sshd.log
 # berthd, once installed by provisioning, comes back with the machine (its supervisor is on the data disk).
 if [ -f /opt/berth/supervise.sh ]; then setsid sh /opt/berth/supervise.sh </dev/null >>/opt/berth/berthd.log 2>&1 & echo $! > /opt/berth/supervisor.pid; fi
 echo "@@BERTH-MACHINE ready"

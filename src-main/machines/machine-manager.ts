@@ -237,7 +237,11 @@ export class MachineManager {
         conn.close();
         if ((err as { code?: string }).code?.startsWith('HOST_KEY')) throw err;
       }
-      if (Date.now() > deadline) throw new AppError('Unavailable', 'MACHINE_SSH_TIMEOUT', `machine ${name} did not answer over SSH: ${(last as Error | undefined)?.message ?? ''}`);
+      if (Date.now() > deadline) {
+        // The guest's console says why (no data disk, sshd refused its config, a kernel panic).
+        const log = await readFile(this.paths(name).consoleLog, 'utf8').catch(() => '');
+        throw new AppError('Unavailable', 'MACHINE_SSH_TIMEOUT', `machine ${name} did not answer over SSH: ${(last as Error | undefined)?.message ?? ''}; console: ${log.slice(-800)}`);
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
   }

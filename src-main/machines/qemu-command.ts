@@ -59,6 +59,10 @@ export function qemuArgs(spec: MachineSpec, paths: MachinePaths, accel: Accelera
     // from the desktop's loopback.
     '-netdev', `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
     '-device', 'virtio-net-pci,netdev=net0',
+    // Entropy from the desktop: without it, a guest's first getrandom() (sshd's) can wait on the
+    // kernel's own jitter collection, which under TCG on a busy desktop takes minutes.
+    '-object', 'rng-random,id=rng0,filename=/dev/urandom',
+    '-device', 'virtio-rng-pci,rng=rng0',
     '-serial', `file:${paths.consoleLog}`,
     '-qmp', `unix:${paths.qmpSocket},server=on,wait=off`,
     '-pidfile', paths.pidFile,

@@ -151,7 +151,8 @@ describe.skipIf(!IS_ROOT)('containers: more of the CLI surface', () => {
     expect(bad.body).toMatch(/HostConfig\.Memory/);
     const pause = await env.d(['pause', id]);
     expect(pause.code).toBe(1);
-    expect(pause.stderr).toMatch(/berthd does not support pausing containers yet/);
+    // As dockerd (errNotRunning): an exited container cannot be paused.
+    expect(pause.stderr).toMatch(new RegExp(`container ${id} is not running`));
     const missing = await engineRequest(env.berthd.socket, 'POST', '/v1.48/containers/create', JSON.stringify({ Image: 'not-pulled:latest' }));
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body)).toEqual({ message: 'No such image: not-pulled:latest' });
