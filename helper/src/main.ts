@@ -150,7 +150,7 @@ async function main(): Promise<number> {
   });
   const events = new EventsService();
   const native = locateNativeBinaries(fileURLToPath(new URL('.', import.meta.url)));
-  const runtime = new LinuxRuntime({ launcher: new SpawnShimLauncher(native.shim), initBinary: native.init, cgroups: await createCgroupManager(), log });
+  const runtime = new LinuxRuntime({ launcher: new SpawnShimLauncher(native.shim), initBinary: native.init, cgroups: await createCgroupManager({ deviceFilterBinary: native.devfilter }), log });
   const volumeStore = new VolumeStore(join(options.dataRoot, 'volumes'));
   await volumeStore.load();
   const hostMounter = new LinuxHostMounter();

@@ -78,6 +78,36 @@ describe.skipIf(reason !== undefined)('cgroup v2 on a real kernel (qemu guest)',
     expect(r.output).toMatch(/can't fork|Resource temporarily unavailable/);
   });
 
+  it('docker pause freezes a busy container (its CPU time stops), unpause lets it run again', async () => {
+    await sh('docker run -d --name busy busybox sh -c "while :; do :; done"');
+    const pid = await sh("docker inspect -f '{{.State.Pid}}' busy");
+    // utime + stime in clock ticks, from the kernel, not from berthd.
+    const cpuTicks = async (): Promise<number> => Number(await sh(`cut -d')' -f2 /proc/${pid}/stat | awk '{ print $12 + $13 }'`));
+    await sh('docker pause busy');
+    expect(await sh("docker inspect -f '{{.State.Status}} {{.State.Paused}}' busy")).toBe('paused true');
+    const cg = (await sh(`cat /proc/${pid}/cgroup`)).replace(/^0::/, '');
+    expect(await sh(`cat /sys/fs/cgroup${cg}/cgroup.freeze`)).toBe('1');
+    const frozen = await cpuTicks();
+    await sh('sleep 1.5');
+    expect(await cpuTicks()).toBe(frozen);
+    await sh('docker unpause busy');
+    await sh('sleep 1.5');
+    expect(await cpuTicks()).toBeGreaterThan(frozen);
+    expect(await sh("docker inspect -f '{{.State.Status}}' busy")).toBe('running');
+    await sh('docker rm -f busy');
+  });
+
+  it('the device filter: a default container cannot open a device outside the default list; --privileged can', async () => {
+    // /dev/kmsg (c 1:11) is not in the default list; /dev/null and /dev/zero are. mknod itself is allowed, as in dockerd.
+    const probe = 'mknod /tmp/kmsg c 1 11 && head -c 1 /tmp/kmsg | wc -c; echo x > /dev/null && head -c 4 /dev/zero | wc -c';
+    const confined = await g.exec(`docker run --rm busybox sh -c '${probe}'`);
+    expect(confined.output).toMatch(/kmsg: Operation not permitted/);
+    expect(confined.output.trim().split('\n').filter((l) => /^\d+$/.test(l.trim()))).toEqual(['0', '4']);
+    const privileged = await g.exec(`docker run --rm --privileged busybox sh -c '${probe}'`);
+    expect(privileged.output).not.toMatch(/Operation not permitted/);
+    expect(privileged.output.trim().split('\n').filter((l) => /^\d+$/.test(l.trim()))).toEqual(['1', '4']);
+  });
+
   it('stats --no-stream reads usage and the limit from the v2 files', async () => {
     await sh('docker run -d --name st -m 64m busybox sh -c "sleep 1000"');
     const out = await sh("docker stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' st", 60_000);

@@ -51,7 +51,7 @@ export async function makeTestBed(): Promise<TestBed> {
   const bins = locateNativeBinaries(join(REPO_ROOT, 'helper/src/runtime/shim'));
   const log = pino({ level: 'silent' });
   const build = async (): Promise<{ runtime: Runtime; cgroups: CgroupManager }> => {
-    const cgroups = await createCgroupManager({ parent: TEST_CGROUP_PARENT });
+    const cgroups = await createCgroupManager({ parent: TEST_CGROUP_PARENT, deviceFilterBinary: bins.devfilter });
     return { runtime: new LinuxRuntime({ launcher: new SpawnShimLauncher(bins.shim), initBinary: bins.init, cgroups, log }), cgroups };
   };
   const { runtime, cgroups } = await build();

@@ -3,6 +3,7 @@ import { internal } from '../../lib/errors';
 import { createNodeCgroupFs, type CgroupFs, type CgroupManager } from './cgroup-manager';
 import { CgroupV1Manager } from './cgroup-v1';
 import { CgroupV2Manager } from './cgroup-v2';
+import { nativeDeviceFilterLoader } from './device-filter-loader';
 
 export interface CgroupFactoryOptions {
   /** Default /sys/fs/cgroup. */
@@ -10,6 +11,8 @@ export interface CgroupFactoryOptions {
   /** Parent cgroup name; default "berth". */
   parent?: string;
   fs?: CgroupFs;
+  /** helper/native/build/berth-devfilter: cgroup v2 hosts need it to confine devices. */
+  deviceFilterBinary?: string;
 }
 
 /**
@@ -21,7 +24,7 @@ export async function createCgroupManager(opts: CgroupFactoryOptions = {}): Prom
   const root = opts.root ?? '/sys/fs/cgroup';
   const parent = opts.parent ?? 'berth';
   const fs = opts.fs ?? createNodeCgroupFs();
-  if (await fs.exists(join(root, 'cgroup.controllers'))) return CgroupV2Manager.open({ root, parent, fs });
+  if (await fs.exists(join(root, 'cgroup.controllers'))) return CgroupV2Manager.open({ root, parent, fs, attachDeviceFilter: opts.deviceFilterBinary !== undefined ? nativeDeviceFilterLoader(opts.deviceFilterBinary) : undefined });
   if (await fs.exists(join(root, 'memory', 'cgroup.procs'))) return CgroupV1Manager.open({ root, parent, fs });
   throw internal('CGROUP_UNAVAILABLE', `no usable cgroup hierarchy found under ${root}`);
 }

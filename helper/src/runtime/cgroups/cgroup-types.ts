@@ -3,6 +3,8 @@
  * nanoseconds for CPU time, whatever the cgroup version reports natively.
  */
 
+import type { DeviceRule } from './device-rules';
+
 /** Limits as written to a container's cgroup (resolved from ResourceLimits by the manager). */
 export interface CgroupLimits {
   /** Bytes; undefined = unlimited. */
@@ -16,8 +18,10 @@ export interface CgroupLimits {
   cpuShares?: number;
   /** undefined = unlimited. */
   pidsMax?: number;
-  /** Privileged: no device restrictions (v1 devices cgroup left open). */
+  /** Privileged: no device restrictions (v1 devices cgroup left open, no v2 device filter). */
   allowAllDevices?: boolean;
+  /** Allowed on top of DEFAULT_DEVICE_RULES (--device, --device-cgroup-rule). */
+  devices?: DeviceRule[];
 }
 
 export interface CgroupStats {

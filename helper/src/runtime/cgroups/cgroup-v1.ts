@@ -4,13 +4,12 @@ import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './c
 import { parseFlatKeyed, parsePids, waitFor, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
 import type { CgroupPlanPart } from '../spec/plan';
+import { DEFAULT_DEVICE_RULES, formatDeviceRule } from './device-rules';
 
 /** v1 hierarchies a container joins. cpu and cpuacct may be co-mounted (cpu,cpuacct) or apart. */
 const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'freezer', 'devices', 'cpuset'] as const;
 type Controller = (typeof CONTROLLERS)[number];
 
-/** runc's default allowed devices (null, zero, full, random, urandom, tty, console, ptmx, pts, tun, mknod of any). */
-export const DEVICE_ALLOW = ['c *:* m', 'b *:* m', 'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm', 'c 10:200 rwm'];
 
 /** v1 reports "unlimited" as a huge page-aligned number. */
 const UNLIMITED_V1 = 2 ** 62;
@@ -57,16 +56,16 @@ export class CgroupV1Manager implements CgroupManager {
     for (const c of this.controllers) {
       await this.opts.fs.mkdir(this.dir(c, id));
       if (c === 'cpuset') await this.inheritCpuset(id);
-      if (c === 'devices' && !limits.allowAllDevices) await this.restrictDevices(id);
+      if (c === 'devices' && !limits.allowAllDevices) await this.restrictDevices(id, limits);
     }
     await this.update(id, limits);
   }
 
-  /** The device allow-list (runc's defaults): deny everything, then allow the standard nodes. */
-  private async restrictDevices(id: string): Promise<void> {
+  /** The device allow-list (runc's defaults and the container's own): deny everything, then allow. */
+  private async restrictDevices(id: string, limits: CgroupLimits): Promise<void> {
     const dir = this.dir('devices', id);
     await this.opts.fs.writeFile(join(dir, 'devices.deny'), 'a');
-    for (const rule of DEVICE_ALLOW) await this.opts.fs.writeFile(join(dir, 'devices.allow'), rule);
+    for (const rule of [...DEFAULT_DEVICE_RULES, ...(limits.devices ?? [])]) await this.opts.fs.writeFile(join(dir, 'devices.allow'), formatDeviceRule(rule));
   }
 
   /** A new v1 cpuset cgroup has empty cpus/mems and refuses tasks; copy them from the parent. */

@@ -13,6 +13,8 @@ import {
 } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
 import type { CgroupPlanPart } from '../spec/plan';
+import { compileDeviceFilter } from './device-filter-bpf';
+import { DEFAULT_DEVICE_RULES } from './device-rules';
 
 const WANTED = ['cpu', 'memory', 'pids', 'io'] as const;
 
@@ -23,6 +25,12 @@ export interface CgroupV2Options {
   parent: string;
   fs: CgroupFs;
   killer?: KillDeps;
+  /**
+   * Attaches a compiled device filter to a cgroup directory (v2 has no devices.allow; the native
+   * berth-devfilter loads the BPF program). Without it a container could not be confined to its
+   * devices, so create() refuses rather than run it open.
+   */
+  attachDeviceFilter?: (cgroupDir: string, program: Buffer) => Promise<void>;
 }
 
 /** Unified (v2) cgroups: `<root>/<parent>/<id>`, controllers delegated via cgroup.subtree_control. */
@@ -74,6 +82,10 @@ export class CgroupV2Manager implements CgroupManager {
       await fs.writeFile(join(parentDir, 'cgroup.subtree_control'), enable);
     }
     await fs.mkdir(this.dir(id));
+    if (!limits.allowAllDevices) {
+      if (this.opts.attachDeviceFilter === undefined) throw internal('DEVICE_FILTER_UNAVAILABLE', 'cgroup v2: no device filter loader (berth-devfilter); refusing to start a container with every host device open');
+      await this.opts.attachDeviceFilter(this.dir(id), compileDeviceFilter([...DEFAULT_DEVICE_RULES, ...(limits.devices ?? [])]));
+    }
     await this.update(id, limits);
   }
 

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { createCgroupManager } from './cgroup-factory';
 import { cpuSharesToWeight, memorySwapToV2, nanoCpusToQuota, toCgroupLimits } from './cgroup-manager';
 import { CgroupV1Manager, parseBlkioV1 } from './cgroup-v1';
 import { CgroupV2Manager, parseIoStat } from './cgroup-v2';
+import { compileDeviceFilter } from './device-filter-bpf';
+import { DEFAULT_DEVICE_RULES, formatDeviceRule, parseDeviceRule } from './device-rules';
 import { makeFakeCgroupTree } from './fake-cgroupfs';
 
 const ID = 'c'.repeat(64);
@@ -57,9 +59,12 @@ describe('CgroupV2Manager on a fake cgroupfs', () => {
   it('delegates controllers, writes limits, reports plan paths, stats and removes', async () => {
     const t = await tree('v2');
     const killed: number[] = [];
-    const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs, killer: { kill: (pid) => killed.push(pid) } });
+    const filters: Array<[string, Buffer]> = [];
+    const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs, killer: { kill: (pid) => killed.push(pid) }, attachDeviceFilter: async (d, p) => void filters.push([d, p]) });
     const dir = join(t.root, 'berth', ID);
     await m.create(ID, { ...toCgroupLimits({ memory: 32 << 20, nanoCpus: 250_000_000, cpuShares: 1024, pidsLimit: 8 }) });
+    // The device filter is attached to the container's own cgroup, with runc's default allow-list.
+    expect(filters).toEqual([[dir, compileDeviceFilter(DEFAULT_DEVICE_RULES)]]);
     const rd = (f: string): Promise<string> => readFile(join(dir, f), 'utf8');
     expect(await readFile(join(t.root, 'cgroup.subtree_control'), 'utf8')).toBe('+cpu +memory +pids +io');
     expect(await readFile(join(t.root, 'berth', 'cgroup.subtree_control'), 'utf8')).toBe('+cpu +memory +pids +io');
@@ -96,9 +101,22 @@ describe('CgroupV2Manager on a fake cgroupfs', () => {
     await m2.remove(ID); // idempotent
   });
 
+  it('a privileged container gets no device filter; without a loader an unprivileged one is refused', async () => {
+    const t = await tree('v2');
+    const filters: string[] = [];
+    const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs, attachDeviceFilter: async (d) => void filters.push(d) });
+    await m.create(ID, { allowAllDevices: true });
+    expect(filters).toEqual([]);
+    await m.create(ID, { devices: [parseDeviceRule('c 10:229 rwm')] });
+    expect(filters).toHaveLength(1);
+    const bare = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs });
+    await expect(bare.create(ID, {})).rejects.toThrow(/device filter/);
+    await bare.create(ID, { allowAllDevices: true });
+  });
+
   it('unlimited values read as "max"', async () => {
     const t = await tree('v2');
-    const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs });
+    const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs, attachDeviceFilter: async () => undefined });
     await m.create(ID, {});
     const dir = join(t.root, 'berth', ID);
     expect(await readFile(join(dir, 'memory.max'), 'utf8')).toBe('max');
@@ -128,6 +146,21 @@ describe('CgroupV1Manager on a fake cgroupfs', () => {
     expect(await m.oomKills(ID)).toBe(2);
     await m.remove(ID);
     for (const c of ['memory', 'cpu', 'cpuacct', 'pids']) expect(existsSync(join(t.root, c, 'berth', ID))).toBe(false);
+  });
+
+  it('devices: deny all, then the defaults and the container\'s own rules', async () => {
+    const t = await tree('v1');
+    await mkdir(join(t.root, 'devices'));
+    await writeFile(join(t.root, 'devices', 'cgroup.procs'), '1\n');
+    const writes: string[] = [];
+    const fs = { ...t.fs, writeFile: async (p: string, d: string) => void writes.push(`${p.slice(t.root.length)} ${d}`) };
+    const m = await CgroupV1Manager.open({ root: t.root, parent: 'berth', fs });
+    await m.create(ID, { devices: [parseDeviceRule('c 10:229 rwm')] });
+    const dev = writes.filter((w) => w.startsWith(`/devices/berth/${ID}/devices.`)).map((w) => w.split('/').at(-1));
+    expect(dev).toEqual(['devices.deny a', ...DEFAULT_DEVICE_RULES.map((r) => `devices.allow ${formatDeviceRule(r)}`), 'devices.allow c 10:229 rwm']);
+    writes.length = 0;
+    await m.create(ID, { allowAllDevices: true });
+    expect(writes.filter((w) => w.includes('devices.'))).toEqual([]);
   });
 
   it('refuses ids that could escape the parent', async () => {

@@ -280,6 +280,6 @@ export async function createLinuxRuntime(opts: {
   cgroupRoot?: string;
   cgroupParent?: string;
 }): Promise<LinuxRuntime> {
-  const cgroups = await createCgroupManager({ root: opts.cgroupRoot, parent: opts.cgroupParent });
+  const cgroups = await createCgroupManager({ root: opts.cgroupRoot, parent: opts.cgroupParent, deviceFilterBinary: opts.binaries.devfilter });
   return new LinuxRuntime({ launcher: new SpawnShimLauncher(opts.binaries.shim), initBinary: opts.binaries.init, cgroups, log: opts.log });
 }
