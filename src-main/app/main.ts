@@ -19,6 +19,7 @@ const services = createAppServices({
   userKnownHosts: [config.userKnownHosts],
   ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
   dockerConfigDir: config.dockerConfigDir,
+  bundleDir: config.bundleDir,
   // Electron is not a node for guests: machines need BERTH_GUEST_NODE or a system node.
   ...(config.guestNode || existsSync('/usr/bin/node')
     ? { machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? '/usr/bin/node', shareHome: config.homeDir } }

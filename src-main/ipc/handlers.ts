@@ -64,6 +64,11 @@ const TerminalArgs = z.object({
   cols: z.number().int().min(1).max(1000),
   rows: z.number().int().min(1).max(1000),
 });
+const AbsPath = z.string().startsWith('/', 'must be an absolute path on the host');
+const ProvisionTarget = z.object({ prefix: AbsPath.optional(), dataRoot: AbsPath.optional(), config: AbsPath.optional(), noSystemd: z.boolean().optional() }).strict().optional();
+const ProvisionArgsSchema = z
+  .object({ hostId, action: z.enum(['install', 'upgrade', 'uninstall', 'install-node']), target: ProvisionTarget, sudoPassword: z.string().optional(), keepData: z.boolean().optional() })
+  .strict();
 const LogsArgsSchema = z.object({
   hostId,
   id: z.string().min(1),
@@ -100,6 +105,10 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'hosts:acceptHostKey': (a) => {
         const v = check(z.object({ hostId, fingerprint: z.string().startsWith('SHA256:') }), a, 'hosts:acceptHostKey');
         return s.hosts.acceptHostKey(v.hostId, v.fingerprint);
+      },
+      'hosts:provisionCheck': (a) => {
+        const v = check(z.object({ hostId, target: ProvisionTarget }), a, 'hosts:provisionCheck');
+        return s.provisioning.check(v.hostId, v.target);
       },
 
       'system:info': (a) => s.system.info(check(Host, a, 'system:info').hostId),
@@ -281,6 +290,10 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'images:pull': (a, sink) => {
         const v = check(Image.extend({ auth: Auth }), a, 'images:pull');
         run(sink, s.images.pull(v.hostId, v.ref, v.auth, (p) => sink.emit(p), sink.signal));
+      },
+      'hosts:provision': (a, sink) => {
+        const v = check(ProvisionArgsSchema, a, 'hosts:provision');
+        run(sink, s.provisioning.run(v, (p) => sink.emit(p)));
       },
       'machines:create': (a, sink) => {
         const v = check(MachineCreate, a, 'machines:create');

@@ -73,6 +73,41 @@ export class HostProvisioner {
     return { from: facts.installed, to: this.opts.version };
   }
 
+  /** How this SSH user reaches root: directly, by passwordless sudo, by sudo with a password, or not at all. */
+  async privilege(): Promise<'root' | 'sudo' | 'sudo-password' | 'none'> {
+    if ((await this.shell.exec('id -u')).stdout.trim() === '0') return 'root';
+    if ((await this.shell.exec('sudo -n true')).code === 0) return 'sudo';
+    return (await this.shell.exec('command -v sudo')).code === 0 ? 'sudo-password' : 'none';
+  }
+
+  /**
+   * Installs Node.js with the host's package manager, only where it offers 20 or newer (Debian 12's
+   * apt has 18: then the person is told where to get it rather than left with a Node berthd refuses).
+   */
+  async installNode(onStep: StepListener = () => {}): Promise<{ version: string }> {
+    onStep('checking the host');
+    const { facts } = await this.check();
+    const pm = facts.packageManager;
+    const dnf = { query: "dnf -q info --available nodejs 2>/dev/null | sed -n 's/^Version *: *//p' | head -1", install: 'dnf install -y nodejs' };
+    // Keyed by the installer's `pkg` fact.
+    const candidate: Record<string, { query: string; install: string }> = {
+      'apt-get': { query: "apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: *//p'", install: 'env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs' },
+      dnf,
+      yum: { ...dnf, install: 'yum install -y nodejs' },
+      zypper: { query: "zypper -q info nodejs 2>/dev/null | sed -n 's/^Version *: *//p' | head -1", install: 'zypper -n install nodejs' },
+    };
+    const how = pm !== undefined ? candidate[pm] : undefined;
+    if (how === undefined) throw new AppError('NotImplemented', 'NO_PACKAGE_MANAGER', `no supported package manager on ${this.shell.address}: install Node.js 20 or newer from nodejs.org`);
+    if (pm === 'apt-get') await this.run('env DEBIAN_FRONTEND=noninteractive apt-get update -q', { root: true });
+    const offered = (await this.run(how.query)).stdout.trim().replace(/^\d+:/, '');
+    const major = Number(/^(\d+)/.exec(offered)?.[1] ?? '0');
+    if (major < 20) throw new AppError('Conflict', 'NODE_PACKAGE_TOO_OLD', `${pm} on ${this.shell.address} offers Node.js ${offered || 'none'}; berthd needs 20 or newer: install it from nodejs.org or NodeSource`);
+    onStep(`installing Node.js ${offered} with ${pm}`);
+    const r = await this.run(how.install, { root: true });
+    if (r.code !== 0) throw remoteFailure(`${pm} install nodejs`, r);
+    return { version: offered };
+  }
+
   /** Removes berthd, its service and (unless keepData) its containers and data root. */
   async uninstall(target: InstallTarget & { keepData?: boolean }, onStep: StepListener = () => {}): Promise<void> {
     onStep('checking the host');

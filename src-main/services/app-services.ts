@@ -8,6 +8,7 @@ import { ContainerDataService } from './container-data-service';
 import { DockerSocketService } from './docker-socket-service';
 import { MachineManager } from '../machines/machine-manager';
 import { MachinesService } from './machines-service';
+import { ProvisioningService } from './provisioning-service';
 import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
 import { ImagesService } from './images-service';
@@ -40,6 +41,8 @@ export interface EngineServiceOptions {
   backoff?: BackoffPolicy;
   /** The docker CLI's config dir, where host contexts are written (default ~/.docker). */
   dockerConfigDir?: string;
+  /** Where the berthd bundles (and install.sh) are, for setting up SSH hosts; absent = no provisioning. */
+  bundleDir?: string;
   /** Berth machines: where the bundles are and which node goes into guests; absent = no machines. */
   machines?: { bundleDir: string; guestNode: string; shareHome: string };
 }
@@ -62,6 +65,8 @@ export interface AppServices {
   /** Local docker sockets (and contexts) forwarded to hosts. */
   dockerSockets: DockerSocketService;
   machines: MachinesService;
+  /** Installing berthd on SSH hosts from the Hosts view. */
+  provisioning: ProvisioningService;
   /** Starts host connections (loads hosts.json). */
   start: () => Promise<void>;
   close: () => void;
@@ -103,6 +108,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     terminals: new TerminalService(hosts),
     dockerSockets,
     machines,
+    provisioning: new ProvisioningService(hosts, { version: opts.version, ...(opts.bundleDir ?? opts.machines?.bundleDir ? { bundleDir: opts.bundleDir ?? opts.machines?.bundleDir } : {}) }),
     start: () => hosts.start(),
     close: () => {
       machines.close();

@@ -3,6 +3,7 @@ import type { EventMessageDto } from '../../src-shared/docker-api/containers';
 import type { ErrorEnvelope } from '../../src-shared/errors/error-kind';
 import type { EngineSummaryView, HostKeyPromptView, HostStatusView } from '../../src-shared/ipc/models/hosts';
 import type { EngineConnection, LinkState } from '../connections/engine-connection';
+import type { RemoteShell } from '../connections/remote-shell';
 import { HostKeyError } from '../connections/ssh/ssh-connection';
 import { EngineClient } from '../engine-client/engine-client';
 import { AppError, toEnvelope } from '../lib/app-error';
@@ -90,6 +91,17 @@ export class HostSession {
 
   get address(): string {
     return this.connection.address;
+  }
+
+  /**
+   * The host's shell over its SSH link (brought up if needed), for provisioning: it works while the
+   * engine is missing. Undefined for hosts reached over a local socket.
+   */
+  async remoteShell(): Promise<RemoteShell | undefined> {
+    const c = this.connection as EngineConnection & Partial<RemoteShell>;
+    if (typeof c.exec !== 'function' || typeof c.upload !== 'function') return undefined;
+    await this.connection.connect();
+    return c as EngineConnection & RemoteShell;
   }
 
   /** One raw stream to the engine's socket (HTTP, or a hijacked attach, as the caller speaks it). */

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     userKnownHosts: [config.userKnownHosts],
     ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
     dockerConfigDir: config.dockerConfigDir,
+    bundleDir: config.bundleDir,
     // Web mode runs on node itself: the same binary goes into machine guests unless told otherwise.
     machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? process.execPath, shareHome: config.homeDir },
   });

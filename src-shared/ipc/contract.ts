@@ -41,6 +41,7 @@ import type {
 } from './models/images';
 import type { DockerContextView, MachineCreateArgs, MachineProgressView, MachineView } from './models/machines';
 import type { MirrorsConfigView, MirrorsHealthView, MirrorsUpdate, MirrorsValidationView } from './models/mirrors';
+import type { ProvisionArgs, ProvisionCheckView, ProvisionProgressView, ProvisionTargetArgs } from './models/provisioning';
 import type { EngineEventView, EngineInfoView } from './models/system';
 import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
 import type { VolumeCreateArgs, VolumeFilesView, VolumeFileView, VolumeView } from './models/volumes';
@@ -79,6 +80,11 @@ export interface InvokeContract {
    * A changed key can never be accepted here (Forbidden, `HOST_KEY_CHANGED`).
    */
   'hosts:acceptHostKey': { args: { hostId: string; fingerprint: string }; result: HostStatusView };
+  /**
+   * Checks an SSH host for berthd (kernel, overlayfs, cgroups, Node.js, how root is reached, the
+   * installed version). Needs the SSH link only, not a running engine.
+   */
+  'hosts:provisionCheck': { args: { hostId: string; target?: ProvisionTargetArgs }; result: ProvisionCheckView };
 
   // ---- system ------------------------------------------------------------------------------
   'system:info': { args: HostArgs; result: EngineInfoView };
@@ -201,6 +207,8 @@ export interface StreamContract {
   'images:pull': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
   /** Pushes an image; same progress shape as pull. */
   'images:push': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
+  /** Installs, upgrades or uninstalls berthd on an SSH host (or installs Node.js there), step by step; then reconnects the host. */
+  'hosts:provision': { args: ProvisionArgs; event: ProvisionProgressView; input: never };
   /** Creates a machine and starts it: one event per step (boot, install berthd, connect), the last with `done`. */
   'machines:create': { args: MachineCreateArgs; event: MachineProgressView; input: never };
   /** Starts a stopped machine, with the same steps. */
@@ -225,6 +233,7 @@ export const INVOKE_CHANNELS = [
   'hosts:connect',
   'hosts:disconnect',
   'hosts:acceptHostKey',
+  'hosts:provisionCheck',
   'system:info',
   'containers:list',
   'containers:inspect',
@@ -268,6 +277,7 @@ export const INVOKE_CHANNELS = [
 export const STREAM_CHANNELS = [
   'app:heartbeat',
   'host:status',
+  'hosts:provision',
   'engine:events',
   'containers:logs',
   'containers:stats',

@@ -12,6 +12,7 @@ import { useHostRows } from '../hooks/use-host-rows';
 import type { HostRowView } from '../model/host-mapper';
 import { AddHostDialog } from './add-host-dialog';
 import { HostKeyPrompt } from './host-key-prompt';
+import { ProvisionDialog } from './provision-dialog';
 
 export function HostsView(): ReactNode {
   const { hosts, rows } = useHostRows();
@@ -54,6 +55,7 @@ const HostRow = memo(function HostRow({ row }: { row: HostRowView }): ReactNode 
   const confirm = useConfirm();
   const toast = useToast();
   const [passphrase, setPassphrase] = useState('');
+  const [settingUp, setSettingUp] = useState(false);
   const removeHost = async (): Promise<void> => {
     const ok = await confirm({
       kind: 'remove',
@@ -93,6 +95,11 @@ const HostRow = memo(function HostRow({ row }: { row: HostRowView }): ReactNode 
               {row.state === 'reconnecting' || row.state === 'failed' ? 'Retry now' : 'Connect'}
             </button>
           ) : null}
+          {row.setUp ? (
+            <button type="button" className={`small${row.setUp === 'install' ? ' primary' : ''}`} onClick={() => setSettingUp(true)}>
+              {row.setUp === 'install' ? 'Set up berthd' : 'Manage berthd'}
+            </button>
+          ) : null}
           {row.canDisconnect && row.kind === 'ssh' ? (
             <button type="button" className="small" onClick={() => disconnect.mutate(row.id)}>
               Disconnect
@@ -103,6 +110,7 @@ const HostRow = memo(function HostRow({ row }: { row: HostRowView }): ReactNode 
               Remove
             </button>
           ) : null}
+          {settingUp ? <ProvisionDialog hostId={row.id} hostName={row.name} onClose={() => setSettingUp(false)} /> : null}
         </td>
       </tr>
       {row.hostKey || row.needsPassphrase || connect.error || remove.error ? (

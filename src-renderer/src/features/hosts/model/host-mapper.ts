@@ -18,6 +18,11 @@ export interface HostRowView {
   hostKey: HostKeyPromptView | null;
   /** The key file needs a passphrase before a connect can succeed. */
   needsPassphrase: boolean;
+  /**
+   * SSH reaches the host but no engine answers on its socket (berthd not installed or stopped):
+   * offer to set it up. `manage` when connected to berthd (upgrade, uninstall).
+   */
+  setUp: 'install' | 'manage' | null;
 }
 
 const LABELS: Record<HostConnectionState, string> = {
@@ -77,6 +82,7 @@ export function toHostRowView(host: HostView, status: HostStatusView | undefined
     canRemove: host.kind === 'ssh',
     hostKey: status?.hostKey ?? null,
     needsPassphrase: status?.lastError?.code === 'PASSPHRASE_REQUIRED' || status?.lastError?.code === 'PASSPHRASE_INVALID',
+    setUp: host.kind !== 'ssh' ? null : state === 'connected' ? (status?.engine?.isBerth ? 'manage' : null) : status?.lastError?.code === 'ENGINE_UNAVAILABLE' ? 'install' : null,
   };
 }
 
