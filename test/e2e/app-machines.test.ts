@@ -1,6 +1,6 @@
 /**
- * Berth machines from the app, as a person does it: create and start a machine from the Machines
- * view (next to Hosts) and watch its progress, switch to it, and open a terminal in a container
+ * Berth machines from the app, as a person does it: create and start a machine from the Hosts
+ * view (machines are listed under the SSH hosts) and watch its progress, switch to it, and open a terminal in a container
  * running inside it. The guest boots under TCG here (no usable KVM), so this is the slowest e2e.
  */
 import { execFile } from 'node:child_process';
@@ -48,8 +48,8 @@ describe.skipIf(reason !== undefined)('app: Berth machines', () => {
     for (const d of [home, dockerConfig]) if (d) await rm(d, { recursive: true, force: true });
   });
 
-  it('creates and starts a machine from the Machines view, showing each step', async () => {
-    await gotoView(page, 'Machines');
+  it('creates and starts a machine from the Hosts view, showing each step', async () => {
+    await gotoView(page, 'Hosts');
     await page.getByRole('button', { name: 'Create machine' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create a machine' });
     await dialog.getByLabel('Machine name').fill('e2e');
@@ -95,7 +95,7 @@ describe.skipIf(reason !== undefined)('app: Berth machines', () => {
   }, 300_000);
 
   it('removes the machine after a confirmation', async () => {
-    await gotoView(page, 'Machines');
+    await gotoView(page, 'Hosts');
     const row = page.locator('tr[data-machine="e2e"]');
     await row.getByRole('button', { name: 'Remove e2e' }).click();
     await page.getByRole('dialog', { name: /Remove machine e2e/ }).getByRole('button', { name: 'Remove', exact: true }).click();

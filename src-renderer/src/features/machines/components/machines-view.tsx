@@ -18,7 +18,7 @@ import { MachineProgressDialog, type MachineJob } from './machine-progress-dialo
  * Berth machines (local VMs running berthd, like `podman machine`): create, start with progress,
  * stop, remove, switch the app to one, and serve a docker context for the desktop's docker CLI.
  */
-export function MachinesView(): ReactNode {
+export function MachinesView({ embedded = false }: { embedded?: boolean }): ReactNode {
   const query = useMachines();
   const rows = useMemo(() => (query.data ?? []).map(toMachineRowView), [query.data]);
   const [creating, setCreating] = useState(false);
@@ -93,9 +93,9 @@ export function MachinesView(): ReactNode {
   );
 
   return (
-    <section>
+    <section aria-label="Machines" className={embedded ? 'view-section' : undefined}>
       <div className="view-header">
-        <h1>Machines</h1>
+        {embedded ? <h2>Machines</h2> : <h1>Machines</h1>}
         <span className="hint">Local Linux VMs that run berthd</span>
         <div className="spacer" />
         <Button variant="primary" icon={Plus} onClick={() => setCreating(true)}>
