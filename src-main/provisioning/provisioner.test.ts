@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RemoteExecResult, RemoteShell } from '../connections/remote-shell';
 import { HostProvisioner } from './provisioner';
 
@@ -25,8 +25,14 @@ function fakeShell(rules: Array<[RegExp, Partial<RemoteExecResult> | ((cmd: stri
 
 const FACTS = ['@@FACT kernel 6.1.0', '@@FACT arch x86_64', '@@FACT overlay yes', '@@FACT cgroup 2', '@@FACT controllers cpu,memory,pids', '@@FACT node none', '@@FACT systemd yes', '@@FACT pkg apt-get', '@@FACT installed none'].join('\n');
 
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
 async function provisioner(shell: RemoteShell, sudoPassword?: string): Promise<HostProvisioner> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-prov-unit-'));
+  dirs.push(dir);
   await writeFile(join(dir, 'install.sh'), '#!/bin/sh\n');
   return new HostProvisioner(shell, { bundleDir: dir, version: '9.9.9', installerPath: join(dir, 'install.sh'), sudoPassword: async () => sudoPassword });
 }
