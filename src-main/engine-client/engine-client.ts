@@ -20,6 +20,7 @@ import type {
   ExecInspectResponse,
 } from '../../src-shared/docker-api/containers';
 import type {
+  BerthImageLayersResponse,
   ImageDeleteItemDto,
   ImageHistoryItemDto,
   ImageInspectDto,
@@ -27,7 +28,7 @@ import type {
   ImageSummaryDto,
   JsonMessageDto,
 } from '../../src-shared/docker-api/images';
-import type { SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
+import type { SystemDfDto, SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
 import type { BerthVolumeDto, BerthVolumeFilesResponse, VolumeCreateRequest, VolumeDto, VolumeListResponse, VolumePruneResponse } from '../../src-shared/docker-api/volumes';
 import type { EngineConnection } from '../connections/engine-connection';
 import { AppError } from '../lib/app-error';
@@ -124,6 +125,11 @@ export class EngineClient {
 
   info(): Promise<SystemInfoResponse> {
     return this.http.json({ method: 'GET', path: '/info' });
+  }
+
+  /** Disk usage of images (LayersSize, per-image SharedSize and Containers), containers (SizeRw), volumes and build cache. */
+  systemDf(): Promise<SystemDfDto> {
+    return this.http.json({ method: 'GET', path: '/system/df' });
   }
 
   /** NDJSON event stream until `signal` aborts or the engine ends it. */
@@ -307,8 +313,8 @@ export class EngineClient {
     await consumeJsonLines(res, (v) => onMessage(v as JsonMessageDto), opts.signal);
   }
 
-  /** Berth's layer view (sizes, sharing); null on daemons without it. The shape is read leniently by the service. */
-  async berthLayers(ref: string): Promise<unknown> {
+  /** Berth's layer view (sizes, sharing); null on daemons without it. */
+  async berthLayers(ref: string): Promise<BerthImageLayersResponse | null> {
     try {
       return await this.http.json({ method: 'GET', path: `/berth/v1/images/${ref}/layers`, subject: 'image' });
     } catch (err) {

@@ -10,7 +10,8 @@ import type {
 } from '../../src-shared/ipc/models/images';
 import type { PruneResultView } from '../../src-shared/ipc/models/containers';
 import type { EngineClient } from '../engine-client/engine-client';
-import type { ImageInspectDto, ImageSummaryDto } from '../../src-shared/docker-api/images';
+import type { BerthImageLayersResponse, ImageInspectDto, ImagePruneResponse, ImageSummaryDto } from '../../src-shared/docker-api/images';
+import { containersPerImage } from './disk-usage';
 import { AppError } from '../lib/app-error';
 import type { HostsService } from './hosts-service';
 import { pid1Warning } from './pid1';
@@ -68,23 +69,33 @@ export function transferError(ref: string, message: string): AppError {
   return new AppError('Unavailable', 'TRANSFER_FAILED', `${ref}: ${message}`);
 }
 
-/** Reads Berth's layer endpoint leniently: an array, or {Layers: [...]}, with Pascal or camel case. */
-export function parseBerthLayers(raw: unknown): LayerView[] | null {
-  const list = Array.isArray(raw) ? raw : Array.isArray((raw as { Layers?: unknown })?.Layers) ? (raw as { Layers: unknown[] }).Layers : null;
-  if (!list) return null;
-  return list.map((item) => {
-    const o = (item ?? {}) as Record<string, unknown>;
-    const pick = (...keys: string[]): unknown => keys.map((k) => o[k]).find((v) => v !== undefined);
-    const size = pick('Size', 'size', 'UnpackedSize');
-    const createdBy = pick('CreatedBy', 'createdBy');
-    const shared = pick('SharedWith', 'sharedWith', 'UsedBy', 'usedBy', 'Images');
-    return {
-      diffId: String(pick('DiffID', 'DiffId', 'diffId', 'Digest', 'digest') ?? ''),
-      size: typeof size === 'number' ? size : null,
-      createdBy: typeof createdBy === 'string' ? createdBy : null,
-      sharedWith: Array.isArray(shared) ? shared.map(String) : [],
-    };
-  });
+/** Berth's layer endpoint (`{imageId, layers}`, src-shared's BerthImageLayersResponse) as the Layers tab's rows. */
+export function toBerthLayerViews(r: BerthImageLayersResponse): LayerView[] {
+  return r.layers.map((l) => ({ diffId: l.diffId, size: l.size, createdBy: l.createdBy, sharedWith: l.sharedWith }));
+}
+
+/**
+ * The list's rows with the container count filled in: the Engine's /images/json says -1 (only
+ * /system/df counts), so the containers of every state are counted by image ID, as `system df` does.
+ */
+export function withContainerCounts(images: readonly ImageSummaryDto[], containers: readonly { ImageID: string }[]): ImageView[] {
+  const counts = containersPerImage(containers);
+  return images.map((i) => ({ ...toImageView(i), containers: i.Containers >= 0 ? i.Containers : (counts.get(i.Id) ?? 0) }));
+}
+
+/**
+ * A prune's report as dockerd gives it: `Deleted` lines name images AND their layers, so images are
+ * the deleted IDs that were images before the prune; the rest are layers.
+ */
+export function toImagePruneResult(r: ImagePruneResponse, imageIdsBefore: ReadonlySet<string>): PruneResultView {
+  const items = r.ImagesDeleted ?? [];
+  const deletedIds = items.flatMap((i) => ('Deleted' in i && i.Deleted ? [i.Deleted] : []));
+  return {
+    deleted: deletedIds.filter((id) => imageIdsBefore.has(id)),
+    untagged: items.flatMap((i) => ('Untagged' in i && i.Untagged ? [i.Untagged] : [])),
+    layersDeleted: deletedIds.filter((id) => !imageIdsBefore.has(id)).length,
+    spaceReclaimed: r.SpaceReclaimed ?? 0,
+  };
 }
 
 /** Images: list, inspect, history, layers, tag, remove, prune, and pull/push with aggregated progress. */
@@ -95,7 +106,9 @@ export class ImagesService {
   ) {}
 
   async list(hostId: string): Promise<ImageView[]> {
-    return (await this.hosts.client(hostId).listImages({ sharedSize: true })).map(toImageView);
+    const client = this.hosts.client(hostId);
+    const [images, containers] = await Promise.all([client.listImages({ sharedSize: true }), client.listContainers({ all: true })]);
+    return withContainerCounts(images, containers);
   }
 
   async inspect(hostId: string, ref: string): Promise<ImageDetailView> {
@@ -121,8 +134,8 @@ export class ImagesService {
    */
   async layers(hostId: string, ref: string): Promise<ImageLayersView> {
     const client = this.hosts.client(hostId);
-    const berth = parseBerthLayers(await client.berthLayers(ref));
-    if (berth) return { source: 'berth', layers: berth };
+    const berth = await client.berthLayers(ref);
+    if (berth) return { source: 'berth', layers: toBerthLayerViews(berth) };
     return { source: 'computed', layers: await this.computeLayers(client, ref) };
   }
 
@@ -155,8 +168,9 @@ export class ImagesService {
   }
 
   async prune(hostId: string, all?: boolean): Promise<PruneResultView> {
-    const r = await this.hosts.client(hostId).pruneImages({ all: all ?? false });
-    return { deleted: (r.ImagesDeleted ?? []).flatMap((i) => ('Deleted' in i && i.Deleted ? [i.Deleted] : [])), spaceReclaimed: r.SpaceReclaimed ?? 0 };
+    const client = this.hosts.client(hostId);
+    const before = new Set((await client.listImages({ all: true })).map((i) => i.Id));
+    return toImagePruneResult(await client.pruneImages({ all: all ?? false }), before);
   }
 
   pull(hostId: string, ref: string, auth: RegistryAuthArgs | undefined, emit: (p: TransferProgressView) => void, signal: AbortSignal): Promise<TransferProgressView> {

@@ -1,4 +1,5 @@
-import type { EngineInfoView } from '../../src-shared/ipc/models/system';
+import type { DiskUsageView, EngineInfoView } from '../../src-shared/ipc/models/system';
+import { toDiskUsageView } from './disk-usage';
 import type { HostsService } from './hosts-service';
 
 export class SystemService {
@@ -29,5 +30,10 @@ export class SystemService {
       isBerth: mirrors !== null,
       warnings: info.Warnings ?? [],
     };
+  }
+
+  /** `docker system df`'s numbers, computed as the CLI does. */
+  async diskUsage(hostId: string): Promise<DiskUsageView> {
+    return toDiskUsageView(await this.hosts.client(hostId).systemDf());
   }
 }

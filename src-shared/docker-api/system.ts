@@ -1,4 +1,7 @@
 /** Engine API wire types for the system endpoints (PascalCase, as on the wire). */
+import type { ContainerSummaryDto } from './containers';
+import type { ImageSummaryDto } from './images';
+import type { VolumeDto } from './volumes';
 
 export interface VersionComponentDto {
   Name: string;
@@ -68,4 +71,31 @@ export interface SystemInfoResponse {
   Swarm: { LocalNodeState: string };
   SecurityOptions: string[];
   Warnings: string[];
+}
+
+/** GET /system/df BuildCache item. */
+export interface BuildCacheRecordDto {
+  ID: string;
+  Type: string;
+  Description: string;
+  InUse: boolean;
+  Shared: boolean;
+  /** Bytes. */
+  Size: number;
+  CreatedAt: string;
+  LastUsedAt: string | null;
+  UsageCount: number;
+}
+
+/**
+ * GET /system/df as a client reads it: the images part is `SystemDfResponse`'s, the other sections
+ * typed (each may be null on dockerd when empty).
+ */
+export interface SystemDfDto {
+  /** Bytes on disk of every image layer, each counted once (what `docker system df` calls the images' size). */
+  LayersSize: number;
+  Images: ImageSummaryDto[] | null;
+  Containers: ContainerSummaryDto[] | null;
+  Volumes: VolumeDto[] | null;
+  BuildCache: BuildCacheRecordDto[] | null;
 }

@@ -42,7 +42,7 @@ import type {
 import type { DockerContextView, MachineCreateArgs, MachineProgressView, MachineView } from './models/machines';
 import type { MirrorsConfigView, MirrorsHealthView, MirrorsUpdate, MirrorsValidationView } from './models/mirrors';
 import type { ProvisionArgs, ProvisionCheckView, ProvisionProgressView, ProvisionTargetArgs } from './models/provisioning';
-import type { EngineEventView, EngineInfoView } from './models/system';
+import type { DiskUsageView, EngineEventView, EngineInfoView } from './models/system';
 import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
 import type { VolumeCreateArgs, VolumeFilesView, VolumeFileView, VolumeView } from './models/volumes';
 
@@ -88,6 +88,8 @@ export interface InvokeContract {
 
   // ---- system ------------------------------------------------------------------------------
   'system:info': { args: HostArgs; result: EngineInfoView };
+  /** `docker system df`: images (each layer once), containers, volumes, build cache. */
+  'system:df': { args: HostArgs; result: DiskUsageView };
 
   // ---- containers --------------------------------------------------------------------------
   /** `all`: include stopped containers (default true). */
@@ -235,6 +237,7 @@ export const INVOKE_CHANNELS = [
   'hosts:acceptHostKey',
   'hosts:provisionCheck',
   'system:info',
+  'system:df',
   'containers:list',
   'containers:inspect',
   'containers:run',

@@ -36,6 +36,16 @@ describe('PruneDialog', () => {
     expect(onClose).toHaveBeenCalledOnce();
   });
 
+  it('adds the detail after the count (an image prune’s layers and untagged references)', () => {
+    const prune = state({ isSuccess: true, data: { deleted: ['sha256:a', 'sha256:b'], untagged: ['x:1'], layersDeleted: 6, spaceReclaimed: 2_000_000 } });
+    render(
+      <PruneDialog title="Prune images" removed={removed} detail={() => '1 reference untagged, 6 layers deleted'} prune={prune} run={vi.fn()} onClose={vi.fn()}>
+        <p>x</p>
+      </PruneDialog>,
+    );
+    expect(screen.getByRole('status').textContent).toBe('Deleted 2 images (1 reference untagged, 6 layers deleted), reclaimed 2.00 MB.');
+  });
+
   it('disables the button while running and shows an error', () => {
     render(
       <PruneDialog title="Prune images" removed={removed} prune={state({ isPending: true, error: new Error('daemon down') })} run={vi.fn()} onClose={vi.fn()}>

@@ -21,6 +21,7 @@ export interface PruneState {
 export function PruneDialog({
   title,
   removed,
+  detail,
   prune,
   run,
   onClose,
@@ -29,6 +30,8 @@ export function PruneDialog({
   title: string;
   /** The report's start for `count` items, e.g. "Removed 2 containers". */
   removed: (count: number) => string;
+  /** More of the report after the count (e.g. an image prune's layers), null for nothing more. */
+  detail?: (result: PruneResultView) => string | null;
   prune: PruneState;
   run: () => void;
   onClose: () => void;
@@ -42,7 +45,8 @@ export function PruneDialog({
     <ConfirmDialog title={title} confirmLabel={prune.isSuccess ? 'Done' : 'Prune'} busy={prune.isPending} done={prune.isSuccess} onClose={close} onConfirm={prune.isSuccess ? close : run}>
       {prune.data ? (
         <p role="status">
-          {removed(prune.data.deleted.length)}, reclaimed {formatBytes(prune.data.spaceReclaimed)}.
+          {removed(prune.data.deleted.length)}
+          {detail?.(prune.data) ? ` (${detail(prune.data)})` : ''}, reclaimed {formatBytes(prune.data.spaceReclaimed)}.
         </p>
       ) : (
         children

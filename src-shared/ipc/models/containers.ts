@@ -145,7 +145,12 @@ export interface RunResultView {
 }
 
 export interface PruneResultView {
+  /** IDs of the items removed (for images: image IDs only, not their layers). */
   deleted: string[];
+  /** Image prune: references untagged on the way. */
+  untagged?: string[];
+  /** Image prune: layers removed with the images (dockerd lists them among `Deleted`). */
+  layersDeleted?: number;
   spaceReclaimed: number;
 }
 

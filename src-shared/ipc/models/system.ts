@@ -39,3 +39,26 @@ export interface EngineEventView {
   /** Epoch ms. */
   time: number;
 }
+
+/**
+ * One row of `docker system df`, with the docker CLI's arithmetic (cli/command/formatter/disk_usage.go):
+ * images' size is the daemon's LayersSize (each shared layer once, not the sum of image sizes),
+ * reclaimable is what removing every unused item would free.
+ */
+export interface DiskUsageRowView {
+  /** Items in the category (images, containers, volumes, build cache records). */
+  total: number;
+  /** Those in use: images with containers, running containers, volumes with references, cache records in use. */
+  active: number;
+  /** Bytes. */
+  size: number;
+  /** Bytes freed by removing the unused ones. */
+  reclaimable: number;
+}
+
+export interface DiskUsageView {
+  images: DiskUsageRowView;
+  containers: DiskUsageRowView;
+  volumes: DiskUsageRowView;
+  buildCache: DiskUsageRowView;
+}

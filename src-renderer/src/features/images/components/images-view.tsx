@@ -1,80 +1,23 @@
-import { memo, useMemo, useState, type ReactNode } from 'react';
-import { Badge } from '../../../components/badge';
+import { useMemo, useState, type ReactNode } from 'react';
+import { FilterInput } from '../../../components/data-table';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Dialog } from '../../../components/dialog';
 import { PruneDialog } from '../../../components/prune-dialog';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
 import { useActiveHost } from '../../../lib/active-host';
-import { formatBytes } from '../../../lib/format';
-import { hrefFor } from '../../../lib/navigation';
 import { useNow } from '../../../lib/use-now';
-import { useImage, useImages } from '../../../lib/image-queries';
+import { useImages } from '../../../lib/image-queries';
+import { useDiskUsage } from '../../../lib/disk-usage-queries';
 import { usePruneImages } from '../api/prune-images';
 import { useRemoveImage } from '../api/remove-image';
 import { useImageEvents } from '../hooks/use-image-events';
 import { useImageTransfer } from '../../../lib/use-image-transfer';
-import { toImageRowViews, toShellFormFlag, type ImageRowView } from '../model/image-mapper';
+import { imagePruneDetail, toImageRowViews, toImagesSummary, type ImageRowView } from '../model/image-mapper';
+import { ImageTable, type ImageRowHandlers } from './image-table';
 import { PullDialog } from './pull-dialog';
 import { ImageArchiveActions } from './image-archive-actions';
 import { TagDialog } from './tag-dialog';
 import { TransferProgress } from '../../../components/transfer-progress';
-
-interface RowHandlers {
-  onTag: (row: ImageRowView) => void;
-  onPush: (row: ImageRowView) => void;
-  onRemove: (row: ImageRowView) => void;
-}
-
-/**
- * Flags an image whose CMD/ENTRYPOINT is in shell form. The list carries no config, so each image
- * is inspected once (by ID, whatever its tags); the full warning is on its details page.
- */
-function ShellFormFlag({ hostId, imageId }: { hostId: string; imageId: string }): ReactNode {
-  const flag = toShellFormFlag(useImage(hostId, imageId).data);
-  if (!flag) return null;
-  return (
-    <span data-testid="shell-form-flag" aria-label={flag.title}>
-      <Badge tone="warn" title={flag.title}>
-        {flag.label}
-      </Badge>
-    </span>
-  );
-}
-
-const ImageRow = memo(function ImageRow({ hostId, row, handlers }: { hostId: string; row: ImageRowView; handlers: RowHandlers }): ReactNode {
-  return (
-    <tr data-image-ref={row.ref}>
-      <td>
-        <a className="link-button mono" href={hrefFor('images', row.ref)}>
-          {row.repoTag}
-        </a>{' '}
-        {row.dangling ? <Badge tone="muted">dangling</Badge> : null} <ShellFormFlag hostId={hostId} imageId={row.id} />
-      </td>
-      <td className="mono">{row.shortId}</td>
-      <td className="num">{row.size}</td>
-      <td className="num">{row.sharedSize}</td>
-      <td className="num">{row.uniqueSize}</td>
-      <td>{row.created}</td>
-      <td className="num">{row.containers}</td>
-      <td className="actions">
-        <a className="link-button small" href={hrefFor('containers', 'new', row.ref)}>
-          Run
-        </a>{' '}
-        <button type="button" className="small" onClick={() => handlers.onTag(row)}>
-          Tag
-        </button>
-        {!row.dangling ? (
-          <button type="button" className="small" onClick={() => handlers.onPush(row)}>
-            Push
-          </button>
-        ) : null}
-        <button type="button" className="small danger" onClick={() => handlers.onRemove(row)}>
-          Remove
-        </button>
-      </td>
-    </tr>
-  );
-});
 
 function PushDialog({ hostId, ref, onClose }: { hostId: string; ref: string; onClose: () => void }): ReactNode {
   const push = useImageTransfer(hostId, 'images:push');
@@ -115,15 +58,21 @@ export function ImagesView(): ReactNode {
   const [pruneAll, setPruneAll] = useState(false);
   const remove = useRemoveImage();
   const prune = usePruneImages();
-  const handlers = useMemo<RowHandlers>(() => ({ onTag: setTagging, onPush: setPushing, onRemove: setRemoving }), []);
-  const total = query.data?.reduce((sum, i) => sum + (i.uniqueSize ?? i.size), 0) ?? 0;
+  const handlers = useMemo<ImageRowHandlers>(() => ({ onTag: setTagging, onPush: setPushing, onRemove: setRemoving }), []);
+  const df = useDiskUsage(hostId);
+  const [filter, setFilter] = useState('');
 
   return (
     <section>
       <div className="view-header">
         <h1>Images</h1>
-        {query.data ? <span className="hint">{`${query.data.length} image${query.data.length === 1 ? '' : 's'}, ${formatBytes(total)} on disk`}</span> : null}
+        {query.data ? (
+          <span className="hint" data-testid="images-summary" data-disk-bytes={df.data?.images.size}>
+            {toImagesSummary(query.data, df.data)}
+          </span>
+        ) : null}
         <div className="spacer" />
+        <FilterInput label="Filter images" placeholder="Filter by name or ID" value={filter} onChange={setFilter} />
         <ImageArchiveActions hostId={hostId} refs={rows.filter((r) => !r.ref.startsWith('sha256:')).map((r) => r.ref)} />
         <button type="button" onClick={() => setPruning(true)}>
           Prune
@@ -143,27 +92,7 @@ export function ImagesView(): ReactNode {
           </EmptyState>
         }
       >
-        {() => (
-          <table className="list" aria-label="Images">
-            <thead>
-              <tr>
-                <th>Repository:tag</th>
-                <th>ID</th>
-                <th style={{ textAlign: 'right' }}>Size</th>
-                <th style={{ textAlign: 'right' }}>Shared</th>
-                <th style={{ textAlign: 'right' }}>Unique</th>
-                <th>Created</th>
-                <th style={{ textAlign: 'right' }}>Containers</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <ImageRow key={row.key} hostId={hostId} row={row} handlers={handlers} />
-              ))}
-            </tbody>
-          </table>
-        )}
+        {() => <ImageTable hostId={hostId} rows={rows} handlers={handlers} filter={filter} />}
       </QueryView>
       {pulling ? <PullDialog hostId={hostId} onClose={() => setPulling(false)} /> : null}
       {tagging ? <TagDialog hostId={hostId} source={tagging.ref} onClose={() => setTagging(null)} /> : null}
@@ -186,6 +115,7 @@ export function ImagesView(): ReactNode {
         <PruneDialog
           title="Prune images"
           removed={(n) => `Deleted ${n} image${n === 1 ? '' : 's'}`}
+          detail={(r) => imagePruneDetail(r)}
           prune={prune}
           run={() => prune.mutate({ hostId, all: pruneAll })}
           onClose={() => setPruning(false)}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageDetailView } from '../../../../../src-shared/ipc/models/images';
-import { cleanCreatedBy, toImageDetailPage, toImageRowViews, toLayerRows, toShellFormFlag } from './image-mapper';
+import { cleanCreatedBy, imagePruneDetail, toImagesSummary, toImageDetailPage, toImageRowViews, toLayerRows, toShellFormFlag } from './image-mapper';
 import { parseTagTarget } from './tag-target';
 import { toTransferView } from '../../../lib/transfer-mapper';
 
@@ -106,5 +106,21 @@ describe('tag target', () => {
     expect(parseTagTarget('localhost:5000/a/b')).toEqual({ ok: true, repo: 'localhost:5000/a/b', tag: 'latest' });
     expect(parseTagTarget('Busybox')).toMatchObject({ ok: false });
     expect(parseTagTarget('a:b@sha256:x')).toMatchObject({ ok: false });
+  });
+});
+
+describe('images header and prune report', () => {
+  it('takes the on-disk figure from system df', () => {
+    const z = { total: 0, active: 0, size: 0, reclaimable: 0 };
+    const img = { id: 'sha256:a', shortId: 'a', repoTags: ['a:1'], repoDigests: [], size: 100, sharedSize: 90, uniqueSize: 10, created: 0, containers: 0, dangling: false };
+    expect(toImagesSummary([img], undefined)).toBe('1 image');
+    expect(toImagesSummary([img, { ...img, id: 'sha256:b' }], { images: { total: 2, active: 0, size: 110_000, reclaimable: 110_000 }, containers: z, volumes: z, buildCache: z })).toBe(
+      '2 images, 110 kB on disk (110 kB reclaimable)',
+    );
+  });
+
+  it('names the layers and untagged references a prune removed besides images', () => {
+    expect(imagePruneDetail({ deleted: ['a'], untagged: ['a:1', 'b:1'], layersDeleted: 1, spaceReclaimed: 0 })).toBe('2 references untagged, 1 layer deleted');
+    expect(imagePruneDetail({ deleted: [], spaceReclaimed: 0 })).toBeNull();
   });
 });

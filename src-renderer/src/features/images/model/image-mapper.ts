@@ -1,3 +1,5 @@
+import type { PruneResultView } from '../../../../../src-shared/ipc/models/containers';
+import type { DiskUsageView } from '../../../../../src-shared/ipc/models/system';
 import type { ImageDetailView, ImageHistoryEntryView, ImageLayersView, ImageView } from '../../../../../src-shared/ipc/models/images';
 import { formatAgo, formatBytes, shortId } from '../../../lib/format';
 import { detectShellForm, toShellFormWarning, type ShellFormWarningView } from '../../../lib/shell-form';
@@ -17,6 +19,11 @@ export interface ImageRowView {
   created: string;
   containers: string;
   dangling: boolean;
+  /** Raw values the table sorts by. */
+  sizeBytes: number;
+  uniqueBytes: number;
+  createdAt: number;
+  containerCount: number;
 }
 
 export function toImageRowViews(images: readonly ImageView[], now: number): ImageRowView[] {
@@ -32,11 +39,33 @@ export function toImageRowViews(images: readonly ImageView[], now: number): Imag
       created: formatAgo(img.created, now),
       containers: img.containers < 0 ? '—' : String(img.containers),
       dangling: img.dangling,
+      sizeBytes: img.size,
+      uniqueBytes: img.uniqueSize ?? img.size,
+      createdAt: img.created,
+      containerCount: img.containers,
     };
     if (img.repoTags.length === 0) rows.push({ ...common, key: img.id, repoTag: '<none>:<none>', ref: img.id });
     for (const tag of img.repoTags) rows.push({ ...common, key: `${img.id}/${tag}`, repoTag: tag, ref: tag });
   }
   return rows;
+}
+
+/**
+ * The header's "4 images, 253 MB on disk": the disk figure is `system df`'s (every layer once), not
+ * a sum over images, which counts a shared base layer once per image.
+ */
+export function toImagesSummary(images: readonly ImageView[], df: DiskUsageView | undefined): string {
+  const count = `${images.length} image${images.length === 1 ? '' : 's'}`;
+  if (!df) return count;
+  return `${count}, ${formatBytes(df.images.size)} on disk (${formatBytes(df.images.reclaimable)} reclaimable)`;
+}
+
+/** What an image prune removed besides images: dockerd lists layers and untagged references too. */
+export function imagePruneDetail(r: PruneResultView): string | null {
+  const parts: string[] = [];
+  if (r.untagged && r.untagged.length > 0) parts.push(`${r.untagged.length} reference${r.untagged.length === 1 ? '' : 's'} untagged`);
+  if (r.layersDeleted) parts.push(`${r.layersDeleted} layer${r.layersDeleted === 1 ? '' : 's'} deleted`);
+  return parts.length > 0 ? parts.join(', ') : null;
 }
 
 export interface ShellFormFlagView {
