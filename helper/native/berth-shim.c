@@ -452,6 +452,21 @@ static const char *lookup(const char *file, char **envp, char *out, size_t cap) 
   fail("exec: \"%s\": executable file not found in $PATH", file);
 }
 
+/* The AppArmor profile berthd chose (runtime/spec/apparmor): the kernel switches to it at the
+   execve below. Before no_new_privs and seccomp, as runc does. */
+static void apply_apparmor(void) {
+  const char *profile = plan_get("apparmor");
+  if (!profile) return;
+  char buf[512];
+  int n = snprintf(buf, sizeof buf, "exec %s", profile);
+  if (n < 0 || (size_t)n >= sizeof buf) fail("apparmor: profile name too long");
+  int fd = open("/proc/self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fd = open("/proc/self/attr/exec", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail("apparmor: open attr/exec: %s", strerror(errno));
+  if (write(fd, buf, (size_t)n) != n) fail("apparmor failed to apply profile %s: %s", profile, strerror(errno));
+  close(fd);
+}
+
 /* The seccomp filter: rules computed in TypeScript (runtime/spec/seccomp/resolve.ts), handed to
    libseccomp as they come. Loaded while still root with CAP_SYS_ADMIN (before the credentials
    change, as runc does without no_new_privs), so libseccomp must not set no_new_privs itself:
@@ -625,6 +640,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
   const char *cwd = plan_get("cwd");
   if (cwd && chdir(cwd) < 0) fail("chdir to cwd (\"%s\") set in config.json failed: %s", cwd, strerror(errno));
 
+  apply_apparmor();
   load_seccomp();
   apply_creds();
 

@@ -36,6 +36,7 @@ import { BuildService, builderDir } from './engine/build/build-service';
 import { eventRoutes } from './api/routes/events';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
+import { installDefaultAppArmorProfile } from './platform/apparmor';
 import { detectHostLsm } from './platform/lsm';
 import { imageSourceFrom } from './engine/containers/image-adapter';
 import { layerSourceFrom } from './engine/containers/layer-adapter';
@@ -106,12 +107,24 @@ async function main(): Promise<number> {
   config.onChange((next) => {
     loadSecurityDefaults(next).then(
       (d) => {
-        securityDefaults = d;
+        securityDefaults = withAppArmor(d);
       },
       (err: unknown) => log.error({ err }, 'seccomp-profile not reloaded; the previous profile stays in force'),
     );
   });
   const hostLsm = await detectHostLsm();
+  // As dockerd with docker-default: where AppArmor is on, containers run under berth-default. A
+  // host that cannot load it runs containers unconfined, says so here and in /info (no apparmor).
+  let apparmorProfile: string | undefined;
+  if (hostLsm.apparmor) {
+    try {
+      apparmorProfile = await installDefaultAppArmorProfile(options.dataRoot);
+    } catch (err) {
+      log.warn({ err }, 'AppArmor is enabled but berth-default could not be loaded: containers run without an AppArmor profile');
+    }
+  }
+  const withAppArmor = (d: SecurityDefaults): SecurityDefaults => (apparmorProfile !== undefined ? { ...d, apparmorProfile } : d);
+  securityDefaults = withAppArmor(securityDefaults);
   // One keep-alive transport for every registry conversation (pull, push, login).
   const registryTransport = new HttpTransport();
   // Native helpers are built next to the bundle: helper/dist/berthd.mjs -> helper/native/build/.
@@ -191,7 +204,7 @@ async function main(): Promise<number> {
   });
   await builds.init();
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
-  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current()),
+  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current(), apparmorProfile !== undefined),
     cgroups: () => ({ version: runtime.info().cgroupVersion, driver: runtime.info().cgroupDriver }),
     dataRoot: options.dataRoot,
   });

@@ -39,7 +39,7 @@ const GUEST_MODULES = [
   'veth', 'bridge', 'br_netfilter', 'nf_tables', 'nft_chain_nat', 'nft_ct', 'nft_masq', 'nft_nat', 'nft_redir', 'nft_fib_inet', 'nft_reject_inet', 'nf_conntrack', 'nf_nat', 'xt_MASQUERADE', 'iptable_nat', 'iptable_filter', 'ip6table_nat', 'ip6table_filter',
 ];
 
-const GUEST_BINARIES = ['/usr/sbin/sshd', '/usr/lib/openssh/sftp-server', '/usr/sbin/nft', '/usr/bin/ip'];
+const GUEST_BINARIES = ['/usr/sbin/sshd', '/usr/lib/openssh/sftp-server', '/usr/sbin/nft', '/usr/bin/ip', '/usr/sbin/apparmor_parser'];
 
 export function findCloudKernel(): { vmlinuz: string; release: string } | undefined {
   if (!existsSync('/boot')) return undefined;
@@ -100,6 +100,7 @@ mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts && mount -t tmpfs shm /dev/shm
 mount -t tmpfs tmp /tmp && mount -t tmpfs -o mode=0755 run /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t securityfs securityfs /sys/kernel/security
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control; done
 for m in $(cat /etc/berth-machine/modules); do insmod "$m" 2>/dev/null; done
 arg() { sed -n "s/.*berth\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }

@@ -67,6 +67,7 @@ mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts && mount -t tmpfs shm /dev/shm
 mount -t tmpfs tmp /tmp
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t securityfs securityfs /sys/kernel/security
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control; done
 insmod /opt/modules/overlay.ko
 ip link set lo up
@@ -79,6 +80,9 @@ echo "@@CONSOLE berthd up after $(cut -d' ' -f1 /proc/uptime)s"
 stty -F /dev/ttyS1 raw -echo -icrnl -onlcr
 exec /opt/agent.sh
 `;
+
+/** From Debian's apparmor package (scripts/apt-packages.txt). */
+export const APPARMOR_PARSER = '/usr/sbin/apparmor_parser';
 
 const GUEST_AGENT = `#!/bin/sh
 exec 3<>/dev/ttyS1
@@ -130,7 +134,7 @@ export async function buildGuestInitramfs(): Promise<string> {
   const nativeBuild = join(REPO_ROOT, 'helper/native/build');
   const overlayKo = `/lib/modules/${kernel.release}/kernel/fs/overlayfs/overlay.ko`;
   const bundleFiles = [join(dist, 'berthd.mjs'), join(dist, 'layer-worker.mjs'), ...(await readdir(nativeBuild)).map((f) => join(nativeBuild, f))];
-  const hash = inputsHash([...bundleFiles, process.execPath, DOCKER_CLI, '/bin/busybox', overlayKo], GUEST_INIT + GUEST_INIT2 + GUEST_AGENT);
+  const hash = inputsHash([...bundleFiles, process.execPath, DOCKER_CLI, '/bin/busybox', overlayKo, ...(existsSync(APPARMOR_PARSER) ? [APPARMOR_PARSER] : [])], GUEST_INIT + GUEST_INIT2 + GUEST_AGENT);
   const out = join(CACHE_DIR, `initramfs-${hash}.cpio`);
   if (existsSync(out)) return out;
 
@@ -145,6 +149,8 @@ export async function buildGuestInitramfs(): Promise<string> {
       await mkdir(join(stage, 'usr/bin'), { recursive: true });
       await symlink(process.execPath, join(stage, 'usr/bin/node'));
     }
+    // Debian's kernel has AppArmor on: with its parser, berthd loads berth-default as on a Debian host.
+    if (existsSync(APPARMOR_PARSER)) await copyWithLibs(APPARMOR_PARSER, stage);
     await mkdir(join(stage, 'usr/local/bin'), { recursive: true });
     await copyFile(DOCKER_CLI, join(stage, 'usr/local/bin/docker'));
     await chmod(join(stage, 'usr/local/bin/docker'), 0o755);

@@ -124,7 +124,7 @@ describe.skipIf(!IS_ROOT)('security: seccomp and no-new-privileges', () => {
     await writeFile(badProfile, JSON.stringify({ defaultAction: 'SCMP_ACT_NOPE' }));
     const apparmor = execFileSync('sh', ['-c', 'cat /sys/module/apparmor/parameters/enabled 2>/dev/null || true'], { encoding: 'utf8' }).startsWith('Y');
     const cases: Array<[string[], RegExp]> = [
-      [['--security-opt', 'apparmor=docker-default'], apparmor ? /does not apply AppArmor profiles/ : /AppArmor is not enabled on this host/],
+      [['--security-opt', 'apparmor=docker-default'], apparmor ? /no AppArmor profile of that name is loaded/ : /AppArmor is not enabled on this host/],
       [['--security-opt', 'label=type:container_t'], /SELinux is not enabled on this host|does not apply SELinux labels/],
       [['--security-opt', 'bogus=1'], /invalid --security-opt 2: "bogus=1"/],
       [['--security-opt', 'no-new-privileges=maybe'], /invalid --security-opt 2/],

@@ -108,6 +108,25 @@ describe.skipIf(reason !== undefined)('cgroup v2 on a real kernel (qemu guest)',
     expect(privileged.output.trim().split('\n').filter((l) => /^\d+$/.test(l.trim()))).toEqual(['1', '4']);
   });
 
+  // Debian's kernel (as on users' Debian and Ubuntu hosts) has AppArmor on: berthd loads berth-default.
+  it('AppArmor: containers and their execs run under berth-default, which denies mount; unconfined on request', async () => {
+    expect(await sh("docker info --format '{{json .SecurityOptions}}'")).toContain('name=apparmor');
+    expect(await sh('docker run --rm busybox cat /proc/self/attr/current')).toBe('berth-default (enforce)');
+    await sh('docker run -d --name aa busybox sleep 1000');
+    expect(await sh('docker exec aa cat /proc/self/attr/current')).toBe('berth-default (enforce)');
+    expect(await sh("docker inspect -f '{{.AppArmorProfile}}' aa")).toBe('berth-default');
+    await sh('docker rm -f aa');
+    // CAP_SYS_ADMIN lets seccomp allow mount(2); the profile still denies it, as docker-default does.
+    const confined = await g.exec('docker run --rm --cap-add SYS_ADMIN busybox mount -t tmpfs none /tmp');
+    expect(confined.code).not.toBe(0);
+    expect(confined.output).toMatch(/Permission denied/);
+    expect(await sh("docker run --rm --cap-add SYS_ADMIN --security-opt apparmor=unconfined busybox sh -c 'mount -t tmpfs none /tmp && cat /proc/self/attr/current'")).toBe('unconfined');
+    expect(await sh("docker run --rm --privileged busybox cat /proc/self/attr/current")).toBe('unconfined');
+    const missing = await g.exec('docker run --rm --security-opt apparmor=no-such-profile busybox true');
+    expect(missing.code).toBe(125);
+    expect(missing.output).toMatch(/no AppArmor profile of that name is loaded/);
+  });
+
   it('stats --no-stream reads usage and the limit from the v2 files', async () => {
     await sh('docker run -d --name st -m 64m busybox sh -c "sleep 1000"');
     const out = await sh("docker stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' st", 60_000);

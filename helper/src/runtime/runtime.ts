@@ -128,6 +128,8 @@ export interface ProcessSpec {
    * engine passes 'unconfined' for privileged containers, as dockerd; an exec gets its container's.
    */
   seccomp?: SeccompProfile | 'unconfined';
+  /** AppArmor profile the process switches to on exec (loaded on the host); undefined = unconfined. */
+  apparmorProfile?: string;
 }
 
 /** Resource limits; 0/undefined means "not set". Field meanings are Docker's HostConfig ones. */

@@ -297,7 +297,7 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
     Platform: 'linux',
     MountLabel: '',
     ProcessLabel: '',
-    AppArmorProfile: '',
+    AppArmorProfile: v.apparmorProfile,
     ExecIDs: v.execIds.length > 0 ? v.execIds : null,
     HostConfig: toHostConfigDto(r.hostConfig),
     GraphDriver: {

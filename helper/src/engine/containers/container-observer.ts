@@ -13,6 +13,8 @@ export interface LiveState {
   /** The runtime handle of a running container, by full ID. */
   process(id: string): ContainerProcess | undefined;
   execIds(id: string): string[];
+  /** inspect's AppArmorProfile (depends on the daemon's loaded default). */
+  apparmorProfile(rec: ContainerRecord): string;
   /** Resolves at the container's next exit (at once if it is not running). */
   exitPromise(id: string): Promise<WaitResult>;
 }
@@ -35,7 +37,7 @@ export class ContainerObserver {
   }
 
   private async view(rec: ContainerRecord, withSize: boolean): Promise<ContainerView> {
-    const v: ContainerView = { record: rec, execIds: this.live.execIds(rec.id) };
+    const v: ContainerView = { record: rec, execIds: this.live.execIds(rec.id), apparmorProfile: this.live.apparmorProfile(rec) };
     if (withSize) {
       v.sizeRw = await this.deps.layers.rwSize(rec.id).catch(() => 0);
       v.sizeRootFs = v.sizeRw;

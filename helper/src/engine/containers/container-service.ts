@@ -9,7 +9,7 @@ import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
 import { buildContainerSpec, logPathOf, resourcesOf, runtimeRefOf } from './container-spec';
-import { NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
+import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
 import { RestartManager } from './restart-manager';
 import type {
@@ -84,6 +84,7 @@ export class ContainerService {
     this.observer = new ContainerObserver(deps, {
       process: (id) => this.live.get(id),
       execIds: (id) => [...(this.execs.get(id) ?? [])],
+      apparmorProfile: (rec) => appArmorProfileOf(rec, this.deps.securityDefaults?.() ?? NO_SECURITY_DEFAULTS),
       exitPromise: (id) => this.exitPromise(id),
     });
   }

@@ -37,6 +37,8 @@ export interface ContainerListOptions {
 export interface ContainerView {
   record: ContainerRecord;
   execIds: string[];
+  /** "berth-default", a custom profile, "unconfined", or "" where AppArmor is off. */
+  apparmorProfile: string;
   sizeRw?: number;
   sizeRootFs?: number;
 }

@@ -23,11 +23,21 @@ describe('parseSecurityOpts', () => {
     expect(() => parseSecurityOpts([opt], noLsm)).toThrow(message);
   });
 
-  it('refuses AppArmor profiles and SELinux labels on hosts that have them (berthd does not apply them)', () => {
+  it('takes an AppArmor profile where the host has AppArmor, and still refuses SELinux labels', () => {
     const lsm = { apparmor: true, selinux: true };
-    expect(() => parseSecurityOpts(['apparmor=docker-default'], lsm)).toThrow(/does not apply AppArmor profiles/);
+    expect(parseSecurityOpts(['apparmor=my-profile'], lsm)).toEqual({ apparmor: 'my-profile' });
+    expect(() => parseSecurityOpts(['apparmor=my-profile'], { apparmor: false, selinux: false })).toThrow(/AppArmor is not enabled on this host/);
+    expect(() => parseSecurityOpts(['apparmor=two words'], lsm)).toThrow(/invalid --security-opt 2/);
     expect(() => parseSecurityOpts(['label=level:s0:c1'], lsm)).toThrow(/does not apply SELinux labels/);
-    expect(parseSecurityOpts(['apparmor=unconfined', 'label=disable', 'disable'], lsm)).toEqual({});
+    expect(parseSecurityOpts(['apparmor=unconfined', 'label=disable', 'disable'], lsm)).toEqual({ apparmor: 'unconfined' });
+  });
+
+  it('refuses at create a profile the kernel has not loaded', () => {
+    const lsm = { apparmor: true, selinux: false };
+    const loaded = (): Set<string> => new Set(['berth-default', 'my-profile']);
+    expect(() => validateSecurity({ securityOpt: ['apparmor=my-profile'] }, lsm, loaded)).not.toThrow();
+    expect(() => validateSecurity({ securityOpt: ['apparmor=missing'] }, lsm, loaded)).toThrow(/no AppArmor profile of that name is loaded/);
+    expect(() => validateSecurity({ securityOpt: ['apparmor=unconfined'] }, lsm, () => new Set())).not.toThrow();
   });
 
   it('accepts --userns host and refuses any other mode', () => {
@@ -37,6 +47,15 @@ describe('parseSecurityOpts', () => {
 });
 
 describe('effectiveSecurity', () => {
+  it('AppArmor: the daemon\'s profile by default, the asked one, or none when unconfined or privileged', () => {
+    const d = { noNewPrivileges: false, apparmorProfile: 'berth-default' };
+    expect(effectiveSecurity({}, d, false).apparmorProfile).toBe('berth-default');
+    expect(effectiveSecurity({ apparmor: 'my-profile' }, d, false).apparmorProfile).toBe('my-profile');
+    expect(effectiveSecurity({ apparmor: 'unconfined' }, d, false).apparmorProfile).toBeUndefined();
+    expect(effectiveSecurity({ apparmor: 'my-profile' }, d, true).apparmorProfile).toBeUndefined();
+    expect(effectiveSecurity({}, { noNewPrivileges: false }, false).apparmorProfile).toBeUndefined();
+  });
+
   it('privileged is unconfined; the container’s options win over the daemon’s', () => {
     expect(effectiveSecurity({}, { noNewPrivileges: true, seccomp: 'unconfined' }, false)).toEqual({ seccomp: 'unconfined', noNewPrivileges: true });
     expect(effectiveSecurity({ noNewPrivileges: false }, { noNewPrivileges: true }, false)).toEqual({ seccomp: undefined, noNewPrivileges: false });

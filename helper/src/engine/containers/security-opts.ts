@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { invalidArgument } from '../../lib/errors';
+import { loadedAppArmorProfiles } from '../../platform/apparmor';
 import type { HostLsm } from '../../platform/lsm';
 import { parseSeccompProfile, type SeccompProfile } from '../../runtime/spec/seccomp/profile';
 
@@ -13,6 +14,8 @@ export interface SecuritySettings {
   /** 'unconfined', a custom profile, or undefined for the daemon's profile. */
   seccomp?: SeccompProfile | 'unconfined';
   noNewPrivileges?: boolean;
+  /** 'unconfined', a profile loaded on the host, or undefined for the daemon's (berth-default). */
+  apparmor?: string;
 }
 
 /** daemon.json's security defaults, already loaded. */
@@ -20,6 +23,8 @@ export interface SecurityDefaults {
   /** The daemon's profile (`seccomp-profile`); undefined = Docker's default profile. */
   seccomp?: SeccompProfile | 'unconfined';
   noNewPrivileges: boolean;
+  /** berth-default once loaded into the kernel; undefined where AppArmor is off (or could not load it). */
+  apparmorProfile?: string;
 }
 
 const bad = (n: 1 | 2, opt: string): Error => invalidArgument('INVALID_SECURITY_OPT', `invalid --security-opt ${n}: ${JSON.stringify(opt)}`);
@@ -51,14 +56,15 @@ export function parseSecurityOpts(opts: readonly string[], host: HostLsm): Secur
         out.noNewPrivileges = ['true', '1', 't', 'TRUE', 'True'].includes(value);
         break;
       case 'apparmor':
-        // Unconfined is what berthd gives every container: honoured on any host.
-        if (value === 'unconfined') break;
-        throw invalidArgument(
-          'SECURITY_OPT_UNSUPPORTED',
-          host.apparmor
-            ? `--security-opt ${JSON.stringify(opt)}: berthd does not apply AppArmor profiles; only apparmor=unconfined is accepted`
-            : `--security-opt ${JSON.stringify(opt)}: AppArmor is not enabled on this host`,
-        );
+        // Unconfined asks for nothing: honoured on any host.
+        if (value === 'unconfined') {
+          out.apparmor = 'unconfined';
+          break;
+        }
+        if (!host.apparmor) throw invalidArgument('SECURITY_OPT_UNSUPPORTED', `--security-opt ${JSON.stringify(opt)}: AppArmor is not enabled on this host`);
+        if (value === '' || /[\s\0]/.test(value)) throw bad(2, opt);
+        out.apparmor = value;
+        break;
       case 'label': {
         const labelKey = value.split(':')[0] ?? '';
         if (value === 'disable') break;
@@ -75,26 +81,43 @@ export function parseSecurityOpts(opts: readonly string[], host: HostLsm): Secur
   return out;
 }
 
-/** The seccomp profile and no_new_privs a container's process gets (privileged: no filter, as dockerd). */
-export function effectiveSecurity(asked: SecuritySettings, defaults: SecurityDefaults, privileged: boolean): Required<Pick<SecuritySettings, 'noNewPrivileges'>> & Pick<SecuritySettings, 'seccomp'> {
+/** What a container's processes run under: seccomp profile, no_new_privs, AppArmor profile. */
+export interface EffectiveSecurity {
+  seccomp?: SeccompProfile | 'unconfined';
+  noNewPrivileges: boolean;
+  /** The AppArmor profile the shim switches to on exec; undefined = unconfined. */
+  apparmorProfile?: string;
+}
+
+/** Privileged containers get no seccomp filter and no AppArmor profile, as in dockerd. */
+export function effectiveSecurity(asked: SecuritySettings, defaults: SecurityDefaults, privileged: boolean): EffectiveSecurity {
   const seccomp = privileged ? 'unconfined' : (asked.seccomp ?? defaults.seccomp);
-  return { seccomp, noNewPrivileges: asked.noNewPrivileges ?? defaults.noNewPrivileges };
+  const apparmor = privileged || asked.apparmor === 'unconfined' ? undefined : (asked.apparmor ?? defaults.apparmorProfile);
+  return { seccomp, noNewPrivileges: asked.noNewPrivileges ?? defaults.noNewPrivileges, ...(apparmor !== undefined ? { apparmorProfile: apparmor } : {}) };
 }
 
 /** No daemon.json security settings: Docker's default profile, no_new_privs off. */
 export const NO_SECURITY_DEFAULTS: SecurityDefaults = { noNewPrivileges: false };
 
 /** `docker create`: refuses what cannot be applied (400 naming the option) before anything is stored. */
-export function validateSecurity(hc: { securityOpt?: string[]; usernsMode?: string }, host: HostLsm = { apparmor: false, selinux: false }): void {
-  parseSecurityOpts(hc.securityOpt ?? [], host);
+export function validateSecurity(
+  hc: { securityOpt?: string[]; usernsMode?: string },
+  host: HostLsm = { apparmor: false, selinux: false },
+  loadedProfiles: () => Set<string> = loadedAppArmorProfiles,
+): void {
+  const asked = parseSecurityOpts(hc.securityOpt ?? [], host);
+  // dockerd finds a missing profile only at start; the host knows now, so say it at create.
+  if (asked.apparmor !== undefined && asked.apparmor !== 'unconfined' && !loadedProfiles().has(asked.apparmor)) {
+    throw invalidArgument('APPARMOR_PROFILE_NOT_FOUND', `--security-opt apparmor=${asked.apparmor}: no AppArmor profile of that name is loaded on this host (load it with apparmor_parser)`);
+  }
   const userns = hc.usernsMode ?? '';
   if (userns !== '' && userns !== 'host') {
     throw invalidArgument('INVALID_USERNS_MODE', `invalid HostConfig.UsernsMode ${JSON.stringify(userns)}: berthd does not remap user namespaces, so only "host" is valid`);
   }
 }
 
-/** A container's effective seccomp profile and no_new_privs, from its record and the daemon's defaults. */
-export function securityOf(rec: { hostConfig: { securityOpt?: string[]; privileged: boolean } }, defaults: SecurityDefaults): { seccomp?: SeccompProfile | 'unconfined'; noNewPrivileges: boolean } {
+/** A container's effective seccomp profile, no_new_privs and AppArmor profile, from its record and the daemon's defaults. */
+export function securityOf(rec: { hostConfig: { securityOpt?: string[]; privileged: boolean } }, defaults: SecurityDefaults): EffectiveSecurity {
   // The options were validated at create; the host's LSMs only matter for refusing, not here.
   return effectiveSecurity(parseSecurityOpts(rec.hostConfig.securityOpt ?? [], { apparmor: true, selinux: true }), defaults, rec.hostConfig.privileged);
 }
@@ -120,9 +143,15 @@ export async function loadSecurityDefaults(config: { seccompProfile?: string; no
   }
 }
 
+/** inspect's AppArmorProfile, as dockerd reports it: the profile, "unconfined", or "" without AppArmor. */
+export function appArmorProfileOf(rec: { hostConfig: { securityOpt?: string[]; privileged: boolean } }, defaults: SecurityDefaults): string {
+  if (defaults.apparmorProfile === undefined) return '';
+  return securityOf(rec, defaults).apparmorProfile ?? 'unconfined';
+}
+
 /** `/info` SecurityOptions as dockerd words them, for what berthd really applies. */
-export function securityOptionsInfo(config: { seccompProfile?: string; noNewPrivileges: boolean }): string[] {
-  const out = [`name=seccomp,profile=${config.seccompProfile && config.seccompProfile !== '' ? config.seccompProfile : 'builtin'}`];
+export function securityOptionsInfo(config: { seccompProfile?: string; noNewPrivileges: boolean }, apparmor = false): string[] {
+  const out = [...(apparmor ? ['name=apparmor'] : []), `name=seccomp,profile=${config.seccompProfile && config.seccompProfile !== '' ? config.seccompProfile : 'builtin'}`];
   if (config.noNewPrivileges) out.push('name=no-new-privileges');
   out.push('name=cgroupns');
   return out;

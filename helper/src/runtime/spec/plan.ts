@@ -9,6 +9,7 @@
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *             seccomp <default action>  (absent: no filter; see seccomp/resolve.ts)
+ *             apparmor <profile>  (absent: unconfined)
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
  *             cgroupself <v1 tasks path>  (the child writes "0" there itself, before anything else)
  *             setns <ns path>  (exec: joined in order, mnt last)   arg <s>   env <K=V>
@@ -109,6 +110,7 @@ function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
     ['caps', capabilityMask(caps)],
   ];
   if (proc.noNewPrivileges) out.push(['nonewprivs']);
+  if (proc.apparmorProfile !== undefined) out.push(['apparmor', proc.apparmorProfile]);
   if (proc.seccomp !== 'unconfined') {
     out.push(...seccompRecords(resolveSeccomp(proc.seccomp ?? DEFAULT_SECCOMP_PROFILE, caps, localSeccompHost())));
   }
