@@ -36,7 +36,8 @@ import { BuildService, builderDir } from './engine/build/build-service';
 import { eventRoutes } from './api/routes/events';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
-import { installDefaultAppArmorProfile } from './platform/apparmor';
+import { installAppArmorProfile } from './platform/apparmor';
+import { DEFAULT_APPARMOR_PROFILE, defaultAppArmorProfile } from './runtime/spec/apparmor/default-profile';
 import { detectHostLsm } from './platform/lsm';
 import { imageSourceFrom } from './engine/containers/image-adapter';
 import { layerSourceFrom } from './engine/containers/layer-adapter';
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
   let apparmorProfile: string | undefined;
   if (hostLsm.apparmor) {
     try {
-      apparmorProfile = await installDefaultAppArmorProfile(options.dataRoot);
+      apparmorProfile = await installAppArmorProfile(options.dataRoot, DEFAULT_APPARMOR_PROFILE, defaultAppArmorProfile());
     } catch (err) {
       log.warn({ err }, 'AppArmor is enabled but berth-default could not be loaded: containers run without an AppArmor profile');
     }

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { defaultAppArmorProfile, DEFAULT_APPARMOR_PROFILE } from '../runtime/spec/apparmor/default-profile';
 
 const execFileP = promisify(execFile);
 const PROFILES = '/sys/kernel/security/apparmor/profiles';
@@ -23,21 +22,21 @@ export function loadedAppArmorProfiles(): Set<string> {
 }
 
 /**
- * Writes berth-default under the data root and (re)loads it into the kernel, as dockerd does with
+ * Writes a profile under the data root and (re)loads it into the kernel, as dockerd does with
  * docker-default at start. Returns the profile name, or throws with apparmor_parser's reason.
  */
-export async function installDefaultAppArmorProfile(dataRoot: string): Promise<string> {
+export async function installAppArmorProfile(dataRoot: string, name: string, text: string): Promise<string> {
   const parser = findAppArmorParser();
   if (parser === undefined) throw new Error('apparmor_parser is not installed (Debian/Ubuntu: the apparmor package)');
   const dir = join(dataRoot, 'apparmor');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, DEFAULT_APPARMOR_PROFILE);
-  await writeFile(`${file}.tmp`, defaultAppArmorProfile(), { mode: 0o600 });
+  const file = join(dir, name);
+  await writeFile(`${file}.tmp`, text, { mode: 0o600 });
   await rename(`${file}.tmp`, file);
   try {
     await execFileP(parser, ['-Kr', file]);
   } catch (err) {
-    throw new Error(`apparmor_parser could not load ${DEFAULT_APPARMOR_PROFILE}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, { cause: err });
+    throw new Error(`apparmor_parser could not load ${name}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, { cause: err });
   }
-  return DEFAULT_APPARMOR_PROFILE;
+  return name;
 }
