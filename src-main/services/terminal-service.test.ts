@@ -155,7 +155,7 @@ describe('TerminalService (exec a shell, follow the container)', () => {
     stopRun(137);
     execSockets[0]?.destroy();
     await until(() => t.statuses().includes('ended'));
-    expect(t.events.find((e) => e.t === 'status' && e.status === 'ended')).toMatchObject({ exitCode: 137 });
+    expect(t.events.find((e) => e.t === 'status' && e.status === 'ended')).toMatchObject({ exitCode: 137, reason: 'stopped' });
     startRun();
     event('start');
     await until(() => t.statuses().includes('reconnected'));

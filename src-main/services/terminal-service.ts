@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { ContainerInspectResponse } from '../../src-shared/docker-api/containers';
-import type { TerminalEvent, TerminalInput, TerminalOpenArgs, TerminalStatus } from '../../src-shared/ipc/models/terminal';
+import type { TerminalEndReason, TerminalEvent, TerminalInput, TerminalOpenArgs, TerminalStatus } from '../../src-shared/ipc/models/terminal';
 import type { EngineClient } from '../engine-client/engine-client';
 import { AppError } from '../lib/app-error';
 import type { HostsService } from './hosts-service';
@@ -108,7 +108,7 @@ class TerminalSession {
     sink.signal.addEventListener('abort', () => this.close(), { once: true });
   }
 
-  private status(status: TerminalStatus, extra: { message?: string; exitCode?: number } = {}): void {
+  private status(status: TerminalStatus, extra: { message?: string; exitCode?: number; reason?: TerminalEndReason } = {}): void {
     this.sink.emit({ t: 'status', status, mode: this.mode, ...extra });
   }
 
@@ -118,7 +118,7 @@ class TerminalSession {
     this.status('connecting');
     if (!info.State.Running) {
       this.ended = true;
-      this.status('ended', { message: 'the container is not running; waiting for it to start', exitCode: info.State.ExitCode });
+      this.status('ended', { message: 'the container is not running; waiting for it to start', exitCode: info.State.ExitCode, reason: 'stopped' });
       return;
     }
     await this.connect(info);
@@ -283,6 +283,7 @@ class TerminalSession {
         : runOf(info) === run
           ? 'the container closed its output; waiting for it to run again'
           : `the container stopped${exitCode !== null ? ` (exit code ${exitCode})` : ''}; waiting for it to run again`,
+      reason: !info ? 'link-lost' : runOf(info) === run ? 'output-closed' : 'stopped',
       ...(exitCode !== null ? { exitCode } : {}),
     });
     await this.maybeReconnect();
@@ -297,7 +298,7 @@ class TerminalSession {
       return;
     }
     // The shell exited and the container still runs: the session is over.
-    this.status('ended', { message: 'the shell exited', ...(exitCode !== null ? { exitCode } : {}) });
+    this.status('ended', { message: 'the shell exited', reason: 'shell-exited', ...(exitCode !== null ? { exitCode } : {}) });
     this.finish();
   }
 

@@ -16,6 +16,12 @@ export function describeError(error: unknown): ErrorDescription {
     if (e.code === 'APP_DISCONNECTED') {
       return { kind: e.kind, code: e.code, title: 'Lost the connection to Berth', message: e.message, hint: 'Reconnecting to the app process…' };
     }
+    if (e.code === 'SSH_CONNECT_FAILED') {
+      return { kind: e.kind, code: e.code, title: 'The SSH host is not reachable', message: e.message, hint: 'Check the host address and port, and that its SSH server runs. Berth keeps retrying; this view recovers by itself.' };
+    }
+    if (e.code === 'HOST_NOT_CONNECTED') {
+      return { kind: e.kind, code: e.code, title: 'The host is not connected', message: e.message, hint: 'Berth is reconnecting (the banner above says when it retries); this view recovers by itself.' };
+    }
     switch (e.kind) {
       case 'Unavailable':
         return {

@@ -11,6 +11,16 @@ export interface XtermHandle {
 }
 
 /**
+ * Ctrl+V and Ctrl+Shift+V paste, as in Docker Desktop's terminal. xterm.js would turn Ctrl+V into
+ * the ^V control byte; returning false leaves the key to the browser, whose native paste event on
+ * xterm's textarea xterm then sends as a (bracketed) paste. Returns false to mean "not for xterm".
+ */
+export function isPasteShortcut(e: KeyboardEvent): boolean {
+  const paste = e.type === 'keydown' && e.ctrlKey && !e.altKey && !e.metaKey && (e.key === 'v' || e.key === 'V' || e.code === 'KeyV');
+  return !paste;
+}
+
+/**
  * One xterm.js terminal with the fit and search addons, opened in `element`. Fitting a hidden
  * element would shrink the terminal to nothing and reflow its buffer, so `fit` skips it.
  */
@@ -27,6 +37,7 @@ export function createXterm(element: HTMLElement, font: { family?: string; size?
   const search = new SearchAddon();
   term.loadAddon(fitAddon);
   term.loadAddon(search);
+  term.attachCustomKeyEventHandler(isPasteShortcut);
   term.open(element);
   return {
     term,

@@ -41,7 +41,14 @@ export type TerminalEvent =
       /** Human text for the banner, e.g. `container exited with code 137`. */
       message?: string;
       exitCode?: number;
+      /**
+       * With `ended`, why: the container stopped (or was not running), it closed its output, or
+       * the link to the host was lost (the container may well run on). Absent: not said.
+       */
+      reason?: TerminalEndReason;
     };
+
+export type TerminalEndReason = 'stopped' | 'output-closed' | 'link-lost' | 'shell-exited';
 
 export type TerminalInput =
   /** Keystrokes or pasted text, as xterm's onData gives them (Ctrl-C is `\u0003`). */

@@ -3,7 +3,9 @@ import type { StreamHandle } from '../../../../../src-shared/ipc/bridge';
 import { useBridge } from '../../../lib/bridge-context';
 import { createXterm, type XtermHandle } from '../../../lib/xterm';
 import { useSettings } from '../../../lib/settings';
-import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, terminalBanner, type TerminalStateView } from '../model/terminal-status';
+import { INITIAL_TERMINAL_STATE, onTerminalEnd, onTerminalStatus, terminalBanner, toHostLink, type TerminalStateView } from '../model/terminal-status';
+import { useHostStatus } from '../../../lib/host-status';
+import { useNow } from '../../../lib/use-now';
 
 /**
  * A terminal in the container. The xterm instance lives as long as this component: the details
@@ -116,9 +118,11 @@ export function TerminalPanel({ hostId, containerId, visible, running = true }: 
     else x.search.findNext(query);
   };
 
-  const banner = terminalBanner(state, running);
+  const hostStatus = useHostStatus(hostId);
+  const now = useNow(1000, hostStatus?.state === 'reconnecting');
+  const banner = terminalBanner(state, running, toHostLink(hostStatus, now));
   return (
-    <div className="terminal-panel" data-testid="terminal-panel" data-terminal-status={state.status}>
+    <div className="terminal-panel" data-testid="terminal-panel" data-terminal-status={state.status} data-terminal-reason={state.reason}>
       <div className="toolbar">
         <span className="hint" data-testid="terminal-mode">
           {state.modeLabel}

@@ -1,5 +1,5 @@
 import type { ErrorEnvelope } from '../../../../../src-shared/errors/error-kind';
-import type { TerminalEvent, TerminalStatus } from '../../../../../src-shared/ipc/models/terminal';
+import type { TerminalEndReason, TerminalEvent, TerminalStatus } from '../../../../../src-shared/ipc/models/terminal';
 
 type StatusEvent = Extract<TerminalEvent, { t: 'status' }>;
 
@@ -12,10 +12,14 @@ export interface TerminalBannerView {
 
 export interface TerminalStateView {
   status: TerminalStatus | 'closed';
+  /** Why the last `ended` came (a lost link is not a stopped container). */
+  reason?: TerminalEndReason;
   mode: 'attach' | 'exec' | null;
   banner: TerminalBannerView | null;
   modeLabel: string;
 }
+
+const LINK_LOST = 'Connection to the host lost — the terminal reattaches when the host is back';
 
 export const INITIAL_TERMINAL_STATE: TerminalStateView = { status: 'connecting', mode: null, banner: { tone: 'info', text: 'Connecting…', canReconnect: false }, modeLabel: '' };
 
@@ -36,7 +40,12 @@ export function onTerminalStatus(event: StatusEvent): TerminalStateView {
       banner = null;
       break;
     case 'ended':
-      banner = { tone: 'warn', text: `Container stopped — will reconnect when it runs again${detail}`, canReconnect: false };
+      banner =
+        event.reason === 'link-lost'
+          ? { tone: 'warn', text: LINK_LOST, canReconnect: false }
+          : event.reason === 'output-closed'
+            ? { tone: 'warn', text: `The container closed its terminal — will reconnect when it runs again${detail}`, canReconnect: false }
+            : { tone: 'warn', text: `Container stopped — will reconnect when it runs again${detail}`, canReconnect: false };
       break;
     case 'reconnecting':
       banner = { tone: 'info', text: 'Container is running again — reconnecting…', canReconnect: false };
@@ -45,7 +54,7 @@ export function onTerminalStatus(event: StatusEvent): TerminalStateView {
       banner = { tone: 'info', text: 'Reconnected.', canReconnect: false };
       break;
   }
-  return { status: event.status, mode: event.mode, banner, modeLabel: modeLabel(event.mode) };
+  return { status: event.status, mode: event.mode, banner, modeLabel: modeLabel(event.mode), ...(event.reason ? { reason: event.reason } : {}) };
 }
 
 /** The stream ended for good: the container was removed, the shell exited, or the link broke. */
@@ -59,12 +68,37 @@ export function onTerminalEnd(prev: TerminalStateView, error: ErrorEnvelope | un
 }
 
 /**
- * The banner to show, given the session state and the container's state from engine events.
- * Both report a stop; whichever arrives first wins, so the status line never claims a live
- * session on a container that has exited.
+ * The banner to show, given the session state, the container's state from engine events and
+ * the host's link. Both report a stop; whichever arrives first wins, so the status line never
+ * claims a live session on a container that has exited. While the host is unreachable nothing is
+ * known about the container: the banner says the link is down (with the host's next retry), never
+ * "Container stopped".
  */
-export function terminalBanner(state: TerminalStateView, containerRunning: boolean): TerminalBannerView | null {
+export function terminalBanner(state: TerminalStateView, containerRunning: boolean, link: HostLinkView = { connected: true }): TerminalBannerView | null {
   const live = state.status === 'attached' || state.status === 'reconnected' || state.status === 'reconnecting';
+  const lost = state.status === 'ended' && state.reason === 'link-lost';
+  if (!link.connected && (live || lost || state.status === 'ended')) return { tone: 'warn', text: `${LINK_LOST}${link.retry ? ` (${link.retry})` : ''}`, canReconnect: false };
+  if (lost) return { tone: 'info', text: 'The host is back — reattaching…', canReconnect: false };
   if (!containerRunning && live) return { tone: 'warn', text: 'Container stopped — will reconnect when it runs again', canReconnect: false };
   return state.banner;
+}
+
+/** The host's link as the terminal tells it: up, or down with "retry #2 in 3 s". */
+export interface HostLinkView {
+  connected: boolean;
+  retry?: string;
+}
+
+/** From the host's status: `undefined` (not known yet) counts as connected, so nothing flashes at start. */
+export function toHostLink(status: { state: string; attempt?: number; nextRetryAt?: number } | undefined, now: number): HostLinkView {
+  if (!status || status.state === 'connected') return { connected: true };
+  const parts: string[] = [];
+  if (status.state === 'reconnecting') {
+    if (status.attempt) parts.push(`retry #${status.attempt}`);
+    if (status.nextRetryAt !== undefined) {
+      const s = Math.max(0, Math.ceil((status.nextRetryAt - now) / 1000));
+      parts.push(s === 0 ? 'now' : `in ${s} s`);
+    }
+  } else parts.push(status.state);
+  return { connected: false, ...(parts.length > 0 ? { retry: parts.join(' ') } : {}) };
 }

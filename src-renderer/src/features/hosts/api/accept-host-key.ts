@@ -3,7 +3,7 @@ import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
 import type { HostStatusView } from '../../../../../src-shared/ipc/models/hosts';
 import { useBridge } from '../../../lib/bridge-context';
 import { mergeHostStatus } from '../model/host-mapper';
-import { getHostStatusesQueryOptions } from './get-host-statuses';
+import { getHostStatusesQueryOptions } from '../../../lib/host-status';
 
 /** `fingerprint` is the one the user was shown: main refuses if the pending key differs. */
 export function acceptHostKey(bridge: BerthBridge, hostId: string, fingerprint: string): Promise<HostStatusView> {

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BerthBridge } from '../../../../../src-shared/ipc/bridge';
 import { useBridge } from '../../../lib/bridge-context';
 import { getHostsQueryOptions } from './get-hosts';
-import { getHostStatusesQueryOptions } from './get-host-statuses';
+import { getHostStatusesQueryOptions } from '../../../lib/host-status';
 
 export function removeHost(bridge: BerthBridge, hostId: string): Promise<void> {
   return bridge.invoke('hosts:remove', { hostId });

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { useActiveHost } from '../../../lib/active-host';
 import { useNow } from '../../../lib/use-now';
 import { useHosts } from '../api/get-hosts';
-import { useHostStatuses } from '../api/get-host-statuses';
+import { useHostStatuses } from '../../../lib/host-status';
 import { toHostBanner, toHostRowViews, type HostBannerView, type HostRowView } from '../model/host-mapper';
 
 /** Hosts joined with their live status; ticks each second only while a retry countdown shows. */

@@ -4,7 +4,7 @@ import type { HostConnectionState } from '../../../../../src-shared/ipc/models/h
 import { useBridge } from '../../../lib/bridge-context';
 import { hostScope } from '../../../lib/query-keys';
 import { useStream } from '../../../lib/use-stream';
-import { getHostStatusesQueryOptions } from '../api/get-host-statuses';
+import { getHostStatusesQueryOptions } from '../../../lib/host-status';
 import { mergeHostStatus } from '../model/host-mapper';
 
 /**

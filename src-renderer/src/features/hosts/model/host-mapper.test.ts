@@ -46,4 +46,22 @@ describe('host rows', () => {
     expect(toHostBanner(ssh, { hostId: 'h1', state: 'failed', since: NOW, hostKey: { ...key, reason: 'unknown' } }, NOW)?.text).toMatch(/unknown host key/);
     expect(toHostBanner(ssh, { hostId: 'h1', state: 'failed', since: NOW, hostKey: { ...key, reason: 'changed' } }, NOW)).toMatchObject({ tone: 'danger' });
   });
+
+  it('tells an SSH port that refuses from a berthd that is not running', () => {
+    const refused: HostStatusView = {
+      hostId: 'h1',
+      state: 'reconnecting',
+      since: NOW,
+      attempt: 2,
+      nextRetryAt: NOW + 3000,
+      lastError: { kind: 'Unavailable', code: 'SSH_CONNECT_FAILED', message: 'cannot connect to SSH server 127.0.0.1:2222: connect ECONNREFUSED' },
+    };
+    const text = toHostBanner(ssh, refused, NOW)?.text ?? '';
+    expect(text).toBe(
+      'build: cannot connect to SSH server 127.0.0.1:2222: connect ECONNREFUSED — retry #2 in 3 s. The SSH server does not answer: check the host address and port, and that sshd runs there. Berth keeps retrying.',
+    );
+    expect(text).not.toMatch(/berthd is running/);
+    const noEngine: HostStatusView = { ...refused, lastError: { kind: 'Unavailable', code: 'ENGINE_UNAVAILABLE', message: 'no socket' } };
+    expect(toHostBanner(ssh, noEngine, NOW)?.text).toMatch(/SSH works, but no engine answers/);
+  });
 });

@@ -98,6 +98,22 @@ export function mergeHostStatus(list: readonly HostStatusView[] | undefined, sta
   return out;
 }
 
+/** What to check, by the failure's code (never its text): an SSH port that refuses is not a stopped berthd. */
+export function linkHint(kind: 'local' | 'ssh', code: string | undefined): string {
+  switch (code) {
+    case 'SSH_CONNECT_FAILED':
+      return 'The SSH server does not answer: check the host address and port, and that sshd runs there. Berth keeps retrying.';
+    case 'SSH_REMOTE_SOCKET':
+      return 'SSH works, but no engine answers on the remote socket: check that berthd runs there (Hosts → Set up).';
+    case 'ENGINE_UNAVAILABLE':
+      return kind === 'ssh'
+        ? 'SSH works, but no engine answers on the remote socket: check that berthd runs there (Hosts → Set up).'
+        : 'Check that berthd is running. Views recover by themselves when it is back.';
+    default:
+      return 'Views recover by themselves when it is back.';
+  }
+}
+
 /** The banner above every view while the active host is not connected; null when all is well. */
 export interface HostBannerView {
   tone: 'warn' | 'danger' | 'info';
@@ -111,7 +127,7 @@ export function toHostBanner(host: HostView | undefined, status: HostStatusView 
     case 'connecting':
       return { tone: 'info', text: `Connecting to ${name}…` };
     case 'reconnecting':
-      return { tone: 'warn', text: `${name}: ${statusDetail(status, now)}. Views recover by themselves when it is back.` };
+      return { tone: 'warn', text: `${name}: ${statusDetail(status, now)}. ${linkHint(host?.kind ?? 'local', status.lastError?.code)}` };
     case 'failed':
       if (status.hostKey?.reason === 'unknown') return { tone: 'warn', text: `${name}: unknown host key — compare its fingerprint in Hosts before connecting.` };
       if (status.hostKey?.reason === 'changed') return { tone: 'danger', text: `${name}: the host key changed — connection refused. See Hosts.` };
