@@ -313,6 +313,33 @@ export class EngineClient {
     await consumeJsonLines(res, (v) => onMessage(v as JsonMessageDto), opts.signal);
   }
 
+  /**
+   * `POST /build` (the classic builder) with a tar context; the jsonmessage stream as it comes. In-band
+   * errors are messages (`error`/`errorDetail`), as the CLI reads them.
+   */
+  async buildImage(
+    context: Buffer,
+    query: { dockerfile: string; t: string[]; buildargs?: Record<string, string>; target?: string; nocache?: boolean; pull?: boolean },
+    signal: AbortSignal | undefined,
+    onMessage: (m: JsonMessageDto) => void,
+  ): Promise<void> {
+    const params = new URLSearchParams({ dockerfile: query.dockerfile, rm: '1', forcerm: '1' });
+    for (const t of query.t) params.append('t', t);
+    if (query.buildargs && Object.keys(query.buildargs).length > 0) params.set('buildargs', JSON.stringify(query.buildargs));
+    if (query.target) params.set('target', query.target);
+    if (query.nocache) params.set('nocache', '1');
+    if (query.pull) params.set('pull', '1');
+    const res = await this.http.send({
+      method: 'POST',
+      path: `/build?${params.toString()}`,
+      body: context,
+      headers: { 'Content-Type': 'application/x-tar' },
+      ...(signal ? { signal } : {}),
+      subject: 'image',
+    });
+    await consumeJsonLines(res, (v) => onMessage(v as JsonMessageDto), signal);
+  }
+
   /** Berth's layer view (sizes, sharing); null on daemons without it. */
   async berthLayers(ref: string): Promise<BerthImageLayersResponse | null> {
     try {

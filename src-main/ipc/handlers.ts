@@ -69,6 +69,18 @@ const ProvisionTarget = z.object({ prefix: AbsPath.optional(), dataRoot: AbsPath
 const ProvisionArgsSchema = z
   .object({ hostId, action: z.enum(['install', 'upgrade', 'uninstall', 'install-node']), target: ProvisionTarget, sudoPassword: z.string().optional(), keepData: z.boolean().optional() })
   .strict();
+const BuildArgsSchema = z
+  .object({
+    hostId,
+    contextPath: AbsPath,
+    dockerfile: z.string().min(1).optional(),
+    tags: z.array(z.string().min(1).refine((r) => !/[\s?#]/.test(r), 'must be an image reference')).optional(),
+    buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a build-arg name'), z.string()).optional(),
+    target: z.string().min(1).optional(),
+    noCache: z.boolean().optional(),
+    pull: z.boolean().optional(),
+  })
+  .strict();
 const LogsArgsSchema = z.object({
   hostId,
   id: z.string().min(1),
@@ -91,6 +103,7 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
   return {
     invoke: {
       'app:info': () => s.app.info(),
+      'builds:list': (a) => s.builds.list(check(z.object({ hostId: hostId.optional() }), a, 'builds:list').hostId),
 
       'hosts:list': () => s.hosts.list(),
       'hosts:statuses': () => s.hosts.statuses(),
@@ -291,6 +304,10 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'images:pull': (a, sink) => {
         const v = check(Image.extend({ auth: Auth }), a, 'images:pull');
         run(sink, s.images.pull(v.hostId, v.ref, v.auth, (p) => sink.emit(p), sink.signal));
+      },
+      'images:build': (a, sink) => {
+        const v = check(BuildArgsSchema, a, 'images:build');
+        run(sink, s.builds.build(v, (p) => sink.emit(p), sink.signal));
       },
       'hosts:provision': (a, sink) => {
         const v = check(ProvisionArgsSchema, a, 'hosts:provision');

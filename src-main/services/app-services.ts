@@ -8,6 +8,7 @@ import { ContainerDataService } from './container-data-service';
 import { DockerSocketService } from './docker-socket-service';
 import { MachineManager } from '../machines/machine-manager';
 import { MachinesService } from './machines-service';
+import { BuildsService } from './builds-service';
 import { ProvisioningService } from './provisioning-service';
 import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
@@ -65,6 +66,8 @@ export interface AppServices {
   /** Local docker sockets (and contexts) forwarded to hosts. */
   dockerSockets: DockerSocketService;
   machines: MachinesService;
+  /** Builds from the Builds view (context packed here, built on the host). */
+  builds: BuildsService;
   /** Installing berthd on SSH hosts from the Hosts view. */
   provisioning: ProvisioningService;
   /** Starts host connections (loads hosts.json). */
@@ -108,6 +111,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     terminals: new TerminalService(hosts),
     dockerSockets,
     machines,
+    builds: new BuildsService(hosts),
     provisioning: new ProvisioningService(hosts, { version: opts.version, ...(opts.bundleDir ?? opts.machines?.bundleDir ? { bundleDir: opts.bundleDir ?? opts.machines?.bundleDir } : {}) }),
     start: () => hosts.start(),
     close: () => {

@@ -16,6 +16,7 @@
  * - Channel names are stable; changes are additive, so an older renderer keeps working with a newer main.
  */
 import type { AppInfo } from './models/app';
+import type { BuildArgs, BuildProgressView, BuildRecordView } from './models/builds';
 import type {
   ContainerDetailView,
   ContainerProcessesView,
@@ -54,6 +55,9 @@ type Empty = Record<string, never>;
 export interface InvokeContract {
   /** Which build and mode is serving the UI. */
   'app:info': { args: Empty; result: AppInfo };
+
+  /** This session's builds (newest first), of one host or all. */
+  'builds:list': { args: { hostId?: string }; result: BuildRecordView[] };
 
   // ---- hosts -------------------------------------------------------------------------------
   /** All hosts, the local one first. */
@@ -209,6 +213,12 @@ export interface StreamContract {
   'images:pull': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
   /** Pushes an image; same progress shape as pull. */
   'images:push': { args: ImageArgs & { auth?: RegistryAuthArgs }; event: TransferProgressView; input: never };
+  /**
+   * Builds a folder of this machine on a host (classic builder): output lines and steps as they
+   * come, the last event with `done`; a failed build ends with an error naming the failing step.
+   * Closing the stream cancels the build.
+   */
+  'images:build': { args: BuildArgs; event: BuildProgressView; input: never };
   /** Installs, upgrades or uninstalls berthd on an SSH host (or installs Node.js there), step by step; then reconnects the host. */
   'hosts:provision': { args: ProvisionArgs; event: ProvisionProgressView; input: never };
   /** Creates a machine and starts it: one event per step (boot, install berthd, connect), the last with `done`. */
@@ -227,6 +237,7 @@ export type StreamInput<C extends StreamChannel> = StreamContract[C]['input'];
 
 export const INVOKE_CHANNELS = [
   'app:info',
+  'builds:list',
   'hosts:list',
   'hosts:statuses',
   'hosts:add',
@@ -280,6 +291,7 @@ export const INVOKE_CHANNELS = [
 export const STREAM_CHANNELS = [
   'app:heartbeat',
   'host:status',
+  'images:build',
   'hosts:provision',
   'engine:events',
   'containers:logs',
