@@ -16,6 +16,7 @@ import { terminalThroughputBenchmark } from './cases/terminal-throughput';
 import { containerListRenderBenchmark } from './cases/container-list-render';
 import { browserKeystrokeLocalBenchmark, browserKeystrokeSshBenchmark } from './cases/browser-keystroke';
 import { cpIntoBenchmark, cpOutOfBenchmark, loadBenchmark, saveBenchmark } from './cases/container-data';
+import { buildColdBenchmark, buildWarmBenchmark } from './cases/build';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
@@ -35,4 +36,6 @@ export const benchmarks: Benchmark[] = [
   cpOutOfBenchmark,
   saveBenchmark,
   loadBenchmark,
+  buildColdBenchmark,
+  buildWarmBenchmark,
 ];

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, readdir, rm, rmdir, symlink, link, utimes, chmod } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import { join, posix } from 'node:path';
+import { lstat, mkdir, readFile, readdir, rm, rmdir, utimes, chmod } from 'node:fs/promises';
+import { chmodSync, closeSync, createWriteStream, fchmodSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -103,19 +103,44 @@ export function dockerfilePath(name: string | undefined): string {
   return p;
 }
 
+/** Files up to this size are gathered and written with one synchronous write; larger ones stream. */
+const SMALL_FILE = 1 << 20;
+
+async function gather(entry: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of entry) chunks.push(c as Buffer);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
 /**
  * Unpacks a tar into an empty directory. Nothing may land outside it: names with `..` that
  * leave, hardlinks to outside names, and entries under a symlink the archive created are refused
  * (symlinks themselves are kept as they are; COPY decides whether following one is allowed).
+ *
+ * A context is mostly small files: each is written with a few synchronous calls (open, write,
+ * fchmod, futimes, close) rather than half a dozen thread-pool round trips, and parents are
+ * made once. A path is only cleared first when the archive names it twice.
  */
 async function untar(input: Readable, root: string): Promise<void> {
   const ex = tarExtract();
   const symlinks = new Set<string>();
+  const made = new Set<string>([root]);
+  const seen = new Set<string>();
   const dirTimes: { path: string; mtime: Date }[] = [];
   const underSymlink = (p: string): boolean => {
     const parts = p.split('/');
     for (let i = 1; i < parts.length; i++) if (symlinks.has(parts.slice(0, i).join('/'))) return true;
     return false;
+  };
+  const parentOf = (abs: string): void => {
+    const parent = dirname(abs);
+    if (made.has(parent)) return;
+    mkdirSync(parent, { recursive: true });
+    made.add(parent);
+  };
+  const clear = (rel: string, abs: string): void => {
+    if (seen.has(rel)) rmSync(abs, { recursive: true, force: true });
+    seen.add(rel);
   };
   const consume = (async () => {
     for await (const entry of ex) {
@@ -125,37 +150,53 @@ async function untar(input: Readable, root: string): Promise<void> {
         if (rel === undefined) continue;
         if (underSymlink(rel)) throw invalidArgument('BUILD_CONTEXT_PATH', `invalid build context: ${JSON.stringify(h.name)} is below a symlink`);
         const abs = join(root, rel);
-        await mkdir(join(abs, '..'), { recursive: true });
+        parentOf(abs);
         const mode = (h.mode ?? 0o644) & 0o7777;
         const mtime = h.mtime ?? new Date(0);
         switch (h.type) {
           case 'file':
           case 'contiguous-file': {
-            await rm(abs, { recursive: true, force: true });
-            await pipeline(entry, createWriteStream(abs, { mode }));
-            await chmod(abs, mode);
-            await utimes(abs, mtime, mtime);
+            clear(rel, abs);
+            if ((h.size ?? 0) <= SMALL_FILE) {
+              const data = await gather(entry);
+              const fd = openSync(abs, 'w', mode);
+              try {
+                writeSync(fd, data);
+                fchmodSync(fd, mode);
+                futimesSync(fd, mtime, mtime);
+              } finally {
+                closeSync(fd);
+              }
+            } else {
+              await pipeline(entry, createWriteStream(abs, { mode }));
+              await chmod(abs, mode);
+              await utimes(abs, mtime, mtime);
+            }
             continue;
           }
           case 'directory': {
-            const st = await lstat(abs).catch(() => undefined);
-            if (st && !st.isDirectory()) await rm(abs, { force: true });
-            await mkdir(abs, { recursive: true });
-            await chmod(abs, mode);
+            if (seen.has(rel)) {
+              const st = lstatSync(abs, { throwIfNoEntry: false });
+              if (st && !st.isDirectory()) rmSync(abs, { force: true });
+            }
+            seen.add(rel);
+            mkdirSync(abs, { recursive: true });
+            made.add(abs);
+            chmodSync(abs, mode);
             dirTimes.push({ path: abs, mtime });
             break;
           }
           case 'symlink': {
-            await rm(abs, { recursive: true, force: true });
-            await symlink(h.linkname ?? '', abs);
+            clear(rel, abs);
+            symlinkSync(h.linkname ?? '', abs);
             symlinks.add(rel);
             break;
           }
           case 'link': {
             const target = cleanContextPath(h.linkname ?? '');
             if (target === undefined || underSymlink(target)) throw invalidArgument('BUILD_CONTEXT_PATH', `invalid build context: hardlink ${JSON.stringify(h.name)} points outside it`);
-            await rm(abs, { recursive: true, force: true });
-            await link(join(root, target), abs);
+            clear(rel, abs);
+            linkSync(join(root, target), abs);
             break;
           }
           default:

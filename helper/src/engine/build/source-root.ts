@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, forbidden } from '../../lib/errors';
@@ -83,10 +83,12 @@ async function resolveIn(view: Pick<SourceRoot, 'lstat'>, rel: string, followFin
 export class DirRoot implements SourceRoot {
   constructor(private readonly root: string) {}
 
+  // Synchronous: a COPY of a source tree asks for thousands of entries of a local directory, and a
+  // thread-pool round trip each cost more than the lstat itself.
   async lstat(rel: string): Promise<SourceEntry | undefined> {
     const abs = join(this.root, rel);
     try {
-      return { rel, abs, st: await lstat(abs) };
+      return { rel, abs, st: lstatSync(abs) };
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
@@ -94,7 +96,7 @@ export class DirRoot implements SourceRoot {
   }
 
   async list(rel: string): Promise<string[]> {
-    return (await readdir(join(this.root, rel))).sort();
+    return readdirSync(join(this.root, rel)).sort();
   }
 
   resolve(rel: string, followFinal: boolean): Promise<SourceEntry | undefined> {
