@@ -55,6 +55,10 @@ import { VolumeService } from './engine/volumes/volume-service';
 import { ContainerVolumes } from './engine/volumes/container-volumes';
 import { LinuxHostMounter } from './platform/host-mounts';
 import { volumeRoutes } from './api/routes/volumes';
+import { networkRoutes, swarmRoutes } from './api/routes/networks';
+import { DEFAULT_BRIDGE, NetworkService } from './engine/networks/network-service';
+import { NetworkStore } from './engine/networks/network-store';
+import { LinuxHostNet } from './engine/networks/linux-net';
 import { toVolumeDto } from './api/dto/volumes-dto';
 import { imageArchiveRoutes } from './api/routes/image-archive';
 
@@ -169,8 +173,22 @@ async function main(): Promise<number> {
   await volumeStore.load();
   const hostMounter = new LinuxHostMounter();
   const volumes = new VolumeService({ store: volumeStore, events, mounter: hostMounter, log: log.child({ module: 'volumes' }) });
+  const containerStore = new ContainerStore(join(options.dataRoot, 'containers'));
+  // The network engine and the container engine call each other: late-bound through `late`.
+  const late: { containers?: ContainerService } = {};
+  const networks = new NetworkService({
+    store: new NetworkStore(join(options.dataRoot, 'network')),
+    host: new LinuxHostNet(),
+    events,
+    log: log.child({ module: 'networks' }),
+    defaultBridge: options.bridge ?? config.current().bridge ?? DEFAULT_BRIDGE,
+    runningPid: (id) => (late.containers?.isRunning(id) === true ? late.containers.runningProcess(id).process.pid : undefined),
+    containerName: (id) => containerStore.find(id)?.name,
+  });
+  await networks.init();
   const containers = new ContainerService({
-    store: new ContainerStore(join(options.dataRoot, 'containers')),
+    store: containerStore,
+    networks,
     volumes: new ContainerVolumes(volumes, hostMounter, log.child({ module: 'volumes' })),
     runtime,
     images: imageSourceFrom(imageService),
@@ -181,7 +199,9 @@ async function main(): Promise<number> {
     securityDefaults: () => securityDefaults,
   });
   // Before serving: reattach to the monitors of containers that kept running while berthd was down.
+  late.containers = containers;
   await containers.recover();
+  await networks.reconcile();
   volumes.setUsers((name) => containers.volumeUsers(name));
   imageService.setImageUsageChecker(async (imageId) => containers.imageUsers(imageId).map((u) => ({ containerId: u.id, running: u.running })));
   const containerData = new ContainerDataService({
@@ -220,6 +240,8 @@ async function main(): Promise<number> {
       buildCacheUsage: () => builds.diskUsage().map(toBuildCacheDto),
     }),
     volumeRoutes(volumes),
+    networkRoutes(networks, (ref) => containerStore.get(ref).id),
+    swarmRoutes(),
     buildRoutes(builds),
     imagePushRoutes(pushService),
     containerDataRoutes(containerData),

@@ -140,7 +140,7 @@ export const HealthcheckSchema = z.strictObject({
 });
 export type HealthcheckDto = z.infer<typeof HealthcheckSchema>;
 
-const EndpointSettingsSchema = z.strictObject({
+export const EndpointSettingsSchema = z.strictObject({
   IPAMConfig: z.strictObject({ IPv4Address: optStr, IPv6Address: optStr, LinkLocalIPs: optStrList }).nullable().optional(),
   Links: optStrList,
   Aliases: optStrList,

@@ -67,6 +67,14 @@ function toMount(m: MountRequestDto): BindMount {
 /** The create body as the engine's input, with dockerd's defaults filled (fields not applied are refused before, in create-support.ts). */
 export function toContainerCreateInput(body: ContainerCreateRequest, name: string | undefined): ContainerCreateInput {
   const warnings = checkCreateSupport(body);
+  const endpoints: NonNullable<ContainerCreateInput['endpoints']> = {};
+  for (const [net, ep] of Object.entries(body.NetworkingConfig?.EndpointsConfig ?? {})) {
+    endpoints[net] = {
+      aliases: ep?.Aliases ?? [],
+      ...(ep?.IPAMConfig?.IPv4Address ? { ipv4Address: ep.IPAMConfig.IPv4Address } : {}),
+      ...(ep?.MacAddress ? { macAddress: ep.MacAddress } : {}),
+    };
+  }
   const hc: HostConfigDto = body.HostConfig ?? {};
   if (hc.VolumeDriver && hc.VolumeDriver !== 'local') throw invalidArgument('VOLUME_DRIVER_UNSUPPORTED', `error looking up volume plugin ${hc.VolumeDriver}: plugin "${hc.VolumeDriver}" not found`);
   const [h = 0, w = 0] = hc.ConsoleSize ?? [];
@@ -131,7 +139,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     securityOpt: hc.SecurityOpt ?? [],
     usernsMode: hc.UsernsMode ?? '',
   };
-  return { name, config, hostConfig, warnings };
+  return { name, config, hostConfig, warnings, endpoints };
 }
 
 const weightDto = (l: WeightDevice[]): Array<{ Path: string; Weight: number }> => l.map((x) => ({ Path: x.path, Weight: x.weight }));
@@ -265,6 +273,8 @@ function toMountsDto(rec: ContainerRecord): MountPointDto[] {
 const timeOrZero = (t: string | null): string => t ?? ZERO_TIME;
 
 export function toContainerInspectDto(v: ContainerView, paths: { dir: string; logPath: string }): ContainerInspectResponse {
+  // dockerd's deprecated top-level fields describe the default bridge endpoint only.
+  const bridgeEp = v.networks?.find((e) => e.networkName === 'bridge');
   const r = v.record;
   const s = r.state;
   return {
@@ -323,22 +333,47 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
       LinkLocalIPv6PrefixLen: 0,
       SecondaryIPAddresses: null,
       SecondaryIPv6Addresses: null,
-      EndpointID: '',
-      Gateway: '',
+      EndpointID: bridgeEp?.ipv4 ? bridgeEp.endpointId : '',
+      Gateway: bridgeEp?.gateway ?? '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      IPAddress: '',
-      IPPrefixLen: 0,
+      IPAddress: bridgeEp?.ipv4 ?? '',
+      IPPrefixLen: bridgeEp?.prefixLen ?? 0,
       IPv6Gateway: '',
-      MacAddress: '',
-      Networks: networksOf(r),
+      MacAddress: bridgeEp?.mac ?? '',
+      Networks: networksOf(v),
     },
   };
 }
 
-function networksOf(r: ContainerRecord): Record<string, unknown> {
-  const mode = r.hostConfig.networkMode === 'host' ? 'host' : 'none';
-  return { [mode]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null, DNSNames: null } };
+function networksOf(v: ContainerView): Record<string, unknown> {
+  const r = v.record;
+  if (!v.networks) {
+    const mode = r.hostConfig.networkMode === 'host' ? 'host' : 'none';
+    return { [mode]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DriverOpts: null, DNSNames: null } };
+  }
+  const out: Record<string, unknown> = {};
+  for (const e of v.networks) {
+    const running = e.ipv4 !== '';
+    const userNet = e.networkName !== 'bridge' && e.networkName !== 'host' && e.networkName !== 'none';
+    out[e.networkName] = {
+      IPAMConfig: e.staticIp !== undefined ? { IPv4Address: e.staticIp } : null,
+      Links: null,
+      Aliases: e.aliases.length > 0 ? e.aliases : null,
+      MacAddress: e.mac,
+      DriverOpts: null,
+      NetworkID: e.networkId,
+      EndpointID: running ? e.endpointId : '',
+      Gateway: e.gateway,
+      IPAddress: e.ipv4,
+      IPPrefixLen: e.prefixLen,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      DNSNames: userNet ? [r.name, r.id.slice(0, 12), ...e.aliases] : null,
+    };
+  }
+  return out;
 }
 
 /** go-units `HumanDuration`, which `docker ps` shows in STATUS. */
@@ -400,7 +435,7 @@ export function toContainerSummaryDto(v: ContainerView, now: number): ContainerS
     State: r.state.status,
     Status: statusText(r, now),
     HostConfig: { NetworkMode: r.hostConfig.networkMode },
-    NetworkSettings: { Networks: networksOf(r) },
+    NetworkSettings: { Networks: networksOf(v) },
     Mounts: toMountsDto(r),
   };
 }

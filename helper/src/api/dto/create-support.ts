@@ -73,8 +73,8 @@ const NOT_APPLIED_CONFIG: Partial<Record<keyof ContainerCreateRequest, { owner: 
   Shell: { owner: 'opts' },
 };
 
-/** Endpoint keys the CLI sends for the network modes that work today (net replaces this). */
-const KNOWN_ENDPOINTS = new Set(['default', 'none', 'host', 'bridge']);
+/** EndpointsConfig fields berthd applies (the network engine checks their values). */
+const APPLIED_ENDPOINT_FIELDS = new Set(['Aliases', 'MacAddress', 'NetworkID', 'EndpointID']);
 
 const refuse = (field: string): never => {
   throw invalidArgument('FIELD_NOT_SUPPORTED', `${field}: not supported by berthd`);
@@ -102,8 +102,11 @@ export function checkCreateSupport(body: ContainerCreateRequest): string[] {
     if (bo.NonRecursive || bo.CreateMountpoint || bo.ReadOnlyNonRecursive || bo.ReadOnlyForceRecursive) refuse('HostConfig.Mounts.BindOptions');
   }
   for (const [name, ep] of Object.entries(body.NetworkingConfig?.EndpointsConfig ?? {})) {
-    if (!KNOWN_ENDPOINTS.has(name)) refuse(`NetworkingConfig.EndpointsConfig.${name}`);
-    for (const [k, v] of Object.entries(ep ?? {})) if (!isDefaultValue(v)) refuse(`NetworkingConfig.EndpointsConfig.${name}.${k}`);
+    for (const [k, v] of Object.entries(ep ?? {})) {
+      if (k === 'IPAMConfig') {
+        for (const [ik, iv] of Object.entries(ep?.IPAMConfig ?? {})) if (ik !== 'IPv4Address' && !isDefaultValue(iv)) refuse(`NetworkingConfig.EndpointsConfig.${name}.IPAMConfig.${ik}`);
+      } else if (!APPLIED_ENDPOINT_FIELDS.has(k) && !isDefaultValue(v)) refuse(`NetworkingConfig.EndpointsConfig.${name}.${k}`);
+    }
   }
   if (hc.Isolation !== undefined && hc.Isolation !== null && hc.Isolation !== '' && hc.Isolation !== 'default') {
     throw invalidArgument('INVALID_ISOLATION', `invalid isolation "${hc.Isolation}": linux only supports "default"`);

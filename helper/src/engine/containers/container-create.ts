@@ -19,7 +19,8 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
   // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
-  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism() })];
+  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
+  deps.networks?.validate(input.hostConfig.networkMode, input.endpoints ?? {});
   validateSecurity(input.hostConfig, deps.hostLsm);
   await checkMountSources(input.hostConfig.mounts);
   let binds = cliBinds.concat(input.hostConfig.mounts);
@@ -31,6 +32,7 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
   const id = store.newId();
   const name = store.reserveName(input.name, id);
   let rwMountId: string | undefined;
+  let networksRegistered = false;
   try {
     const t0 = performance.now();
     const rw = await layers.createRw(id, image.topLayer);
@@ -74,12 +76,15 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
       execIds: [],
       restartCount: 0,
     };
+    await deps.networks?.register(id, rec.hostConfig.networkMode, input.endpoints ?? {});
+    networksRegistered = true;
     await store.create(rec);
     deps.log.debug({ id, rwLayerMs: t1 - t0, restMs: performance.now() - t1 }, 'container created');
     events.publish('container', 'create', id, actorAttributes(rec));
     return { id, warnings };
   } catch (err) {
     store.releaseName(name);
+    if (networksRegistered) await deps.networks?.forget(id).catch(() => undefined);
     await deps.volumes?.discard(createdVolumes);
     if (rwMountId !== undefined) await layers.removeRw(id).catch((e: unknown) => deps.log.warn({ err: e, id }, 'cannot remove rw layer after failed create'));
     throw err;

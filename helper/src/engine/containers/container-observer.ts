@@ -27,7 +27,7 @@ export class ContainerObserver {
   private hostUsers?: Promise<Map<number, string>>;
 
   constructor(
-    private readonly deps: Pick<ContainerServiceDeps, 'store' | 'layers' | 'runtime'>,
+    private readonly deps: Pick<ContainerServiceDeps, 'store' | 'layers' | 'runtime' | 'networks'>,
     private readonly live: LiveState,
   ) {}
 
@@ -38,6 +38,7 @@ export class ContainerObserver {
 
   private async view(rec: ContainerRecord, withSize: boolean): Promise<ContainerView> {
     const v: ContainerView = { record: rec, execIds: this.live.execIds(rec.id), apparmorProfile: this.live.apparmorProfile(rec) };
+    if (this.deps.networks) v.networks = this.deps.networks.containerEndpoints(rec.id);
     if (withSize) {
       v.sizeRw = await this.deps.layers.rwSize(rec.id).catch(() => 0);
       v.sizeRootFs = v.sizeRw;

@@ -68,3 +68,33 @@ export interface ContainerVolumeSource {
   /** `rm -v` and `--rm`: removes the container's anonymous volumes that no other container uses. */
   removeAnonymous(containerId: string, mounts: BindMount[]): Promise<void>;
 }
+
+/** One of a container's network attachments, as inspect and list show it. */
+export interface ContainerEndpoint {
+  networkId: string;
+  networkName: string;
+  endpointId: string;
+  aliases: string[];
+  ipv4: string;
+  prefixLen: number;
+  gateway: string;
+  mac: string;
+  staticIp?: string;
+}
+
+/**
+ * A container's networks (engine/networks implements it; optional so engine tests without
+ * networking keep their fakes: containers then get `lo` only, or the host's netns).
+ */
+export interface ContainerNetworks {
+  /** Create-time check of NetworkMode and EndpointsConfig; throws a 400/404 naming the problem. */
+  validate(mode: string, endpoints: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>): void;
+  register(containerId: string, mode: string, endpoints: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>): Promise<void>;
+  /** Allocates addresses before the init is created; `primaryIp` names the container in /etc/hosts. */
+  prepareStart(containerId: string): Promise<{ primaryIp?: string }>;
+  /** Wires the endpoints into the netns of `pid` (the init, held before execve). */
+  plumb(containerId: string, pid: number): Promise<void>;
+  release(containerId: string): Promise<void>;
+  forget(containerId: string): Promise<void>;
+  containerEndpoints(containerId: string): ContainerEndpoint[];
+}

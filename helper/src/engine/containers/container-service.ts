@@ -8,7 +8,7 @@ import { actorAttributes, matchLabels, parseUntil, raceTimeout } from './contain
 import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
-import { buildContainerSpec, logPathOf, resourcesOf, runtimeRefOf } from './container-spec';
+import { buildContainerSpec, logPathOf, resourcesOf, runtimeRefOf, writeHostsFile } from './container-spec';
 import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
 import { RestartManager } from './restart-manager';
@@ -137,13 +137,21 @@ export class ContainerService {
       await this.exitCleanup.get(rec.id);
       await this.deps.volumes?.activate(rec.id, rec.hostConfig.mounts);
       const t0 = performance.now();
-      proc = await runtime.create(buildContainerSpec(this.deps.store, rec, this.deps.securityDefaults?.()));
+      const spec = buildContainerSpec(this.deps.store, rec, this.deps.securityDefaults?.());
+      const net = await this.deps.networks?.prepareStart(rec.id);
+      // dockerd rewrites /etc/hosts at each start: the address may change between runs.
+      if (net?.primaryIp !== undefined) await writeHostsFile(spec, net.primaryIp);
+      proc = await runtime.create(spec);
       this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
     } catch (err) {
+      await this.deps.networks?.release(rec.id).catch(() => undefined);
       await this.onStartFailure(rec, err);
       throw err;
     }
     try {
+      const t1 = performance.now();
+      await this.deps.networks?.plumb(rec.id, proc.pid);
+      this.deps.log.debug({ id: rec.id, ms: performance.now() - t1 }, 'network plumbing');
       const pending = [...(this.pendingAttach.get(rec.id) ?? [])];
       this.pendingAttach.delete(rec.id);
       await Promise.all(pending.map(async (p) => p.proxy.connect(await proc.attach(p.options))));
@@ -151,6 +159,7 @@ export class ContainerService {
     } catch (err) {
       proc.close();
       await runtime.delete(this.runtimeRef(rec.id)).catch(() => undefined);
+      await this.deps.networks?.release(rec.id).catch(() => undefined);
       await this.onStartFailure(rec, err);
       throw err;
     }
@@ -214,6 +223,7 @@ export class ContainerService {
     if (rec.hostConfig.autoRemove) exited(rec);
     else await store.update(id, exited).catch((err: unknown) => log.error({ err, id }, 'cannot record container exit'));
     await this.deps.volumes?.deactivate(id, rec.hostConfig.mounts);
+    await this.deps.networks?.release(id).catch((err: unknown) => log.warn({ err, id }, 'releasing network endpoints failed'));
     if (exit.oomKilled) events.publish('container', 'oom', id, actorAttributes(rec));
     events.publish('container', 'die', id, { ...actorAttributes(rec), exitCode: String(exit.exitCode) });
     const waiter = this.nextExit.get(id);
@@ -448,6 +458,7 @@ export class ContainerService {
       };
       if (!opts.background) await disk();
       store.forget(id);
+      await this.deps.networks?.forget(id).catch((err: unknown) => log.warn({ err, id }, 'removing network endpoints failed'));
       this.execs.delete(id);
       if (opts.removeVolumes) await this.deps.volumes?.removeAnonymous(id, rec.hostConfig.mounts).catch((err: unknown) => log.warn({ err, id }, 'removing anonymous volumes failed'));
       this.restartManagers.delete(id);

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostsFile } from '../../runtime/spec/etc-files';
 import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerRecord } from '../../store/containers/container-record';
 import type { ContainerRef, ContainerSpec, ResourceLimits } from '../../runtime/runtime';
@@ -86,4 +89,13 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
     cpuShares: hc.cpuShares || undefined,
     pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
   };
+}
+
+/** /etc/hosts of a container with an address: the defaults, its own name, the extra hosts (atomic). */
+export async function writeHostsFile(spec: ContainerSpec, ip: string): Promise<void> {
+  const names = spec.domainname ? [`${spec.hostname}.${spec.domainname}`, spec.hostname] : [spec.hostname];
+  const text = hostsFile({ network: spec.network, extraHosts: spec.extraHosts, self: { ip, names } });
+  const tmp = `${spec.etcFiles.hosts}.tmp-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, text, { mode: 0o644 });
+  await rename(tmp, spec.etcFiles.hosts);
 }

@@ -7,7 +7,7 @@ import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
 import type { ContainerProcessInfo, ContainerStats, Runtime } from '../../runtime/runtime';
 import type { EventsService } from '../events/events-service';
-import type { ContainerImageSource, ContainerLayerSource, ContainerVolumeSource } from './container-ports';
+import type { ContainerEndpoint, ContainerImageSource, ContainerLayerSource, ContainerNetworks, ContainerVolumeSource } from './container-ports';
 import type { HostLsm } from '../../platform/lsm';
 import type { SecurityDefaults } from './security-opts';
 
@@ -18,6 +18,8 @@ export interface ContainerCreateInput {
   hostConfig: HostConfig;
   /** Warnings of the API layer (fields dockerd discards on Linux), returned with the engine's own. */
   warnings?: string[];
+  /** NetworkingConfig.EndpointsConfig, by network name or ID. */
+  endpoints?: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -39,6 +41,8 @@ export interface ContainerView {
   execIds: string[];
   /** "berth-default", a custom profile, "unconfined", or "" where AppArmor is off. */
   apparmorProfile: string;
+  /** Its network attachments (with the network engine). */
+  networks?: ContainerEndpoint[];
   sizeRw?: number;
   sizeRootFs?: number;
 }
@@ -63,6 +67,8 @@ export interface ContainerServiceDeps {
   layers: ContainerLayerSource;
   /** Volumes (engine/volumes); absent in tests that need none: then only host binds are accepted. */
   volumes?: ContainerVolumeSource;
+  /** Networks (engine/networks); absent in tests that need none: then only none/host/default (as none). */
+  networks?: ContainerNetworks;
   events: EventsService;
   log: Logger;
   /** Host LSMs, for refusing `--security-opt apparmor=/label=` the host cannot honour. */

@@ -73,12 +73,13 @@ function validateMount(m: BindMount): void {
 }
 
 /** Synchronous checks of the request; returns dockerd's warnings. */
-export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit'> & { ncpu: number }): string[] {
+export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit'> & { ncpu: number; networksChecked?: boolean }): string[] {
   const warnings: string[] = [];
   if (config.workingDir !== '' && !config.workingDir.startsWith('/')) {
     bad('INVALID_WORKDIR', `the working directory '${config.workingDir}' is invalid, it needs to be an absolute path`);
   }
-  if (!NETWORK_MODES.includes(hc.networkMode)) bad('NETWORK_UNSUPPORTED', `network ${hc.networkMode} not found`);
+  // With the network engine, NetworkMode names any network and the engine checks it.
+  if (info.networksChecked !== true && !NETWORK_MODES.includes(hc.networkMode)) bad('NETWORK_UNSUPPORTED', `network ${hc.networkMode} not found`);
   if (hc.memory !== 0 && hc.memory < 6 * 1024 * 1024) bad('MEMORY_TOO_LOW', 'Minimum memory limit allowed is 6MB');
   if (hc.memorySwap > 0 && hc.memory > 0 && hc.memorySwap < hc.memory) {
     bad('SWAP_TOO_LOW', 'Minimum memoryswap limit should be larger than memory limit, see usage');
