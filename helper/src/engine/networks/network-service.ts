@@ -79,8 +79,11 @@ export class NetworkService {
   /** Serialises changes: allocation and kernel changes of two requests never interleave. */
   private lock: Promise<unknown> = Promise.resolve();
   private ports: NftPort[] = [];
+  private defaultBridge: string;
 
-  constructor(private readonly deps: NetworkServiceDeps) {}
+  constructor(private readonly deps: NetworkServiceDeps) {
+    this.defaultBridge = deps.defaultBridge;
+  }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.lock.then(fn);
@@ -104,22 +107,31 @@ export class NetworkService {
     };
     ensure('host', 'host');
     ensure('none', 'null');
-    if (this.deps.defaultBridge !== 'none') {
-      const bridge = ensure('bridge', 'bridge');
-      bridge.bridge = this.deps.defaultBridge;
-      bridge.options = { 'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true', 'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0', [BRIDGE_NAME_OPT]: this.deps.defaultBridge, [MTU_OPT]: String(this.mtu()) };
-      if (bridge.ipam.length === 0) bridge.ipam = [await this.pickPool(bridge)];
-    } else {
-      // --bridge=none: no default bridge network (its endpoints go with it).
-      const gone = this.state.networks.find((x) => x.name === 'bridge' && x.predefined);
-      if (gone) {
-        this.state.networks = this.state.networks.filter((x) => x !== gone);
-        this.state.endpoints = this.state.endpoints.filter((e) => e.networkId !== gone.id);
+    try {
+      if (this.deps.defaultBridge !== 'none') {
+        const bridge = ensure('bridge', 'bridge');
+        bridge.bridge = this.deps.defaultBridge;
+        bridge.options = { 'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true', 'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0', [BRIDGE_NAME_OPT]: this.deps.defaultBridge, [MTU_OPT]: String(this.mtu()) };
+        if (bridge.ipam.length === 0) bridge.ipam = [await this.pickPool(bridge)];
+      } else {
+        // --bridge=none: no default bridge network (its endpoints go with it).
+        const gone = this.state.networks.find((x) => x.name === 'bridge' && x.predefined);
+        if (gone) {
+          this.state.networks = this.state.networks.filter((x) => x !== gone);
+          this.state.endpoints = this.state.endpoints.filter((e) => e.networkId !== gone.id);
+        }
       }
+      for (const n of this.state.networks) if (n.driver === 'bridge') await this.ensureBridge(n);
+      await this.applyRules();
+    } catch (err) {
+      // A host without bridge support or nft (a minimal guest): berthd still serves, and containers
+      // started without --network get `lo` only, as with --bridge=none; the model on disk is kept.
+      this.deps.log.error({ err }, 'cannot set up bridge networking; the default bridge is unavailable');
+      this.defaultBridge = 'none';
+      this.state.networks = this.state.networks.filter((n) => !(n.predefined && n.name === 'bridge'));
+      return;
     }
-    for (const n of this.state.networks) if (n.driver === 'bridge') await this.ensureBridge(n);
     await this.save();
-    await this.applyRules();
   }
 
   /** After container recovery: addresses of containers that are not running any more are freed. */
@@ -300,7 +312,7 @@ export class NetworkService {
 
   /** The network a container's NetworkMode names ('default' is the default bridge, or none). */
   resolveMode(mode: string): NetworkRecord {
-    const name = mode === '' || mode === 'default' ? (this.deps.defaultBridge === 'none' ? 'none' : 'bridge') : mode;
+    const name = mode === '' || mode === 'default' ? (this.defaultBridge === 'none' ? 'none' : 'bridge') : mode;
     if (name.startsWith('container:')) throw invalidArgument('NETWORK_CONTAINER_MODE', 'network mode container:<id> is not supported by berthd yet');
     const n = this.find(name);
     if (!n) throw notFound('NETWORK_NOT_FOUND', `network ${name} not found`);
