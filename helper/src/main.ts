@@ -228,6 +228,7 @@ async function main(): Promise<number> {
   const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current(), apparmorProfile !== undefined),
     cgroups: () => ({ version: runtime.info().cgroupVersion, driver: runtime.info().cgroupDriver }),
     dataRoot: options.dataRoot,
+    defaultBridge: () => networks.defaultBridgeInfo(),
   });
   const router = new Router([
     systemRoutes(system, config),

@@ -58,6 +58,8 @@ export interface SystemInfoResponse {
   NCPU: number;
   MemTotal: number;
   DockerRootDir: string;
+  /** Berth: the default bridge's device, subnet and gateway (chosen to avoid the host's routes); absent with --bridge=none. */
+  BerthDefaultBridge?: { Bridge: string; Subnet: string; Gateway: string };
   Name: string;
   ServerVersion: string;
   IndexServerAddress: string;

@@ -5,11 +5,15 @@
  * connect/disconnect, and a berthd killed with -9 that comes back without losing connectivity or
  * duplicating its rules. No packet leaves the sandbox's two namespaces.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
 import { busyboxImage, pushImage } from '../harness/fixtures';
 import { OUTSIDE_ADDR, SANDBOX_ADDR, startNetnsSandbox, type NetnsSandbox } from '../harness/netns-sandbox';
 import { startRegistry, type RegistryHandle } from '../harness/registry';
+
+const execFileP = promisify(execFile);
 
 interface NetworkJson {
   Id: string;
@@ -59,6 +63,8 @@ describe.skipIf(!IS_ROOT)('bridge networking (docker CLI, netns sandbox)', () =>
     expect(bridge.Options['com.docker.network.bridge.name']).toBe('berth0');
     const addr = (await sb.exec('sandbox', ['ip', '-4', '-o', 'addr', 'show', 'dev', 'berth0'])).stdout;
     expect(addr).toContain(`${bridge.IPAM.Config![0]!.Gateway}/`);
+    const info = JSON.parse((await execFileP('curl', ['-s', '--unix-socket', sb.berthd.dockerHost.replace(/^unix:\/\//, ''), 'http://berthd/info'])).stdout) as { BerthDefaultBridge?: unknown };
+    expect(info.BerthDefaultBridge).toEqual({ Bridge: 'berth0', Subnet: bridge.IPAM.Config![0]!.Subnet, Gateway: bridge.IPAM.Config![0]!.Gateway });
     const rm = await sb.d(['network', 'rm', 'bridge']);
     expect(rm.code).not.toBe(0);
     expect(rm.stderr).toContain('pre-defined network');

@@ -31,6 +31,8 @@ export interface SystemCounters {
   /** What the runtime really uses: `docker info` must not claim cgroup v1 on a v2 host. */
   cgroups?: () => { version: 1 | 2; driver: string };
   dataRoot?: string;
+  /** The default bridge berthd chose (a subnet free on the host), undefined with --bridge=none. */
+  defaultBridge?: () => { bridge: string; subnet: string; gateway: string } | undefined;
 }
 
 const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
@@ -77,9 +79,11 @@ export class SystemService {
   }
 
   /** `/info` fields that come from the runtime and the daemon's options. */
-  runtimeFacts(): { CgroupVersion?: string; CgroupDriver?: string; DockerRootDir?: string } {
+  runtimeFacts(): { CgroupVersion?: string; CgroupDriver?: string; DockerRootDir?: string; BerthDefaultBridge?: { Bridge: string; Subnet: string; Gateway: string } } {
     const cg = this.counters.cgroups?.();
+    const br = this.counters.defaultBridge?.();
     return {
+      ...(br ? { BerthDefaultBridge: { Bridge: br.bridge, Subnet: br.subnet, Gateway: br.gateway } } : {}),
       ...(cg ? { CgroupVersion: String(cg.version), CgroupDriver: cg.driver } : {}),
       ...(this.counters.dataRoot !== undefined ? { DockerRootDir: this.counters.dataRoot } : {}),
     };
