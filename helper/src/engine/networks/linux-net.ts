@@ -5,7 +5,22 @@
  * running under `nsenter --net=/proc/<pid>/ns/net` (a child process enters, not berthd).
  */
 import { execFile } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+
+/**
+ * iproute2's `ip`, by absolute path. A busybox `ip` applet (minimal hosts, Berth machine guests)
+ * knows neither `-batch` nor veth peers in another netns, and busybox's own `nsenter` runs its
+ * applet for a bare `ip` even when iproute2 is installed: so the real one is named explicitly.
+ */
+const IP = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => {
+  try {
+    return existsSync(p) && basename(realpathSync(p)) !== 'busybox';
+  } catch {
+    return false;
+  }
+}) ?? 'ip';
 
 export interface CmdResult {
   code: number;
@@ -64,7 +79,7 @@ const TABLE = 'berth';
 
 export class LinuxHostNet implements HostNet {
   async routes(): Promise<string[]> {
-    const out = await must('ip', ['-4', '-o', 'route', 'show', 'table', 'all']);
+    const out = await must(IP, ['-4', '-o', 'route', 'show', 'table', 'all']);
     const cidrs: string[] = [];
     for (const line of out.split('\n')) {
       const first = line.trim().split(/\s+/)[0];
@@ -76,29 +91,29 @@ export class LinuxHostNet implements HostNet {
   }
 
   async linkExists(name: string): Promise<boolean> {
-    return (await run('ip', ['link', 'show', 'dev', name])).code === 0;
+    return (await run(IP, ['link', 'show', 'dev', name])).code === 0;
   }
 
   async ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
-    if (!(await this.linkExists(name))) await must('ip', ['link', 'add', 'name', name, 'mtu', String(mtu), 'type', 'bridge']);
-    await must('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
-    await must('ip', ['link', 'set', 'dev', name, 'up']);
+    if (!(await this.linkExists(name))) await must(IP, ['link', 'add', 'name', name, 'mtu', String(mtu), 'type', 'bridge']);
+    await must(IP, ['addr', 'replace', gatewayCidr, 'dev', name]);
+    await must(IP, ['link', 'set', 'dev', name, 'up']);
   }
 
   async deleteLink(name: string): Promise<void> {
-    const r = await run('ip', ['link', 'del', 'dev', name]);
+    const r = await run(IP, ['link', 'del', 'dev', name]);
     if (r.code !== 0 && !/Cannot find device|does not exist/.test(r.stderr)) throw new Error(`ip link del ${name}: ${r.stderr.trim()}`);
   }
 
   async addVeth(p: VethPlan): Promise<void> {
     // A temporary peer name: eth0 may not be unique in berthd's netns; renamed once inside.
     const peer = `${p.hostVeth}p`.slice(0, 15);
-    await must('ip', ['link', 'add', 'name', p.hostVeth, 'mtu', String(p.mtu), 'type', 'veth', 'peer', 'name', peer, 'mtu', String(p.mtu), 'address', p.mac, 'netns', String(p.pid)]);
+    await must(IP, ['link', 'add', 'name', p.hostVeth, 'mtu', String(p.mtu), 'type', 'veth', 'peer', 'name', peer, 'mtu', String(p.mtu), 'address', p.mac, 'netns', String(p.pid)]);
     try {
-      await must('ip', ['-batch', '-'], `link set dev ${p.hostVeth} master ${p.bridge}\nlink set dev ${p.hostVeth} up\n`);
+      await must(IP, ['-batch', '-'], `link set dev ${p.hostVeth} master ${p.bridge}\nlink set dev ${p.hostVeth} up\n`);
       const inside = [`link set dev ${peer} name ${p.ifName}`, `addr add ${p.address}/${p.prefixLen} dev ${p.ifName}`, `link set dev ${p.ifName} up`];
       if (p.gateway) inside.push(`route add default via ${p.gateway} dev ${p.ifName}`);
-      await must('nsenter', [`--net=/proc/${p.pid}/ns/net`, '--', 'ip', '-batch', '-'], `${inside.join('\n')}\n`);
+      await must('nsenter', [`--net=/proc/${p.pid}/ns/net`, '--', IP, '-batch', '-'], `${inside.join('\n')}\n`);
     } catch (err) {
       await this.deleteLink(p.hostVeth).catch(() => undefined);
       throw err;
@@ -106,7 +121,7 @@ export class LinuxHostNet implements HostNet {
   }
 
   async deleteInContainer(pid: number, ifName: string): Promise<void> {
-    await must('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', 'link', 'del', 'dev', ifName]);
+    await must('nsenter', [`--net=/proc/${pid}/ns/net`, '--', IP, 'link', 'del', 'dev', ifName]);
   }
 
   async applyNft(ruleset: string | null): Promise<void> {
