@@ -5,17 +5,16 @@ import { createServer } from 'node:net';
 import { cpus as hostCpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import ssh2 from 'ssh2';
 import { AppError } from '../lib/app-error';
 import type { KnownHostsStore } from '../connections/ssh/known-hosts';
 import { SshConnection } from '../connections/ssh/ssh-connection';
 import { HostProvisioner } from '../provisioning/provisioner';
 import { buildGuestImage } from './guest-image';
+import { ed25519KeyPair } from './machine-keys';
 import { acceleratorLabel, pickAccelerator, qemuArgs, type Accelerator, type MachinePaths, type MachineSpec } from './qemu-command';
 import { QmpClient } from './qmp';
 
 const execFileP = promisify(execFile);
-const { utils } = ssh2;
 
 export interface MachineView extends MachineSpec {
   state: 'running' | 'stopped';
@@ -99,8 +98,8 @@ export class MachineManager {
     await mkdir(d, { recursive: true, mode: 0o700 });
     try {
       onStep('creating keys and the data disk');
-      const client = utils.generateKeyPairSync('ed25519', { comment: `berth-machine-${spec.name}` });
-      const host = utils.generateKeyPairSync('ed25519', { comment: `berth-${spec.name}-host` });
+      const client = ed25519KeyPair(`berth-machine-${spec.name}`);
+      const host = ed25519KeyPair(`berth-${spec.name}-host`);
       await writeFile(p.key, client.private, { mode: 0o600 });
       await writeFile(`${p.key}.pub`, `${client.public}\n`);
       await writeFile(p.hostKeyPub, `${host.public}\n`);
@@ -386,3 +385,4 @@ async function kvmUsable(qemu: string): Promise<boolean> {
     });
   });
 }
+
