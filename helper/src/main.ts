@@ -208,6 +208,14 @@ async function main(): Promise<number> {
     record: async (ref) => (await containers.inspect(ref)).record,
     isRunning: (id) => containers.isRunning(id),
     commitLayer: (input, target) => imageService.commitLayer(input, target),
+    pauser: {
+      pause: async (id) => {
+        if ((await containers.inspect(id)).record.state.status === 'paused') return false;
+        await containers.pause(id);
+        return true;
+      },
+      unpause: (id) => containers.unpause(id),
+    },
     openXattrs: (root) => new XattrReader(join(nativeDir, 'berth-getxattr'), root, EXPORT_XATTRS),
     publishEvent: (action, id, attributes) => events.publish('container', action, id, attributes),
     cfsBinary: join(nativeDir, 'berth-cfs'),

@@ -68,7 +68,7 @@ describe.skipIf(!IS_ROOT)('container data: commit, history, diff', () => {
     expect(names.some((n) => n.startsWith('proc/') && n !== 'proc/')).toBe(false);
   });
 
-  it('commit of a running container; a bad tag is refused and leaves no image', async () => {
+  it('commit of a running container (paused for the read, as dockerd); a bad tag is refused and leaves no image', async () => {
     await env.d(['run', '-d', '--name', 'c2', env.image, 'sh', '-c', 'echo live > /live.txt; sleep 300']);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && (await env.d(['exec', 'c2', 'cat', '/live.txt'])).stdout !== 'live\n') await new Promise((r) => setTimeout(r, 100));
@@ -76,9 +76,23 @@ describe.skipIf(!IS_ROOT)('container data: commit, history, diff', () => {
     const bad = await env.d(['commit', 'c2', 'Bad:Name']);
     expect(bad.code).not.toBe(0);
     expect((await env.d(['images', '-q', '-a'])).stdout).toBe(before);
+    const since = String(Math.floor(Date.now() / 1000) - 1);
     const ok = await env.d(['commit', 'c2', 'live:1']);
     expect(ok.code, ok.stderr).toBe(0);
     expect((await env.d(['run', '--rm', 'live:1', 'cat', '/live.txt'])).stdout).toBe('live\n');
+    // dockerd freezes the container for the read: pause, commit, unpause, and it runs on.
+    const actions = async (from: string) =>
+      (await env.d(['events', '--since', from, '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'container=c2', '--format', '{{.Action}}'], { timeoutMs: 20_000 })).stdout.trim().split('\n').filter((a) => ['pause', 'commit', 'unpause'].includes(a));
+    expect(await actions(since)).toEqual(['pause', 'commit', 'unpause']);
+    expect((await env.d(['inspect', '-f', '{{.State.Status}}', 'c2'])).stdout.trim()).toBe('running');
+    // --pause=false leaves it running throughout; a container the user paused stays paused.
+    await new Promise((r) => setTimeout(r, 1100));
+    const since2 = String(Math.floor(Date.now() / 1000));
+    expect((await env.d(['commit', '--pause=false', 'c2', 'live:2'])).code).toBe(0);
+    expect(await actions(since2)).toEqual(['commit']);
+    expect((await env.d(['pause', 'c2'])).code).toBe(0);
+    expect((await env.d(['commit', 'c2', 'live:3'])).code).toBe(0);
+    expect((await env.d(['inspect', '-f', '{{.State.Status}}', 'c2'])).stdout.trim()).toBe('paused');
     await env.d(['rm', '-f', 'c2']);
   });
 

@@ -24,8 +24,11 @@ export interface ContainerCommitDeps {
   isRunning(id: string): boolean;
   /** The image engine's commit (ImageService.commitLayer). */
   commitLayer(input: CommitLayerInput, target?: { repo: string; tag?: string }): Promise<CommitLayerResult>;
-  /** Freezes/thaws a running container; absent until the pause feature lands (then `pause` is a no-op). */
-  pauser?: { pause(id: string): Promise<void>; unpause(id: string): Promise<void> };
+  /**
+   * Freezes/thaws a running container for the read (dockerd pauses, with its pause/unpause events).
+   * `pause` answers whether it froze the container now: one the user had paused stays paused after.
+   */
+  pauser?: { pause(id: string): Promise<boolean>; unpause(id: string): Promise<void> };
   publishEvent?: (action: 'commit', id: string, attributes: Record<string, string>) => void;
 }
 
@@ -86,19 +89,18 @@ export async function commitContainer(deps: ContainerCommitDeps, ref: string, op
     ...(opts.comment ? { comment: opts.comment } : {}),
     containerId: rec.id,
   };
-  const freeze = opts.pause && deps.pauser !== undefined && deps.isRunning(rec.id);
-  if (freeze) await deps.pauser?.pause(rec.id);
-  let result: CommitLayerResult;
+  const freeze = opts.pause && deps.pauser !== undefined && deps.isRunning(rec.id) && (await deps.pauser.pause(rec.id));
+  // dockerd logs the commit before its deferred unpause: pause, commit, unpause.
   try {
-    result = await deps.commitLayer(input, opts.repo ? { repo: opts.repo, ...(opts.tag ? { tag: opts.tag } : {}) } : undefined);
+    const result = await deps.commitLayer(input, opts.repo ? { repo: opts.repo, ...(opts.tag ? { tag: opts.tag } : {}) } : undefined);
+    deps.publishEvent?.('commit', rec.id, {
+      comment: opts.comment ?? '',
+      imageID: result.image.id,
+      imageRef: opts.repo ? `${opts.repo}${opts.tag ? `:${opts.tag}` : ''}` : '',
+      name: rec.name,
+    });
+    return result;
   } finally {
     if (freeze) await deps.pauser?.unpause(rec.id);
   }
-  deps.publishEvent?.('commit', rec.id, {
-    comment: opts.comment ?? '',
-    imageID: result.image.id,
-    imageRef: opts.repo ? `${opts.repo}${opts.tag ? `:${opts.tag}` : ''}` : '',
-    name: rec.name,
-  });
-  return result;
 }
