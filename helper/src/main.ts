@@ -34,6 +34,7 @@ import { buildContainersFrom, buildRoutes } from './api/routes/build';
 import { toBuildCacheDto } from './api/dto/build-dto';
 import { BuildService, builderDir } from './engine/build/build-service';
 import { eventRoutes } from './api/routes/events';
+import { RootfsGate } from './engine/containers/rootfs-gate';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
 import { installAppArmorProfile } from './platform/apparmor';
@@ -186,8 +187,10 @@ async function main(): Promise<number> {
     containerName: (id) => containerStore.find(id)?.name,
   });
   await networks.init();
+  const rootfsGate = new RootfsGate();
   const containers = new ContainerService({
     store: containerStore,
+    rootfsGate,
     networks,
     volumes: new ContainerVolumes(volumes, hostMounter, log.child({ module: 'volumes' })),
     runtime,
@@ -220,6 +223,7 @@ async function main(): Promise<number> {
     publishEvent: (action, id, attributes) => events.publish('container', action, id, attributes),
     cfsBinary: join(nativeDir, 'berth-cfs'),
     runningPid: (id) => (containers.isRunning(id) ? containers.runningProcess(id).process.pid : undefined),
+    rootfsGate,
   });
   const builds = new BuildService({
     images: imageService,

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
  * lead to the host's files, for reads and for writes, on running and stopped containers.
  */
 import { chmod, chown, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
@@ -111,6 +112,36 @@ describe.skipIf(!IS_ROOT)('docker cp', () => {
     expect(owners.get('tree/abs-link')).toBe('0:0 777 symlink /etc/hostname');
     const [a, b] = await Promise.all([lstat(join(work, 'back/tree/run.sh')), lstat(join(work, 'back/tree/run-hard.sh'))]);
     expect(a.ino).toBe(b.ino);
+  });
+
+  it('a start waits for a copy out of the stopped container to end, then runs (the rootfs is never mounted twice)', async () => {
+    expect((await env.d(['create', '--name', 'gate', env.image, 'sleep', '300'])).code).toBe(0);
+    // A download of the whole root that the client stops reading: the copy's view stays open.
+    const req = request({ socketPath: env.berthd.socket, path: '/containers/gate/archive?path=/', method: 'GET' });
+    const firstBytes = new Promise<void>((resolveFirst, reject) => {
+      req.on('response', (res) => {
+        expect(res.statusCode).toBe(200);
+        res.once('data', () => {
+          res.pause();
+          resolveFirst();
+        });
+      });
+      req.on('error', reject);
+    });
+    req.end();
+    await firstBytes;
+    let startDone = false;
+    const start = env.d(['start', 'gate'], { timeoutMs: 60_000 }).then((r) => ((startDone = true), r));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(startDone).toBe(false);
+    expect((await env.d(['inspect', '-f', '{{.State.Running}}', 'gate'])).stdout.trim()).toBe('false');
+    req.destroy();
+    const started = await start;
+    expect(started.code, started.stderr).toBe(0);
+    expect((await env.d(['inspect', '-f', '{{.State.Running}}', 'gate'])).stdout.trim()).toBe('true');
+    // A copy of the running container goes through its own mount namespace.
+    expect((await env.d(['cp', 'gate:/etc/hostname', '-'])).code).toBe(0);
+    await env.d(['rm', '-f', 'gate']);
   });
 
   it('HEAD archive: the stat header names the path, its mode and where a symlink leads inside the container', async () => {

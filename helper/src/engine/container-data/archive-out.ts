@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pack as tarPack, type Header as FullHeader, type Pack } from 'tar-stream';
 import type { CfsEntry, CfsProcess, CfsWalkOptions } from '../../platform/cfs-process';
@@ -82,9 +81,30 @@ async function fileEntry(pack: Pack, header: Header, content: AsyncIterable<Buff
   const finished = new Promise<void>((resolve, reject) => {
     sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
   });
+  // A client that goes away destroys the pack while a write waits for 'drain': that rejection is
+  // seen by drained() below, and must not also surface as an unhandled one (it ended berthd).
+  finished.catch(() => undefined);
   for await (const chunk of content) {
-    if (!sink.write(chunk)) await once(sink as unknown as NodeJS.EventEmitter, 'drain');
+    if (!sink.write(chunk)) await drained(sink as unknown as NodeJS.EventEmitter);
   }
   sink.end(undefined);
   await finished;
+}
+
+/** Resolves on 'drain'; rejects when the entry (or the whole pack) is closed first, so the walk ends. */
+function drained(sink: NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error) => {
+      sink.off('drain', onDrain);
+      sink.off('close', onClose);
+      sink.off('error', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = (err?: Error) => settle(err ?? new Error('archive stream closed by the client'));
+    sink.on('drain', onDrain);
+    sink.on('close', onClose);
+    sink.on('error', onClose);
+  });
 }

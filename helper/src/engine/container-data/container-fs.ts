@@ -4,6 +4,7 @@ import { CfsError, CfsProcess, type CfsEntry, type CfsMount } from '../../platfo
 import type { ContainerRecord } from '../../store/containers/container-record';
 import { defaultOverlayOptions } from '../containers/container-helpers';
 import { containerMounts, type ContainerMountView } from '../containers/container-mounts';
+import type { RootfsGate } from '../containers/rootfs-gate';
 
 /** How the container filesystem finds a container and its mounts (main.ts wires the engine). */
 export interface ContainerFsDeps {
@@ -12,6 +13,8 @@ export interface ContainerFsDeps {
   record(ref: string): Promise<ContainerRecord>;
   /** Host PID of a running container's init; undefined when it is not running. */
   runningPid(id: string): number | undefined;
+  /** Keeps views of a stopped rootfs apart from that container's start (the containers engine's gate). */
+  rootfsGate?: Pick<RootfsGate, 'openView'>;
 }
 
 /** A mount as the container sees it (binds and volumes: host source -> destination; tmpfs). */
@@ -50,23 +53,30 @@ export interface OpenContainerFs {
  */
 export async function openContainerFs(deps: ContainerFsDeps, ref: string, opts: { withMounts: boolean }): Promise<OpenContainerFs> {
   const rec = await deps.record(ref);
+  const release = (await deps.rootfsGate?.openView(rec.id)) ?? (() => undefined);
   const pid = deps.runningPid(rec.id);
-  let cfs: CfsProcess;
   if (pid !== undefined && pid > 0) {
-    cfs = await CfsProcess.openRoot(deps.cfsBinary, `/proc/${pid}/root`);
-  } else {
-    const plan: CfsMount[] = [
-      { kind: 'overlay', target: rec.rootfs.mergedDir, data: (rec.rootfs.mountOptions ?? defaultOverlayOptions(rec)).join(','), ...(rec.rootfs.mountCwd ? { cwd: rec.rootfs.mountCwd } : {}) },
-    ];
-    if (opts.withMounts) {
-      for (const m of mountsOf(rec)) {
-        if (m.type === 'tmpfs') plan.push({ kind: 'tmpfs', destination: m.destination, data: 'mode=1777' });
-        else plan.push({ kind: 'bind', source: m.source, destination: m.destination, readOnly: m.readOnly, directory: true });
-      }
-    }
-    cfs = await CfsProcess.openMounted(deps.cfsBinary, plan);
+    release();
+    const cfs = await CfsProcess.openRoot(deps.cfsBinary, `/proc/${pid}/root`);
+    return { rec, cfs, running: true, close: () => cfs.close() };
   }
-  return { rec, cfs, running: pid !== undefined && pid > 0, close: () => cfs.close() };
+  const plan: CfsMount[] = [
+    { kind: 'overlay', target: rec.rootfs.mergedDir, data: (rec.rootfs.mountOptions ?? defaultOverlayOptions(rec)).join(','), ...(rec.rootfs.mountCwd ? { cwd: rec.rootfs.mountCwd } : {}) },
+  ];
+  if (opts.withMounts) {
+    for (const m of mountsOf(rec)) {
+      if (m.type === 'tmpfs') plan.push({ kind: 'tmpfs', destination: m.destination, data: 'mode=1777' });
+      else plan.push({ kind: 'bind', source: m.source, destination: m.destination, readOnly: m.readOnly, directory: true });
+    }
+  }
+  let cfs: CfsProcess;
+  try {
+    cfs = await CfsProcess.openMounted(deps.cfsBinary, plan);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return { rec, cfs, running: false, close: () => cfs.close().finally(release) };
 }
 
 /** The path as an absolute container path, keeping a trailing `/` or `/.` (moby PreserveTrailingDotOrSeparator). */

@@ -130,6 +130,11 @@ export class ContainerService {
   }
 
   private async doStart(rec: ContainerRecord): Promise<void> {
+    const gate = this.deps.rootfsGate;
+    return gate ? gate.exclusive(rec.id, () => this.startNow(rec)) : this.startNow(rec);
+  }
+
+  private async startNow(rec: ContainerRecord): Promise<void> {
     const { runtime, store, events } = this.deps;
     let proc: ContainerProcess;
     try {

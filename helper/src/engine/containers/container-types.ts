@@ -2,6 +2,7 @@
  * The container engine's public models and dependencies (camelCase; the API layer maps them to
  * Docker DTOs). Re-exported by container-service.ts, which callers import.
  */
+import type { RootfsGate } from './rootfs-gate';
 import type { Logger } from '../../lib/logger';
 import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerConfig, ContainerRecord, HostConfig } from '../../store/containers/container-record';
@@ -75,4 +76,6 @@ export interface ContainerServiceDeps {
   hostLsm?: HostLsm;
   /** daemon.json's security defaults (seccomp-profile, no-new-privileges), read at each start. */
   securityDefaults?: () => SecurityDefaults;
+  /** Keeps a start apart from `docker cp` views of the stopped rootfs (shared with container-data). */
+  rootfsGate?: RootfsGate;
 }
