@@ -176,7 +176,7 @@ async function main(): Promise<number> {
   const volumes = new VolumeService({ store: volumeStore, events, mounter: hostMounter, log: log.child({ module: 'volumes' }) });
   const containerStore = new ContainerStore(join(options.dataRoot, 'containers'));
   // The network engine and the container engine call each other: late-bound through `late`.
-  const late: { containers?: ContainerService } = {};
+  const late: { containers?: ContainerService; execs?: ExecService } = {};
   const networks = new NetworkService({
     store: new NetworkStore(join(options.dataRoot, 'network')),
     host: new LinuxHostNet(),
@@ -200,6 +200,8 @@ async function main(): Promise<number> {
     log: log.child({ module: 'containers' }),
     hostLsm,
     securityDefaults: () => securityDefaults,
+    // Healthcheck probes are execs; the exec engine is made below, before any probe is due.
+    healthProber: () => late.execs && ((id, cmd, timeoutMs) => late.execs?.probe(id, cmd, timeoutMs) ?? Promise.reject(new Error('exec engine not ready'))),
   });
   // Before serving: reattach to the monitors of containers that kept running while berthd was down.
   late.containers = containers;
@@ -237,6 +239,7 @@ async function main(): Promise<number> {
   });
   await builds.init();
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
+  late.execs = execs;
   const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current(), apparmorProfile !== undefined),
     cgroups: () => ({ version: runtime.info().cgroupVersion, driver: runtime.info().cgroupDriver }),
     dataRoot: options.dataRoot,

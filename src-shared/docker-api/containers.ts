@@ -229,6 +229,7 @@ export interface ContainerConfigDto {
   Labels: Record<string, string>;
   StopSignal?: string;
   StopTimeout?: number;
+  Healthcheck?: Record<string, unknown>;
 }
 
 export interface ContainerStateDto {
@@ -243,6 +244,8 @@ export interface ContainerStateDto {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Present once a container with a healthcheck has started. */
+  Health?: { Status: string; FailingStreak: number; Log: { Start: string; End: string; ExitCode: number; Output: string }[] };
 }
 
 export interface MountPointDto {

@@ -16,6 +16,10 @@ import { defaultHostConfig, type BindMount, type ContainerConfig, type Container
 import { invalidArgument } from '../../lib/errors';
 import type { ContainerCreateInput, ContainerStats, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
 import { checkCreateSupport } from './create-support';
+import { toHealthcheckDto, toHealthConfig, toHealthStateDto } from './health-dto';
+import { healthSuffix } from '../../engine/containers/health-config';
+
+const withHealth = (h: ContainerConfig['healthcheck']): Pick<ContainerConfig, 'healthcheck'> => (h ? { healthcheck: h } : {});
 import type { ExecCreateInput, ExecRecord } from '../../engine/exec/exec-service';
 import type { EngineEvent } from '../../engine/events/events-service';
 
@@ -99,6 +103,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     exposedPorts: body.ExposedPorts ?? undefined,
     volumes: body.Volumes ?? null,
     onBuild: null,
+    ...withHealth(toHealthConfig(body.Healthcheck)),
   };
   const d = defaultHostConfig();
   const hostConfig: HostConfig = {
@@ -253,6 +258,7 @@ export function toContainerConfigDto(c: ContainerConfig): ContainerConfigDto {
     Labels: c.labels,
     ...(c.stopSignal !== undefined ? { StopSignal: c.stopSignal } : {}),
     ...(c.stopTimeout !== undefined ? { StopTimeout: c.stopTimeout } : {}),
+    ...(c.healthcheck ? { Healthcheck: toHealthcheckDto(c.healthcheck) } : {}),
   };
 }
 
@@ -295,6 +301,7 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
       Error: s.error,
       StartedAt: timeOrZero(s.startedAt),
       FinishedAt: timeOrZero(s.finishedAt),
+      ...(s.health ? { Health: toHealthStateDto(s.health) } : {}),
     },
     Image: r.imageId,
     ResolvConfPath: `${paths.dir}/resolv.conf`,
@@ -399,7 +406,7 @@ export function statusText(r: ContainerRecord, now: number): string {
   const s = r.state;
   switch (s.status) {
     case 'running':
-      return `Up ${humanDuration(now - Date.parse(s.startedAt ?? r.created))}`;
+      return `Up ${humanDuration(now - Date.parse(s.startedAt ?? r.created))}${healthSuffix(s)}`;
     case 'paused':
       return `Up ${humanDuration(now - Date.parse(s.startedAt ?? r.created))} (Paused)`;
     case 'restarting':

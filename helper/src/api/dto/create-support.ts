@@ -66,7 +66,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
 
 /** Top-level Config fields not applied yet. */
 const NOT_APPLIED_CONFIG: Partial<Record<keyof ContainerCreateRequest, { owner: string }>> = {
-  Healthcheck: { owner: 'opts' },
   MacAddress: { owner: 'net' },
   NetworkDisabled: { owner: 'net' },
   OnBuild: { owner: 'opts' },

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../../lib/errors';
+import type { HealthConfig } from '../../store/containers/container-record';
 
 /** What the request sets for the process; empty values mean "take the image's". */
 export interface UserRunConfig {
@@ -16,6 +17,7 @@ export interface ImageRunConfig extends UserRunConfig {
   volumes?: Record<string, unknown> | null;
   exposedPorts?: Record<string, unknown> | null;
   onBuild?: string[] | null;
+  healthcheck?: HealthConfig;
 }
 
 export interface MergedRunConfig extends UserRunConfig {

@@ -7,6 +7,7 @@ import { checkMountSources, validateCreate } from './create-validation';
 import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 import { validateSecurity } from './security-opts';
+import { mergeHealthcheck, validateHealthcheck } from './health-config';
 
 /**
  * `docker create`: resolves the image, merges its config into the request, creates the RW layer
@@ -22,10 +23,12 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
   deps.networks?.validate(input.hostConfig.networkMode, input.endpoints ?? {});
   validateSecurity(input.hostConfig, deps.hostLsm);
+  validateHealthcheck(input.config.healthcheck);
   await checkMountSources(input.hostConfig.mounts);
   let binds = cliBinds.concat(input.hostConfig.mounts);
   const image = await images.resolve(input.config.image);
   const merged = mergeRunConfig(input.config, image.config);
+  const healthcheck = mergeHealthcheck(input.config.healthcheck, image.config.healthcheck);
   const volumesFrom = volumesFromOf(deps, input);
   let createdVolumes: string[] = [];
 
@@ -68,6 +71,7 @@ export async function createContainer(deps: ContainerServiceDeps, input: Contain
         volumes: input.config.volumes || image.config.volumes ? { ...(image.config.volumes ?? {}), ...(input.config.volumes ?? {}) } : null,
         exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
         onBuild: image.config.onBuild ?? null,
+        ...(healthcheck ? { healthcheck } : {}),
       },
       hostConfig: { ...input.hostConfig, mounts: binds, memorySwap: defaultMemorySwap(input.hostConfig, deps.runtime.info().swapLimit) },
       state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false, error: '', startedAt: null, finishedAt: null },

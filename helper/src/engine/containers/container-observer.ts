@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ContainerRecord } from '../../store/containers/container-record';
 import type { ContainerProcess, ContainerProcessInfo, ContainerStats } from '../../runtime/runtime';
-import { conflict } from '../../lib/errors';
+import { conflict, invalidArgument } from '../../lib/errors';
+import { healthFilterValue } from './health-config';
 import { hostPs, matchLabels, parsePsOutput, safeRegex } from './container-helpers';
 import { logPathOf } from './container-spec';
 import type { ContainerListOptions, ContainerServiceDeps, ContainerView, ProcessMap, StatsSample, WaitResult } from './container-types';
@@ -50,6 +51,9 @@ export class ContainerObserver {
     const f = opts.filters;
     let recs = this.deps.store.list().sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
     const statuses = f.get('status');
+    for (const v of f.get('health') ?? []) {
+      if (!['starting', 'healthy', 'unhealthy', 'none'].includes(v)) throw invalidArgument('INVALID_FILTER', `Unrecognised filter value for health: ${v}`);
+    }
     const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : undefined;
     // As dockerd: a positive limit (ps -n) and a status filter both imply all.
     // Paused and restarting containers count as running (moby's IsRunning), as in `docker ps`.
@@ -60,6 +64,8 @@ export class ContainerObserver {
       if (ids && !ids.some((v) => r.id.startsWith(v))) return false;
       const names = f.get('name');
       if (names && !names.some((v) => safeRegex(v).test(r.name) || safeRegex(v).test(`/${r.name}`))) return false;
+      const health = f.get('health');
+      if (health && !health.includes(healthFilterValue(r.state))) return false;
       const exited = f.get('exited');
       if (exited && !(r.state.status === 'exited' && exited.includes(String(r.state.exitCode)))) return false;
       const ancestors = f.get('ancestor');

@@ -12,6 +12,7 @@ import { buildContainerSpec, logPathOf, resourcesOf, runtimeRefOf, writeHostsFil
 import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
 import { RestartManager } from './restart-manager';
+import { HealthMonitor } from './health-monitor';
 import type {
   ContainerCreateInput,
   ContainerListOptions,
@@ -79,8 +80,11 @@ export class ContainerService {
   private readonly restartManagers = new Map<string, RestartManager>();
   /** Pending policy restarts (container in "restarting"), cancelled by stop, kill and rm. */
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  /** Healthcheck probes of running containers (health-monitor.ts). */
+  private readonly health: HealthMonitor;
 
   constructor(private readonly deps: ContainerServiceDeps) {
+    this.health = new HealthMonitor({ store: deps.store, events: deps.events, log: deps.log, prober: () => deps.healthProber?.() });
     this.observer = new ContainerObserver(deps, {
       process: (id) => this.live.get(id),
       execIds: (id) => [...(this.execs.get(id) ?? [])],
@@ -173,8 +177,9 @@ export class ContainerService {
     // Waiters registered before start (docker run's next-exit) keep their deferred.
     if (!this.nextExit.has(rec.id)) this.nextExit.set(rec.id, deferred());
     await store.update(rec.id, (r) => {
-      r.state = { status: 'running', pid: proc.pid, exitCode: 0, oomKilled: false, error: '', startedAt: new Date().toISOString(), finishedAt: r.state.finishedAt };
+      r.state = { status: 'running', pid: proc.pid, exitCode: 0, oomKilled: false, error: '', startedAt: new Date().toISOString(), finishedAt: r.state.finishedAt, health: r.state.health };
     });
+    this.health.started(rec.id);
     events.publish('container', 'start', rec.id, actorAttributes(rec));
     void proc.wait().then((exit) => this.onExit(rec.id, proc, exit));
   }
@@ -212,6 +217,7 @@ export class ContainerService {
   private async handleExit(id: string, proc: ContainerProcess, exit: ExitStatus): Promise<void> {
     const { store, events, runtime, log } = this.deps;
     proc.close();
+    this.health.stop(id);
     this.execs.delete(id);
     const rec = store.find(id);
     if (!rec) return;
@@ -440,6 +446,7 @@ export class ContainerService {
     try {
       this.cancelRestartTimer(id);
       this.restartManagers.get(id)?.cancel();
+      this.health.stop(id);
       await this.starting.get(id)?.catch(() => undefined);
       const proc = this.live.get(id);
       if (proc) {
@@ -567,6 +574,8 @@ export class ContainerService {
     await this.deps.store.update(rec.id, (r) => {
       if (r.state.status === 'running' || r.state.status === 'paused') r.state.status = paused ? 'paused' : 'running';
     });
+    if (paused) this.health.stop(rec.id);
+    else this.health.resumed(rec.id);
     if (opts.event) this.deps.events.publish('container', paused ? 'pause' : 'unpause', rec.id, actorAttributes(rec));
   }
 
@@ -680,6 +689,8 @@ export class ContainerService {
       adopt: (id, proc) => {
         this.live.set(id, proc);
         if (!this.nextExit.has(id)) this.nextExit.set(id, deferred());
+        // The healthcheck starts over (moby's restore: "starting", streak 0); a paused one waits for unpause.
+        if (this.deps.store.find(id)?.state.status !== 'paused') this.health.started(id);
         void proc.wait().then((exit) => this.onExit(id, proc, exit));
       },
       // Only auto-remove containers are removed at start-up: their anonymous volumes go with them.
@@ -708,6 +719,7 @@ export class ContainerService {
   async close(): Promise<void> {
     for (const t of this.restartTimers.values()) clearTimeout(t);
     this.restartTimers.clear();
+    this.health.stopAll();
     await Promise.all(this.backgroundRemovals);
     for (const proc of this.live.values()) proc.close();
   }

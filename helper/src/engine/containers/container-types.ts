@@ -11,6 +11,7 @@ import type { EventsService } from '../events/events-service';
 import type { ContainerEndpoint, ContainerImageSource, ContainerLayerSource, ContainerNetworks, ContainerVolumeSource } from './container-ports';
 import type { HostLsm } from '../../platform/lsm';
 import type { SecurityDefaults } from './security-opts';
+import type { HealthProber } from './health-monitor';
 
 /** What `docker create` asks for, already mapped from the wire and with defaults filled. */
 export interface ContainerCreateInput {
@@ -78,4 +79,6 @@ export interface ContainerServiceDeps {
   securityDefaults?: () => SecurityDefaults;
   /** Keeps a start apart from `docker cp` views of the stopped rootfs (shared with container-data). */
   rootfsGate?: RootfsGate;
+  /** Runs healthcheck probes (the exec engine, late-bound); absent: healthchecks never run. */
+  healthProber?: () => HealthProber | undefined;
 }

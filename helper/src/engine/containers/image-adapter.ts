@@ -1,5 +1,15 @@
 import type { ImageRuntimeConfig } from '../images/image-config';
 import type { ContainerImage, ContainerImageSource } from './container-ports';
+import type { HealthConfig } from '../../store/containers/container-record';
+
+/** The image config's Healthcheck (HEALTHCHECK), as stored verbatim: only well-formed fields are taken. */
+function healthOf(raw: unknown): { healthcheck?: HealthConfig } {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const h = raw as Record<string, unknown>;
+  const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const test = Array.isArray(h.Test) ? h.Test.filter((x): x is string => typeof x === 'string') : [];
+  return { healthcheck: { test, interval: num(h.Interval), timeout: num(h.Timeout), startPeriod: num(h.StartPeriod), startInterval: num(h.StartInterval), retries: num(h.Retries) } };
+}
 
 /** The slice of the image service the container engine reads (type-only import: no runtime cycle). */
 export interface ImageLookup {
@@ -28,6 +38,7 @@ export function imageSourceFrom(images: ImageLookup): ContainerImageSource {
           volumes: c.Volumes ?? null,
           exposedPorts: c.ExposedPorts ?? null,
           onBuild: c.OnBuild ?? null,
+          ...healthOf(c.Healthcheck),
         },
       };
     },

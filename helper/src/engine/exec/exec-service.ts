@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { conflict, notFound } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import type { ConsoleSize, ExecProcess } from '../../runtime/runtime';
+import type { ConsoleSize, ExecProcess, OutputChunk } from '../../runtime/runtime';
+import { goDurationMs } from '../containers/health-config';
+import { SIGKILL } from '../containers/signals';
 import { ContainerStartError } from '../../runtime/runtime-errors';
 import { AttachProxy } from '../containers/attach-proxy';
 import { envKey, processEnv } from '../containers/command-merge';
@@ -34,6 +36,9 @@ export interface ExecRecord {
   pid: number;
   started: boolean;
 }
+
+/** moby health.go maxOutputLen. */
+const PROBE_OUTPUT_MAX = 4096;
 
 /** Execs kept after they end so the CLI can read their exit code; oldest dropped beyond this. */
 const MAX_FINISHED = 512;
@@ -142,6 +147,43 @@ export class ExecService {
     ex.pid = proc.pid;
     void finished.catch((err: unknown) => this.log.warn({ err, id }, 'exec wait failed'));
     return proxy;
+  }
+
+  /**
+   * A healthcheck probe (moby cmdProbe): an exec as the container's user in its working
+   * directory, stdout and stderr kept up to 4096 bytes ("..." after a cut). Past `timeoutMs` the
+   * probe is killed and reported with exit code -1; a probe that cannot start is -1 with the error.
+   */
+  async probe(containerId: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const { id } = this.create(containerId, {
+      cmd, user: '', privileged: false, tty: false, attachStdin: false, attachStdout: true, attachStderr: true, detachKeys: '', env: [], workingDir: '',
+    });
+    const stream = await this.start(id, { detach: false });
+    const ex = this.inspect(id);
+    let output = Buffer.alloc(0);
+    let truncated = false;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void this.procs.get(id)?.kill(SIGKILL).catch(() => undefined);
+    }, timeoutMs);
+    try {
+      for await (const chunk of stream ?? []) {
+        const data = (chunk as OutputChunk).data;
+        const room = PROBE_OUTPUT_MAX - output.length;
+        if (data.length > room) truncated = true;
+        if (room > 0) output = Buffer.concat([output, data.subarray(0, room)]);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    const text = output.toString('utf8') + (truncated ? '...' : '');
+    if (timedOut) {
+      const limit = goDurationMs(timeoutMs);
+      return { exitCode: -1, output: text !== '' ? `Health check exceeded timeout (${limit}): ${text}` : `Health check exceeded timeout (${limit})` };
+    }
+    if (ex.pid === 0) return { exitCode: -1, output: text.trimEnd() };
+    return { exitCode: ex.exitCode ?? -1, output: text };
   }
 
   async resize(id: string, size: ConsoleSize): Promise<void> {

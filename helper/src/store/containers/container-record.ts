@@ -29,6 +29,39 @@ export interface ContainerConfig {
   exposedPorts?: Record<string, unknown>;
   volumes: Record<string, unknown> | null;
   onBuild: string[] | null;
+  /** The healthcheck in force (the request's merged over the image's); absent = none. */
+  healthcheck?: HealthConfig;
+}
+
+/**
+ * Config.Healthcheck as dockerd keeps it: `test` is `["CMD", ...]`, `["CMD-SHELL", cmd]` or
+ * `["NONE"]`; durations in nanoseconds, 0 = dockerd's default (30 s, 30 s, 0, 5 s; 3 retries).
+ */
+export interface HealthConfig {
+  test: string[];
+  interval: number;
+  timeout: number;
+  startPeriod: number;
+  startInterval: number;
+  retries: number;
+}
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+/** One probe run, as State.Health.Log shows it. */
+export interface HealthResult {
+  start: string;
+  end: string;
+  exitCode: number;
+  output: string;
+}
+
+/** State.Health: set when a container with a healthcheck first starts, kept after it stops. */
+export interface HealthState {
+  status: HealthStatus;
+  failingStreak: number;
+  /** The last 5 results, oldest first. */
+  log: HealthResult[];
 }
 
 export interface RestartPolicy {
@@ -188,6 +221,7 @@ export interface ContainerState {
   /** ISO timestamps with nanosecond padding left to the DTO; null = never. */
   startedAt: string | null;
   finishedAt: string | null;
+  health?: HealthState;
 }
 
 /** The overlay2 read-write layer of a container, as the layer store created it. */
