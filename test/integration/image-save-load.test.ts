@@ -134,4 +134,19 @@ describe.skipIf(!IS_ROOT)('docker save / load', () => {
     expect((await readdir(join(dataRoot, 'overlay2'))).length).toBe(before.layers);
     expect((await readdir(join(dataRoot, 'content/blobs/sha256'))).length).toBe(before.blobs);
   });
+
+  it('a loaded image pushes with gzip layers (as dockerd) and pulls back as the same image', async () => {
+    const loadedId = (await env.d(['image', 'inspect', '-f', '{{.Id}}', 'theirs:2'])).stdout;
+    // A loaded layer is kept uncompressed; a push sends it gzipped (as dockerd), and the image
+    // pulled back is the same image (its diffIDs, hence its ID, unchanged).
+    const pushed = `${env.registry.host}/theirs:pushed`;
+    expect((await env.d(['tag', 'theirs:2', pushed])).code).toBe(0);
+    const push = await env.d(['push', pushed]);
+    expect(push.code, push.stderr).toBe(0);
+    const manifest = JSON.parse(execFileSync('curl', ['-sf', '-H', 'Accept: application/vnd.docker.distribution.manifest.v2+json', `${env.registry.url}/v2/theirs/manifests/pushed`]).toString()) as { layers: { mediaType: string }[] };
+    expect(manifest.layers.map((l) => l.mediaType)).toEqual(manifest.layers.map(() => 'application/vnd.docker.image.rootfs.diff.tar.gzip'));
+    await dd(['rmi', '-f', 'theirs:2']).catch(() => undefined);
+    expect((await dd(['pull', pushed])).code).toBe(0);
+    expect((await dd(['image', 'inspect', '-f', '{{.Id}}', pushed])).stdout).toBe(loadedId);
+  });
 });

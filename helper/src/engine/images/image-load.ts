@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { BerthError, invalidArgument } from '../../lib/errors';
 import { MEDIA_TYPES, hostPlatform, parseManifest, sha256Digest } from '../../registry/manifest';
@@ -19,7 +19,7 @@ import type { ProgressSink } from './progress';
 import { shortDigest } from './progress';
 
 export interface LoadDeps {
-  content: Pick<ContentStore, 'writer'>;
+  content: Pick<ContentStore, 'adopt'>;
   layers: Pick<LayerStore, 'has' | 'prepare' | 'retain' | 'release'>;
   images: Pick<ImageStore, 'put' | 'get' | 'list' | 'delete' | 'lookupRef' | 'setRef' | 'update'>;
   /** Blob digests in use by an unfinished operation (kept by the blob GC). */
@@ -302,7 +302,14 @@ async function stage(source: Readable, st: Staging): Promise<void> {
   }
 }
 
-/** Applies one layer file (plain or gzip tar) into a new layer, verifying its diffID; keeps a gzip copy as its blob. */
+/**
+ * Applies one layer file (plain or gzip tar) into a new layer, verifying its diffID (and its blob
+ * digest where the archive names one). The file itself then becomes the layer's blob, linked into
+ * the content store, not recompressed: a plain tar is stored as an uncompressed layer (digest =
+ * diffID, as `docker save` writes it again), a gzip one as it came. Recompressing every loaded
+ * layer cost more than the rest of the load (dockerd keeps no blob at all); a push gzips an
+ * uncompressed blob then, as dockerd does.
+ */
 async function applyLayer(deps: LoadDeps, file: string, blobDigest: string | undefined, parent: string | undefined, diffId: string, progress: ProgressSink, quiet: boolean, blobs: string[]): Promise<ImageLayerRecord> {
   const total = (await stat(file)).size;
   const head = Buffer.alloc(2);
@@ -311,19 +318,16 @@ async function applyLayer(deps: LoadDeps, file: string, blobDigest: string | und
   await fh.close();
   const gz = head[0] === GZIP[0] && head[1] === GZIP[1];
   const ingest = await deps.layers.prepare();
-  const writer = await deps.content.writer();
-  let writerDone = false;
   try {
     const diffHash = createHash('sha256');
-    const fileHash = createHash('sha256');
-    const compressor = createGzip({ level: 1 });
+    const fileHash = gz ? createHash('sha256') : diffHash;
     let read = 0;
     let last = 0;
     const id = shortDigest(diffId);
     const count = new Transform({
       highWaterMark: 1 << 20,
       transform(chunk: Buffer, _enc, cb) {
-        fileHash.update(chunk);
+        if (gz) fileHash.update(chunk);
         read += chunk.length;
         if (!quiet && performance.now() - last > 100) {
           last = performance.now();
@@ -336,38 +340,29 @@ async function applyLayer(deps: LoadDeps, file: string, blobDigest: string | und
       highWaterMark: 1 << 20,
       transform(chunk: Buffer, _enc, cb) {
         diffHash.update(chunk);
-        if (compressor.write(chunk)) cb(null, chunk);
-        else compressor.once('drain', () => cb(null, chunk));
-      },
-      flush(cb) {
-        compressor.end();
-        cb();
+        cb(null, chunk);
       },
     });
-    const storing = (async () => {
-      for await (const c of compressor as AsyncIterable<Buffer>) await writer.write(c);
-    })();
     const applying = ingest.apply(tap);
     try {
-      await Promise.all([pipeline([createReadStream(file, { highWaterMark: 1 << 20 }), count, ...(gz ? [createGunzip({ chunkSize: 1 << 20 })] : []), tap] as unknown as [Readable, Transform]), applying, storing]);
+      await Promise.all([pipeline([createReadStream(file, { highWaterMark: 1 << 20 }), count, ...(gz ? [createGunzip({ chunkSize: 1 << 20 })] : []), tap] as unknown as [Readable, Transform]), applying]);
     } catch (err) {
       if (err instanceof BerthError) throw err;
       refuse(`layer ${diffId}: ${(err as Error).message}`);
     }
-    if (blobDigest !== undefined && `sha256:${fileHash.digest('hex')}` !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
     const got = `sha256:${diffHash.digest('hex')}`;
+    const fileDigest = gz ? `sha256:${fileHash.digest('hex')}` : got;
+    if (blobDigest !== undefined && fileDigest !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
     if (got !== diffId) refuse(`layer diffID mismatch: the config says ${diffId}, the content is ${got}`);
     const { size } = await applying;
-    writerDone = true;
-    const blob = await writer.commit();
+    const blob = await deps.content.adopt(file, fileDigest);
     deps.leases.add(blob.digest);
     blobs.push(blob.digest);
     const { layer } = await ingest.commit(parent, diffId, size);
     if (!quiet) progress({ status: 'Loading layer', id, current: total, total });
-    return { diffId, chainId: layer.chainId, blobDigest: blob.digest, blobSize: blob.size, blobMediaType: MEDIA_TYPES.dockerLayerGzip };
+    return { diffId, chainId: layer.chainId, blobDigest: blob.digest, blobSize: blob.size, blobMediaType: gz ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayer };
   } catch (err) {
     await ingest.abort();
-    if (!writerDone) await writer.abort();
     throw err;
   }
 }

@@ -267,7 +267,30 @@ export class PushService {
         return { blob: { digest, size: info.size, open: () => this.deps.content.openRead(digest) }, mediaType, diffId: layer.diffId };
       }
     }
+    if (layer.blobDigest !== undefined && layer.blobMediaType === MEDIA_TYPES.ociLayer && (await this.deps.content.info(layer.blobDigest)) !== undefined) {
+      return this.gzipBlob(layer, layer.blobDigest, scratch);
+    }
     return this.regenerate(layer, scratch);
+  }
+
+  /** An uncompressed stored blob (a loaded image's layer) is gzipped for the push, as dockerd pushes: its diffID stays. */
+  private async gzipBlob(layer: ImageLayerRecord, digest: string, scratch: string): Promise<PreparedLayer> {
+    await mkdir(scratch, { recursive: true });
+    const file = join(scratch, `${layer.chainId.replace(/^sha256:/, '')}.tar.gz`);
+    const blobHash = createHash('sha256');
+    await pipeline(
+      this.deps.content.openRead(digest),
+      createGzip(),
+      new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          blobHash.update(chunk);
+          cb(null, chunk);
+        },
+      }),
+      createWriteStream(file),
+    );
+    const size = (await stat(file)).size;
+    return { blob: { digest: `sha256:${blobHash.digest('hex')}`, size, open: () => createReadStream(file) }, mediaType: MEDIA_TYPES.dockerLayerGzip, diffId: layer.diffId };
   }
 
   /** Rebuilds a gzip layer blob from the overlay diff (whiteouts back in `.wh.` form) into scratch space. */

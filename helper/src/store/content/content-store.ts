@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, internal, invalidArgument, notFound } from '../../lib/errors';
@@ -112,6 +112,32 @@ export class ContentStore {
       stream.once('error', reject);
     });
     return new FileContentWriter(this, tmp, stream, createHash('sha256'), opts);
+  }
+
+  /**
+   * Takes an already verified file as the blob `digest` without copying it: a hard link published
+   * by rename (atomic: the blob appears whole or not at all). The file itself stays where it was.
+   * Across filesystems it is copied into the ingest area first. A blob already present is kept.
+   */
+  async adopt(file: string, digest: string): Promise<ContentInfo> {
+    const dest = this.path(digest);
+    if (!(await this.has(digest))) {
+      const tmp = join(this.ingestDir, randomBytes(12).toString('hex'));
+      try {
+        await link(file, tmp);
+      } catch (err) {
+        if (errnoCode(err) !== 'EXDEV') throw err;
+        await copyFile(file, tmp);
+      }
+      try {
+        await chmod(tmp, BLOB_FILE_MODE);
+        await rename(tmp, dest);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+    }
+    return (await this.info(digest)) as ContentInfo;
   }
 
   async delete(digest: string): Promise<void> {
