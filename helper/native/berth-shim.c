@@ -759,9 +759,37 @@ static void frame(struct client *c, int type, const void *data, size_t len) {
 
 static void frame_str(struct client *c, int type, const char *s) { frame(c, type, s, strlen(s)); }
 
+/*
+ * Log rotation (json-file max-size/max-file, set by the engine): before a line is written, a file
+ * at or past log_max bytes becomes <log>.1 (older ones shift up to <log>.<log_files-1>, the
+ * oldest dropped) and a new one is opened; with one file the log is truncated instead. Same
+ * check-then-write order as moby's LogFile, so a file can pass the limit by one line.
+ */
+static const char *log_path;
+static long long log_max = 0, log_files = 1, log_size = 0;
+
+static void log_rotate(void) {
+  char from[4096], to[4096];
+  if (log_files > 1) {
+    for (long long i = log_files - 1; i > 1; i--) {
+      snprintf(to, sizeof to, "%s.%lld", log_path, i);
+      snprintf(from, sizeof from, "%s.%lld", log_path, i - 1);
+      if (rename(from, to) < 0 && errno != ENOENT) return;
+    }
+    snprintf(to, sizeof to, "%s.1", log_path);
+    if (rename(log_path, to) < 0) return;
+  }
+  int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return; /* keep writing to the old file rather than lose output */
+  close(log_fd);
+  log_fd = fd;
+  log_size = 0;
+}
+
 /* json-file log: one {"log","stream","time"} object per line, dockerd's format. */
 static void log_emit(int stream, const char *data, size_t len, const char *ts) {
   if (log_fd < 0) return;
+  if (log_max > 0 && log_size >= log_max) log_rotate();
   static char out[LOG_LINE_MAX * 6 + 128];
   size_t o = 0;
   o += (size_t)snprintf(out, sizeof out, "{\"log\":\"");
@@ -786,7 +814,7 @@ static void log_emit(int stream, const char *data, size_t len, const char *ts) {
     }
   }
   o += (size_t)snprintf(out + o, sizeof out - o, "\",\"stream\":\"%s\",\"time\":\"%s\"}\n", stream == 2 ? "stderr" : "stdout", ts);
-  write_all(log_fd, out, o);
+  if (write_all(log_fd, out, o) == 0) log_size += (long long)o;
 }
 
 static void log_data(int stream, const char *data, size_t len) {
@@ -1198,6 +1226,11 @@ int main(int argc, char **argv) {
   if (logp && logp[0]) {
     log_fd = open(logp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (log_fd < 0) report_fail("open log %s: %s", logp, strerror(errno));
+    struct stat lst;
+    if (fstat(log_fd, &lst) == 0) log_size = lst.st_size;
+    log_path = logp;
+    log_max = plan_num("logmax", 0);
+    log_files = plan_num("logfiles", 1);
   }
   is_tty = plan_num("tty", 0) != 0;
   int open_stdin = plan_num("stdin", 0) != 0;

@@ -175,8 +175,10 @@ export interface ContainerSpec {
   etcFiles: { hostname: string; hosts: string; resolvConf: string };
   /** Extra `/etc/hosts` lines (HostConfig.ExtraHosts, "name:ip"). */
   extraHosts?: string[];
-  /** json-file log path (dockerd: <container dir>/<id>-json.log). Appended to, never truncated. */
+  /** json-file log path (dockerd: <container dir>/<id>-json.log), appended to; '' = no log (driver none). */
   logPath: string;
+  /** Rotation of the log (json-file/local max-size, max-file): absent = one file, never rotated. */
+  logRotation?: { maxBytes: number; maxFiles: number };
   /** Overrides of dockerd's default masked / read-only path lists (HostConfig.MaskedPaths…). */
   maskedPaths?: string[];
   readonlyPaths?: string[];

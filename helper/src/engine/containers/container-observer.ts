@@ -4,7 +4,8 @@ import type { ContainerProcess, ContainerProcessInfo, ContainerStats } from '../
 import { conflict, invalidArgument } from '../../lib/errors';
 import { healthFilterValue } from './health-config';
 import { hostPs, matchLabels, parsePsOutput, safeRegex } from './container-helpers';
-import { logPathOf } from './container-spec';
+import { logSettingsOfRecord } from './container-spec';
+import { assertReadable } from './log-driver';
 import type { ContainerListOptions, ContainerServiceDeps, ContainerView, ProcessMap, StatsSample, WaitResult } from './container-types';
 import { readJsonLog, type LogEntry, type LogReadOptions } from './json-log-reader';
 import { parsePasswd } from './user-resolve';
@@ -80,7 +81,9 @@ export class ContainerObserver {
   logs(ref: string, opts: LogReadOptions, signal: AbortSignal): { tty: boolean; entries: AsyncGenerator<LogEntry> } {
     const rec = this.deps.store.get(ref);
     const exited = this.live.process(rec.id) ? this.live.exitPromise(rec.id).then(() => undefined) : Promise.resolve();
-    return { tty: rec.config.tty, entries: readJsonLog(logPathOf(this.deps.store, rec.id), opts, exited, signal) };
+    const settings = logSettingsOfRecord(this.deps.store, rec);
+    assertReadable(settings);
+    return { tty: rec.config.tty, entries: readJsonLog(settings.path, opts, exited, signal) };
   }
 
   /** Host PIDs in the container, for `top` (the API formats them with the host's `ps`). */

@@ -1,5 +1,7 @@
 import type { ContainerRecord } from '../../store/containers/container-record';
 import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { conflict, invalidArgument, isBerthError, notModified } from '../../lib/errors';
 import type { AttachOptions, AttachStream, ContainerProcess, ContainerProcessInfo, ContainerRef, ContainerStats, ConsoleSize, ExitStatus } from '../../runtime/runtime';
 import { ContainerStartError } from '../../runtime/runtime-errors';
@@ -8,7 +10,7 @@ import { actorAttributes, matchLabels, parseUntil, raceTimeout } from './contain
 import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
-import { buildContainerSpec, logPathOf, resourcesOf, runtimeRefOf, writeHostsFile } from './container-spec';
+import { buildContainerSpec, logSettingsOfRecord, resourcesOf, runtimeRefOf, writeHostsFile } from './container-spec';
 import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
 import { RestartManager } from './restart-manager';
@@ -150,6 +152,8 @@ export class ContainerService {
       const net = await this.deps.networks?.prepareStart(rec.id);
       // dockerd rewrites /etc/hosts at each start: the address may change between runs.
       if (net?.primaryIp !== undefined) await writeHostsFile(spec, net.primaryIp);
+      // The local driver's files live in their own directory (dockerd's local-logs/).
+      if (spec.logPath !== '') await mkdir(dirname(spec.logPath), { recursive: true });
       proc = await runtime.create(spec);
       this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
     } catch (err) {
@@ -673,8 +677,10 @@ export class ContainerService {
     return this.deps.store.dir(id);
   }
 
+  /** inspect's LogPath: dockerd reports the file of the json-file driver only. */
   logPath(id: string): string {
-    return logPathOf(this.deps.store, id);
+    const s = logSettingsOfRecord(this.deps.store, this.deps.store.get(id));
+    return s.driver === 'json-file' ? s.path : '';
   }
 
   private runtimeRef(id: string): ContainerRef {

@@ -8,6 +8,7 @@ import type { ContainerRef, ContainerSpec, ResourceLimits } from '../../runtime/
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
 import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './security-opts';
+import { logSettingsOf, type LogSettings } from './log-driver';
 import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/tmpfs-options';
 
 /** The monitor's state dir, inside the container's dir. */
@@ -18,9 +19,9 @@ export function runtimeRefOf(store: ContainerStore, id: string): ContainerRef {
   return { id, stateDir: join(store.dir(id), STATE_DIR) };
 }
 
-/** The container's json-file log (dockerd's `<id>-json.log`). */
-export function logPathOf(store: ContainerStore, id: string): string {
-  return join(store.dir(id), `${id}-json.log`);
+/** Where the container's log goes (log-driver.ts): `<id>-json.log` for json-file, as dockerd. */
+export function logSettingsOfRecord(store: ContainerStore, rec: ContainerRecord): LogSettings {
+  return logSettingsOf(store.dir(rec.id), rec.id, rec.hostConfig.logConfig);
 }
 
 /** What the runtime is asked to run for a container record: process, rootfs, limits, files. */
@@ -29,6 +30,7 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
   const hc = rec.hostConfig;
   const security = securityOf(rec, defaults);
   const [rows = 0, cols = 0] = hc.consoleSize;
+  const log = logSettingsOfRecord(store, rec);
   return {
     ref: runtimeRefOf(store, rec.id),
     rootfs: {
@@ -64,7 +66,8 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     init: hc.init,
     etcFiles: { hostname: join(dir, 'hostname'), hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf') },
     extraHosts: hc.extraHosts,
-    logPath: logPathOf(store, rec.id),
+    logPath: log.path,
+    ...(log.rotation ? { logRotation: log.rotation } : {}),
     maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
     readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
   };

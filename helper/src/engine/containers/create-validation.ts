@@ -10,15 +10,10 @@ import { errnoCode, invalidArgument } from '../../lib/errors';
 import { CAPABILITY_NAMES } from '../../runtime/spec/defaults';
 import type { RuntimeInfo } from '../../runtime/runtime';
 import { tmpfsMounts } from './container-spec';
+import { validateLogConfig } from './log-driver';
 import type { BindMount, ContainerConfig, HostConfig } from '../../store/containers/container-record';
 
 const RESTART_POLICIES = ['no', 'always', 'on-failure', 'unless-stopped'];
-/** Log drivers berthd implements. */
-export const LOG_DRIVERS = ['json-file'];
-/** Drivers dockerd ships that berthd does not: refused as unsupported rather than unknown. */
-const DOCKERD_LOG_DRIVERS = ['local', 'none', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries'];
-/** json-file options dockerd knows (berthd applies none of them yet). */
-const JSON_FILE_OPTS_DOCKERD = ['max-size', 'max-file', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag', 'mode', 'max-buffer-size'];
 /** The runtime names berthd answers to (inspect reports `runc`, as dockerd's default). */
 const RUNTIMES = ['runc'];
 const NETWORK_MODES = ['', 'default', 'none', 'host', 'bridge'];
@@ -46,19 +41,6 @@ function validateRestartPolicy(hc: HostConfig): void {
     bad('INVALID_RESTART_POLICY', `invalid restart policy: maximum retry count can only be used with 'on-failure'`);
   }
   if (hc.autoRemove && name !== 'no') bad('RESTART_AUTOREMOVE', `can't create 'AutoRemove' container with restart policy`);
-}
-
-function validateLogConfig(hc: HostConfig): void {
-  const { type, config } = hc.logConfig;
-  if (LOG_DRIVERS.includes(type)) {
-    for (const opt of Object.keys(config)) {
-      if (JSON_FILE_OPTS_DOCKERD.includes(opt)) bad('LOG_OPT_UNSUPPORTED', `HostConfig.LogConfig.Config: log option '${opt}' is not supported by berthd`);
-      bad('LOG_OPT_UNKNOWN', `unknown log opt '${opt}' for ${type} log driver`);
-    }
-    return;
-  }
-  if (DOCKERD_LOG_DRIVERS.includes(type)) bad('LOG_DRIVER_UNSUPPORTED', `HostConfig.LogConfig.Type: log driver "${type}" is not supported by berthd`);
-  bad('LOG_DRIVER_UNKNOWN', `failed to create logger: logger: no log driver named '${type}' is registered`);
 }
 
 function validateMount(m: BindMount): void {
@@ -102,7 +84,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   validateCaps('CapAdd', hc.capAdd);
   validateCaps('CapDrop', hc.capDrop);
   validateRestartPolicy(hc);
-  validateLogConfig(hc);
+  validateLogConfig(hc.logConfig);
   for (const m of hc.mounts) validateMount(m);
   // Parsing the tmpfs options refuses a bad one now rather than at start.
   const dests = [...tmpfsMounts(hc), ...hc.mounts.filter((m) => m.type === 'bind')].map((m) => m.destination);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedNanoTimestamp, parseUnixTimeParam, readJsonLog, rfc3339ToNano, type LogReadOptions } from './json-log-reader';
@@ -68,6 +68,34 @@ describe('json-file log reader', () => {
     expect(parseUnixTimeParam('12.5')).toBe(12_500_000_000n);
     expect(parseUnixTimeParam(null)).toBeUndefined();
     expect(parseUnixTimeParam('0')).toBe(0n);
+  });
+
+  it('reads rotated files oldest first and tails across them', async () => {
+    const t = '2024-01-01T00:00:00Z';
+    await writeFile(`${file}.2`, line('r1\n', 'stdout', t) + line('r2\n', 'stdout', t));
+    await writeFile(`${file}.1`, line('r3\n', 'stdout', t));
+    const logs = async (o: LogReadOptions): Promise<string[]> => (await collect(readJsonLog(file, o, never, new AbortController().signal))).map((l) => l.slice(7, -1));
+    expect(await logs(all)).toEqual(['r1', 'r2', 'r3', 'a', 'b', 'c']);
+    expect(await logs({ ...all, tail: 4 })).toEqual(['r3', 'a', 'b', 'c']);
+    expect(await logs({ ...all, tail: 5 })).toEqual(['r2', 'r3', 'a', 'b', 'c']);
+    expect(await logs({ ...all, tail: 50 })).toHaveLength(6);
+  });
+
+  it('follows across a rotation: the rest of the old file, then the new one', async () => {
+    const got: string[] = [];
+    let exit!: () => void;
+    const exited = new Promise<void>((r) => (exit = r));
+    const reading = (async () => {
+      for await (const e of readJsonLog(file, { ...all, tail: 0, follow: true }, exited, new AbortController().signal)) got.push(e.log);
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await appendFile(file, line('d\n', 'stdout', '2024-01-01T00:00:04Z'));
+    await rename(file, `${file}.1`);
+    await writeFile(file, line('e\n', 'stdout', '2024-01-01T00:00:05Z'));
+    await new Promise((r) => setTimeout(r, 1200));
+    exit();
+    await reading;
+    expect(got).toEqual(['d\n', 'e\n']);
   });
 
   it('treats a missing file as an empty log', async () => {

@@ -1,4 +1,4 @@
-import { open, stat, watch } from 'node:fs/promises';
+import { open, stat, watch, type FileHandle } from 'node:fs/promises';
 import { errnoCode } from '../../lib/errors';
 
 /** One line of dockerd's json-file log: `{"log":"hi\n","stream":"stdout","time":"…Z"}`. */
@@ -65,10 +65,13 @@ export function parseLogLine(line: string): LogEntry | undefined {
   }
 }
 
-/** Byte offset where the last `n` lines of a file start (reads backwards in 64 KiB blocks). */
-async function tailOffset(path: string, n: number): Promise<number> {
+/**
+ * Where the last `n` lines of a file start (reads backwards in 64 KiB blocks), and how many lines
+ * the file has when it has fewer (then the offset is 0).
+ */
+async function tailOffset(path: string, n: number): Promise<{ offset: number; lines: number }> {
   if (n <= 0) {
-    return (await stat(path)).size;
+    return { offset: (await stat(path)).size, lines: 0 };
   }
   const fh = await open(path, 'r');
   try {
@@ -88,67 +91,182 @@ async function tailOffset(path: string, n: number): Promise<number> {
           skipLast = false;
           continue;
         }
-        if (++newlines === n) return pos + i + 1;
+        if (++newlines === n) return { offset: pos + i + 1, lines: n };
       }
     }
-    return 0;
+    // Lines counted by the newline before them, plus the first line of a non-empty file.
+    return { offset: 0, lines: size > 0 ? newlines + 1 : 0 };
   } finally {
     await fh.close();
   }
 }
 
-/**
- * Reads a json-file log as dockerd's `ReadLogs`: optional tail, since/until, stream filter, and
- * with `follow` it keeps reading as the monitor appends until `exited` resolves (then drains what
- * is left) or `signal` aborts. A missing file is an empty log (a container that never started).
- */
-export async function* readJsonLog(path: string, opts: LogReadOptions, exited: Promise<void>, signal: AbortSignal): AsyncGenerator<LogEntry> {
-  let offset: number;
+/** The rotated files of a log (`<log>.1` is the newest), oldest first. */
+async function rotatedFiles(path: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 1; ; i++) {
+    const p = `${path}.${i}`;
+    if ((await inodeOf(p)) === undefined) break;
+    out.unshift(p);
+  }
+  return out;
+}
+
+async function inodeOf(path: string): Promise<number | undefined> {
   try {
-    offset = opts.tail === undefined ? 0 : await tailOffset(path, opts.tail);
+    return (await stat(path)).ino;
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw err;
-    offset = 0;
+    return undefined;
   }
+}
+
+/** Where a read starts: the file (index into rotated + live) and the byte offset in it. */
+async function startOf(files: string[], tail: number | undefined): Promise<{ file: number; offset: number }> {
+  if (tail === undefined) return { file: 0, offset: 0 };
+  let remaining = tail;
+  for (let i = files.length - 1; i >= 0; i--) {
+    let t: { offset: number; lines: number };
+    try {
+      t = await tailOffset(files[i] ?? '', remaining);
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw err;
+      t = { offset: 0, lines: 0 };
+    }
+    if (remaining === 0 || t.lines >= remaining) return { file: i, offset: t.offset };
+    remaining -= t.lines;
+  }
+  return { file: 0, offset: 0 };
+}
+
+/** Reads complete lines of a file from `offset`; returns the entries, the new offset and the unfinished tail. */
+async function readLines(path: string, offset: number, partial: string, buf: Buffer): Promise<{ entries: LogEntry[]; offset: number; partial: string }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+    return { entries: [], offset, partial };
+  }
+  try {
+    return await readLinesFrom(fh, offset, partial, buf);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readLinesFrom(fh: FileHandle, offset: number, partial: string, buf: Buffer): Promise<{ entries: LogEntry[]; offset: number; partial: string }> {
+  const entries: LogEntry[] = [];
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+    if (bytesRead === 0) break;
+    offset += bytesRead;
+    const lines = (partial + buf.toString('utf8', 0, bytesRead)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const e = parseLogLine(line);
+      if (e) entries.push(e);
+    }
+    // Hand a big file over in slices rather than holding all of it.
+    if (entries.length >= 1024) break;
+  }
+  return { entries, offset, partial };
+}
+
+/**
+ * Reads a json-file log as dockerd's `ReadLogs`: its rotated files first (`<log>.N` … `<log>.1`),
+ * then the live one; optional tail (counted across all of them), since/until, stream filter, and
+ * with `follow` it keeps reading as the monitor appends until `exited` resolves (then drains what
+ * is left) or `signal` aborts. A rotation while following is noticed by the live file's inode
+ * changing: the rest of the old file (now `<log>.k`) and the newer rotated ones are read before
+ * the new one. A missing file is an empty log (a container that never started).
+ */
+export async function* readJsonLog(path: string, opts: LogReadOptions, exited: Promise<void>, signal: AbortSignal): AsyncGenerator<LogEntry> {
+  const files = [...(await rotatedFiles(path)), path];
+  const start = await startOf(files, opts.tail);
   let done = false;
   void exited.then(() => {
     done = true;
   });
   const wanted = (e: LogEntry): boolean => (e.stream === 'stdout' ? opts.stdout : opts.stderr) && (opts.sinceNano === undefined || e.timeNano >= opts.sinceNano);
-  let partial = '';
   const buf = Buffer.allocUnsafe(256 * 1024);
+  // The rotated files, in full (from the tail's start in the first one read).
+  for (let i = start.file; i < files.length - 1; i++) {
+    let pos = i === start.file ? start.offset : 0;
+    let rest = '';
+    for (;;) {
+      const r = await readLines(files[i] ?? '', pos, rest, buf);
+      for (const e of r.entries) {
+        if (opts.untilNano !== undefined && e.timeNano >= opts.untilNano) return;
+        if (wanted(e)) yield e;
+      }
+      if (r.offset === pos) break;
+      pos = r.offset;
+      rest = r.partial;
+    }
+  }
+  let offset = start.file === files.length - 1 ? start.offset : 0;
+  let partial = '';
+  let ino = await inodeOf(path);
   for (;;) {
-    // Read everything currently in the file from `offset`.
-    let fh;
+    let fh: FileHandle | undefined;
     try {
       fh = await open(path, 'r');
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
     }
-    if (fh) {
-      try {
+    try {
+      if (fh) {
+        // Inode and size from the open file itself: a rotation between two stats cannot confuse them.
+        const st = await fh.stat();
+        if (ino !== undefined && st.ino !== ino) {
+          // Rotated (maybe more than once) since the last pass: finish the old file where it went
+          // (<log>.k), then the newer rotated ones in full, then start the new live one. When the
+          // old file was already dropped, every rotated file left is newer than it.
+          const rotated = await rotatedFiles(path);
+          const inodes = await Promise.all(rotated.map((f) => inodeOf(f)));
+          const at = inodes.indexOf(ino);
+          for (let i = Math.max(at, 0); i < rotated.length; i++) {
+            let pos = i === at ? offset : 0;
+            let rest = i === at ? partial : '';
+            for (;;) {
+              const r = await readLines(rotated[i] ?? '', pos, rest, buf);
+              for (const e of r.entries) {
+                if (opts.untilNano !== undefined && e.timeNano >= opts.untilNano) return;
+                if (wanted(e)) yield e;
+              }
+              if (r.offset === pos) break;
+              pos = r.offset;
+              rest = r.partial;
+            }
+          }
+          offset = 0;
+          partial = '';
+        } else if (st.size < offset) {
+          // Truncated in place (max-file 1): start over at its beginning.
+          offset = 0;
+          partial = '';
+        }
+        ino = st.ino;
         for (;;) {
-          const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
-          if (bytesRead === 0) break;
-          offset += bytesRead;
-          const text = partial + buf.toString('utf8', 0, bytesRead);
-          const lines = text.split('\n');
-          partial = lines.pop() ?? '';
-          for (const line of lines) {
-            const e = parseLogLine(line);
-            if (!e) continue;
+          const r = await readLinesFrom(fh, offset, partial, buf);
+          for (const e of r.entries) {
             if (opts.untilNano !== undefined && e.timeNano >= opts.untilNano) return;
             if (wanted(e)) yield e;
           }
+          const moved = r.offset !== offset;
+          offset = r.offset;
+          partial = r.partial;
+          if (!moved) break;
         }
-      } finally {
-        await fh.close();
       }
+    } finally {
+      await fh?.close();
     }
     if (!opts.follow || signal.aborted) return;
     if (done) {
       // One more pass after the exit so the last lines the monitor wrote are not lost.
-      if (partial === '' && (await sizeOf(path)) <= offset) return;
+      if (partial === '' && (await sizeOf(path)) <= offset && (await inodeOf(path)) === ino) return;
       continue;
     }
     await waitForChange(path, exited, signal);
