@@ -10,6 +10,7 @@ import { RegistryError } from '../../registry/errors';
 import { HttpTransport, readAll } from '../../registry/http-transport';
 import { ContentStore } from '../../store/content/content-store';
 import { applyLayerTar } from '../../store/layers/apply-layer';
+import { FileWriter } from '../../store/layers/file-writer';
 import { FsUtil } from '../../store/layers/fsutil';
 import { applyLayerBlob } from './layer-pipeline';
 import { serializeError, type FromWorker, type ToWorker, type WorkerJob } from './layer-worker-protocol';
@@ -19,6 +20,8 @@ if (!port) throw new Error('layer-worker-entry must run in a worker thread');
 const transport = new HttpTransport('berthd');
 const aborts = new Map<number, AbortController>();
 const post = (m: FromWorker): void => port.postMessage(m);
+/** This worker's file-writer thread (one layer job at a time here, so one writer serves them all). */
+let writer: FileWriter | undefined;
 
 async function open(job: WorkerJob, signal: AbortSignal): Promise<Readable> {
   const fast = await fastHttpGet(job.url, job.headers, signal);
@@ -46,7 +49,8 @@ async function run(job: WorkerJob, signal: AbortSignal): Promise<number> {
       apply: async (tar) => {
         const fsutil = new FsUtil(job.fsutilBinary, job.diffDir);
         try {
-          return await applyLayerTar(tar, job.diffDir, fsutil);
+          writer ??= new FileWriter();
+          return await applyLayerTar(tar, job.diffDir, fsutil, { writer });
         } finally {
           await fsutil.close();
         }

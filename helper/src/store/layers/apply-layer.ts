@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
 import { BerthError, invalidArgument } from '../../lib/errors';
+import type { FileWriter } from './file-writer';
 import type { FsUtil } from './fsutil';
 
 /** What one tar entry asks for, decided from its name alone (pure; unit-tested). */
@@ -83,8 +84,8 @@ export interface ApplyResult {
  * 0:0 and modes the create already gave). Control returns to the event loop between entries and
  * body chunks, so an in-process apply (import, fallback) never holds the loop for long.
  */
-export async function applyLayerTar(tar: Readable, root: string, fsutil: FsUtil): Promise<ApplyResult> {
-  const applier = new LayerApplier(root, fsutil);
+export async function applyLayerTar(tar: Readable, root: string, fsutil: FsUtil, opts: { writer?: FileWriter } = {}): Promise<ApplyResult> {
+  const applier = new LayerApplier(root, fsutil, opts.writer);
   const ex = extract();
   ex.on('entry', (header, source, next) => {
     const stream = source as unknown as Readable;
@@ -105,7 +106,19 @@ export async function applyLayerTar(tar: Readable, root: string, fsutil: FsUtil)
       done(err);
     }
   });
-  await new Promise<void>((resolve, reject) => {
+  try {
+    await extractInto(tar, ex);
+  } catch (err) {
+    // Nothing may still be writing into root when the caller discards it.
+    await opts.writer?.flush().catch(() => undefined);
+    throw err;
+  }
+  await applier.finish();
+  return { size: applier.size, entries: applier.entries };
+}
+
+function extractInto(tar: Readable, ex: ReturnType<typeof extract>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let settled = false;
     const fail = (err: Error): void => {
       if (settled) return;
@@ -124,10 +137,10 @@ export async function applyLayerTar(tar: Readable, root: string, fsutil: FsUtil)
     });
     tar.pipe(ex as unknown as NodeJS.WritableStream);
   });
-  await applier.finish();
-  return { size: applier.size, entries: applier.entries };
 }
 
+/** Files up to this size go to the file writer when there is one; bigger ones stream here. */
+const HANDOFF_MAX = 256 << 10;
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** The process umask (read once; reading it is allowed in worker threads, setting is not). */
 const UMASK = process.umask();
@@ -148,6 +161,7 @@ class LayerApplier {
   constructor(
     private readonly root: string,
     private readonly fsutil: FsUtil,
+    private readonly writer?: FileWriter,
   ) {}
 
   private abs(rel: string): string {
@@ -180,6 +194,7 @@ class LayerApplier {
   }
 
   private async flush(): Promise<void> {
+    await this.writer?.flush();
     await this.queued;
     if (this.fsutilError !== undefined) throw this.fsutilError;
   }
@@ -189,8 +204,21 @@ class LayerApplier {
    * node fsutil has not created yet) they are waited for, so they never land on a later entry.
    */
   entry(h: Header, body: Readable, done: (err?: unknown) => void): Promise<void> | undefined {
-    if (this.inflight > 0 && this.dependsOnQueued(h)) return this.flush().then(() => this.entry(h, body, done) ?? new Promise<void>(() => undefined));
+    if ((this.inflight > 0 && this.dependsOnQueued(h)) || this.dependsOnWriter(h)) return this.flush().then(() => this.entry(h, body, done) ?? new Promise<void>(() => undefined));
     return this.apply(h, body, done);
+  }
+
+  /** True when the entry touches a path the file writer may not have written yet (rare: links, replacements). */
+  private dependsOnWriter(h: Header): boolean {
+    const w = this.writer;
+    if (w?.busy !== true) return false;
+    const plan = planEntry(h.name);
+    if (plan.action === 'skip') return false;
+    const path = plan.action === 'opaque' ? plan.dir : plan.path;
+    if (w.has(this.abs(path))) return true;
+    // A directory of this layer replaced by something else takes its subtree with it.
+    if (this.nodes.get(path) === 'dir' && plan.action !== 'opaque' && h.type !== 'directory') return true;
+    return h.type === 'link' && plan.action === 'write' && w.has(this.abs(normalizeLayerPath(h.linkname)));
   }
 
   private dependsOnQueued(h: Header): boolean {
@@ -255,6 +283,7 @@ class LayerApplier {
         this.removeExisting(path, false);
         this.nodes.set(path, 'file');
         this.size += h.size;
+        if (this.writer && h.size <= HANDOFF_MAX && !hasXattrs(h)) return this.handOff(abs, body, h, done);
         const fd = openSync(abs, WRITE_FLAGS, mode & 0o777);
         return this.writeBody(fd, body, h, done);
       }
@@ -296,6 +325,29 @@ class LayerApplier {
     }
     if (hasXattrs(h)) this.background(this.applyXattrs(path, h));
     return drain(body);
+  }
+
+  /** Collects a small file's body and gives its creation to the file writer (see FileWriter). */
+  private handOff(abs: string, body: Readable, h: Header, done: (err?: unknown) => void): undefined {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    body.on('error', (err) => done(err));
+    body.on('end', () => {
+      if (size !== h.size) {
+        done(new BerthError('InvalidArgument', 'LAYER_TRUNCATED', `layer entry ${JSON.stringify(h.name)} is truncated`));
+        return;
+      }
+      const mode = h.mode & 0o7777;
+      const owned = this.owned(h.uid, h.gid);
+      const wait = (this.writer as FileWriter).add({ path: abs, mode, uid: h.uid, gid: h.gid, mtime: h.mtime, chown: !owned, chmod: !createGives(mode) || !owned, body: chunks, size });
+      if (wait) wait.then(() => done(), done);
+      else done();
+    });
+    return undefined;
   }
 
   /** Streams the body into `fd`, then sets owner, mode and mtime on the descriptor and closes it. */
