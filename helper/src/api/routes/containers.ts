@@ -14,6 +14,7 @@ import { queryBool, queryFilters, queryInt, readBody, readJson, sendEmpty, sendJ
 import type { RequestContext, Route, UpgradeContext } from '../router';
 import { frame, StdStream } from '../streams/stdcopy';
 import { pumpChunked, pumpHijacked, streamContentType, writeUpgradeHeader } from '../streams/hijack';
+import { parseDetachKeys } from '../streams/detach-keys';
 
 export type ContainerBackend = Pick<
   ContainerService,
@@ -27,12 +28,16 @@ function timeoutParam(query: URLSearchParams): number | undefined {
   return queryInt(query, 't') ?? queryInt(query, 'timeout');
 }
 
+/** attach's `logs` (replay the log first) and `stream` (then stay attached); both default to false, as dockerd. */
+const replayOf = (query: URLSearchParams): { logs: boolean; stream: boolean } => ({ logs: queryBool(query, 'logs'), stream: queryBool(query, 'stream') });
+
 /** Container endpoints (moby api/server/router/container), one thin handler each. */
 export function containerRoutes(c: ContainerBackend, host: { memTotal: () => number }): Route[] {
   const attachChunked = async ({ req, res, params, query, apiVersion }: RequestContext): Promise<void> => {
     await readBody(req);
+    parseDetachKeys(query.get('detachKeys') ?? '', (k) => `Invalid detach keys (${k}) provided`);
     const view = await c.inspect(params.id ?? '');
-    const stream = await c.attach(view.record.id, { stdin: false, stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), closeStdinOnEnd: false });
+    const stream = await c.attach(view.record.id, { stdin: false, stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), closeStdinOnEnd: false }, replayOf(query));
     const tty = view.record.config.tty;
     await pumpChunked(res, stream, { tty, contentType: streamContentType(tty, apiVersion) });
   };
@@ -41,9 +46,10 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
     const view = await c.inspect(params.id ?? '');
     const rec = view.record;
     const stdin = queryBool(query, 'stdin') && rec.config.openStdin;
-    const stream = await c.attach(rec.id, { stdin, stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), closeStdinOnEnd: rec.config.stdinOnce });
+    const detachKeys = rec.config.tty ? parseDetachKeys(query.get('detachKeys') ?? '', (k) => `Invalid detach keys (${k}) provided`) : undefined;
+    const stream = await c.attach(rec.id, { stdin, stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr'), closeStdinOnEnd: rec.config.stdinOnce }, replayOf(query));
     writeUpgradeHeader(socket, streamContentType(rec.config.tty, apiVersion));
-    await pumpHijacked(socket, stream, { tty: rec.config.tty, stdin, early: head });
+    await pumpHijacked(socket, stream, { tty: rec.config.tty, stdin, early: head, detachKeys });
   };
 
   return [

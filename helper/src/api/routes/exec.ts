@@ -3,6 +3,7 @@ import type { ExecService } from '../../engine/exec/exec-service';
 import { toExecCreateInput, toExecInspectDto } from '../dto/container-dto';
 import { parseJson, queryInt, readJson, sendEmpty, sendJson } from '../http';
 import type { Route } from '../router';
+import { parseDetachKeys } from '../streams/detach-keys';
 import { pumpChunked, pumpHijacked, readUpgradeBody, streamContentType, writeUpgradeHeader } from '../streams/hijack';
 
 export type ExecBackend = Pick<ExecService, 'create' | 'start' | 'resize' | 'inspect' | 'checkStartable'>;
@@ -18,6 +19,7 @@ export function execRoutes(e: ExecBackend): Route[] {
       path: '/containers/:id/exec',
       handler: async ({ req, res, params }) => {
         const body = await readJson(req, ExecCreateRequestSchema);
+        parseDetachKeys(body.DetachKeys ?? '', (k) => `Invalid escape keys (${k}) provided`);
         sendJson(res, 201, { Id: e.create(params.id ?? '', toExecCreateInput(body)).id });
       },
     },
@@ -32,20 +34,24 @@ export function execRoutes(e: ExecBackend): Route[] {
           sendEmpty(res, 200);
           return;
         }
-        await pumpChunked(res, stream, { tty: ex.input.tty, contentType: streamContentType(ex.input.tty, apiVersion) });
+        // The start body's Tty decides the framing (dockerd), whatever the exec was created with.
+        const tty = body.Tty ?? false;
+        await pumpChunked(res, stream, { tty, contentType: streamContentType(tty, apiVersion) });
       },
       upgrade: async ({ req, socket, head, params, apiVersion }) => {
         const { body: raw, rest } = await readUpgradeBody(req, socket, head);
         const body = parseJson(raw, ExecStartRequestSchema);
         const ex = e.checkStartable(params.id ?? '');
-        const tty = ex.input.tty;
+        // The start body's Tty decides the framing (dockerd), whatever the exec was created with.
+        const tty = body.Tty ?? false;
         writeUpgradeHeader(socket, streamContentType(tty, apiVersion));
         const stream = await e.start(ex.id, { detach: body.Detach ?? false, consoleSize: consoleSize(body.ConsoleSize) });
         if (!stream) {
           socket.end();
           return;
         }
-        await pumpHijacked(socket, stream, { tty, stdin: ex.input.attachStdin, early: rest });
+        const detachKeys = ex.input.tty ? parseDetachKeys(ex.input.detachKeys, (k) => `Invalid escape keys (${k}) provided`) : undefined;
+        await pumpHijacked(socket, stream, { tty, stdin: ex.input.attachStdin, early: rest, detachKeys });
       },
     },
     {

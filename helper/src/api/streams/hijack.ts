@@ -4,6 +4,7 @@ import { invalidArgument } from '../../lib/errors';
 import { compareApiVersions } from '../../lib/version';
 import type { AttachStream, OutputChunk } from '../../engine/containers/container-service';
 import { frame, StdStream } from './stdcopy';
+import { DetachScanner } from './detach-keys';
 
 const MAX_UPGRADE_BODY = 1024 * 1024;
 
@@ -58,9 +59,11 @@ export function writeUpgradeHeader(socket: Duplex, contentType: string): void {
  * - output chunks are written raw (TTY) or as stdcopy frames;
  * - socket bytes go to stdin (`early` first: bytes that arrived with the request), and the
  *   client's half-close ('end') closes stdin while output keeps flowing;
+ * - `detachKeys` (given for a TTY process) found in stdin end the session and leave the process
+ *   running;
  * - a client that goes away detaches without touching the process.
  */
-export function pumpHijacked(socket: Duplex, stream: AttachStream, opts: { tty: boolean; stdin: boolean; early?: Buffer }): Promise<void> {
+export function pumpHijacked(socket: Duplex, stream: AttachStream, opts: { tty: boolean; stdin: boolean; early?: Buffer; detachKeys?: number[] }): Promise<void> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (): void => {
@@ -82,14 +85,29 @@ export function pumpHijacked(socket: Duplex, stream: AttachStream, opts: { tty: 
       finish();
     });
     if (opts.stdin) {
-      if (opts.early && opts.early.length > 0) stream.write(opts.early);
-      socket.on('data', (d: Buffer) => {
-        if (!stream.write(d)) {
+      // Callers pass detach keys for a TTY process only (moby): other stdin is copied as is.
+      const scanner = opts.detachKeys ? new DetachScanner(opts.detachKeys) : undefined;
+      let detached = false;
+      const input = (d: Buffer): void => {
+        if (detached) return;
+        const { forward, detach } = scanner ? scanner.scan(d) : { forward: d, detach: false };
+        if (forward.length > 0 && !stream.write(forward)) {
           socket.pause();
           stream.once('drain', () => socket.resume());
         }
+        if (detach) {
+          // As dockerd: the session ends, the process keeps running and its stdin stays open.
+          detached = true;
+          stream.detach();
+          socket.end();
+          finish();
+        }
+      };
+      if (opts.early && opts.early.length > 0) input(opts.early);
+      socket.on('data', input);
+      socket.once('end', () => {
+        if (!detached) stream.end();
       });
-      socket.once('end', () => stream.end());
     } else {
       // Still read (and drop) what the client sends so its half-close is seen.
       socket.on('data', () => undefined);

@@ -49,7 +49,12 @@ export class AttachProxy extends Duplex implements AttachStream {
 
   /** Writes a system message into the output (an exec start failure, as dockerd does on stdout). */
   pushMessage(text: string): void {
-    this.push({ stream: 'stdout', data: Buffer.from(text) } satisfies OutputChunk);
+    this.pushChunk({ stream: 'stdout', data: Buffer.from(text) });
+  }
+
+  /** Output that did not come from the process's live stream (the log replayed by `attach?logs=1`). */
+  pushChunk(chunk: OutputChunk): void {
+    this.push(chunk);
   }
 
   detach(): void {

@@ -521,13 +521,20 @@ export class ContainerService {
 
   /**
    * Attaches to a container's streams. A running container is attached at once; a created or
-   * exited one is attached when it next starts (docker run attaches before it starts).
+   * exited one is attached when it next starts (docker run attaches before it starts). With
+   * `logs` the log so far comes first (`attach?logs=1`); without `stream` the attachment ends
+   * after it (`logs=1&stream=0` on an exited container answers at once, as dockerd).
    */
-  async attach(ref: string, options: AttachOptions): Promise<AttachStream> {
+  async attach(ref: string, options: AttachOptions, replay: { logs: boolean; stream: boolean } = { logs: false, stream: true }): Promise<AttachStream> {
     const rec = this.deps.store.get(ref);
     if (this.removing.has(rec.id)) throw conflict('CONTAINER_REMOVING', `container ${rec.id} is being removed`);
     this.deps.events.publish('container', 'attach', rec.id, actorAttributes(rec));
     const proxy = new AttachProxy();
+    if (replay.logs) await this.replayLogs(rec.id, options, proxy);
+    if (!replay.stream) {
+      proxy.finishWithoutProcess();
+      return proxy;
+    }
     const proc = this.live.get(rec.id);
     if (proc) {
       proxy.connect(await proc.attach(options));
@@ -542,6 +549,18 @@ export class ContainerService {
     set.add(entry);
     proxy.once('close', () => set.delete(entry));
     return proxy;
+  }
+
+  /** The log so far into an attachment (a driver that keeps none replays nothing, as dockerd). */
+  private async replayLogs(id: string, options: AttachOptions, proxy: AttachProxy): Promise<void> {
+    if (!options.stdout && !options.stderr) return;
+    let entries: AsyncGenerator<LogEntry>;
+    try {
+      entries = this.observer.logs(id, { stdout: options.stdout, stderr: options.stderr, follow: false }, new AbortController().signal).entries;
+    } catch {
+      return;
+    }
+    for await (const e of entries) proxy.pushChunk({ stream: e.stream, data: Buffer.from(e.log) });
   }
 
   private finishPendingAttaches(id: string): void {

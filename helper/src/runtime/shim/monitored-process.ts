@@ -122,9 +122,13 @@ export async function readExitRecord(stateDir: string): Promise<ExitRecord | und
   return text === undefined ? undefined : parseExitRecord(text);
 }
 
-/** A monitor that vanished without a record (killed itself) is reported like dockerd's unknown exit: 255. */
+/**
+ * A monitor that vanished without a record (it was killed) is reported as containerd reports a
+ * task whose shim died: killed, 128+SIGKILL. The cleanup after the exit kills what is left in the
+ * container's cgroup, so the report is true by the time anyone acts on it.
+ */
 export function toExitStatus(record: ExitRecord | undefined, oomKills: number): ExitStatus {
-  if (!record) return { exitCode: 255, oomKilled: false, finishedAt: new Date() };
+  if (!record) return { exitCode: 137, signal: 9, oomKilled: false, finishedAt: new Date() };
   return {
     exitCode: record.exitCode,
     signal: record.signal || undefined,
