@@ -200,6 +200,7 @@ async function main(): Promise<number> {
     log: log.child({ module: 'containers' }),
     hostLsm,
     securityDefaults: () => securityDefaults,
+    logDefaults: () => ({ type: config.current().logDriver ?? 'json-file', config: config.current().logOpts ?? {} }),
     // Healthcheck probes are execs; the exec engine is made below, before any probe is due.
     healthProber: () => late.execs && ((id, cmd, timeoutMs) => late.execs?.probe(id, cmd, timeoutMs) ?? Promise.reject(new Error('exec engine not ready'))),
   });

@@ -45,7 +45,7 @@ describe.skipIf(!IS_ROOT)('daemon.json mirrors config', () => {
     registry = await startRegistry();
     await pushImage(registry.url, 'library/busybox', 'latest', await busyboxImage());
     dead = `http://127.0.0.1:${await deadPort()}`;
-    d = await startBerthd({ config: { 'registry-mirrors': [`${dead}/`, registry.url], 'log-driver': 'json-file', 'storage-driver': 'overlay2' } });
+    d = await startBerthd({ config: { 'registry-mirrors': [`${dead}/`, registry.url], 'log-format': 'text', 'storage-driver': 'overlay2' } });
   });
   afterAll(async () => {
     await d?.cleanup();
@@ -62,7 +62,7 @@ describe.skipIf(!IS_ROOT)('daemon.json mirrors config', () => {
     const c = await getConfig(d);
     expect(c.registryMirrors).toEqual([dead, registry.url]);
     expect(c.raw).toBe(await readFile(d.configFile, 'utf8'));
-    expect(c.warnings).toEqual(['"log-driver" is a dockerd option that berthd ignores: berthd does not use it']);
+    expect(c.warnings).toEqual(['"log-format" is a dockerd option that berthd ignores: berthd does not use it']);
   });
 
   it('refuses a bad mirror URL with a message naming it; docker info and the file keep the old mirrors', async () => {
@@ -108,7 +108,7 @@ describe.skipIf(!IS_ROOT)('daemon.json mirrors config', () => {
     expect(r.status, r.body).toBe(200);
     expect(await infoMirrors(d)).toEqual([`${registry.url}/`]);
     const onDisk = JSON.parse(await readFile(d.configFile, 'utf8')) as Record<string, unknown>;
-    expect(onDisk).toEqual({ 'registry-mirrors': [registry.url], 'log-driver': 'json-file', 'storage-driver': 'overlay2', mirrors: { 'ghcr.io': [dead] } });
+    expect(onDisk).toEqual({ 'registry-mirrors': [registry.url], 'log-format': 'text', 'storage-driver': 'overlay2', mirrors: { 'ghcr.io': [dead] } });
     const info = await docker(d.dockerHost, ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
     expect(JSON.parse(info.stdout)['ghcr.io']).toEqual({ Name: 'ghcr.io', Mirrors: [`${dead}/`], Secure: true, Official: false });
   });

@@ -3,7 +3,7 @@
  * reads across the rotated files, old ones dropped), `local` (rotated by default, readable),
  * `none` (nothing kept; `docker logs` refused as dockerd), and create-time refusals.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
@@ -76,6 +76,28 @@ describe.skipIf(!IS_ROOT)('log drivers', () => {
     expect(logs.stderr).toContain('configured logging driver does not support reading');
     expect(await inspect('nolog', '{{.LogPath}}')).toBe('');
     await env.d(['rm', 'nolog']);
+  });
+
+  it("daemon.json's log-driver and log-opts are the defaults of new containers; info reports the driver", async () => {
+    await writeFile(env.berthd.configFile, JSON.stringify({ 'log-driver': 'local', 'log-opts': { 'max-size': '10k', 'max-file': '2' } }));
+    await env.berthd.stop();
+    env.berthd = await env.berthd.restart();
+    try {
+      expect((await env.d(['info', '--format', '{{.LoggingDriver}}'])).stdout.trim()).toBe('local');
+      expect((await env.d(['run', '--name', 'dflt', env.image, 'sh', '-c', emit])).code).toBe(0);
+      expect(JSON.parse(await inspect('dflt', '{{json .HostConfig.LogConfig}}'))).toEqual({ Type: 'local', Config: { 'max-size': '10k', 'max-file': '2' } });
+      const lines = (await env.d(['logs', 'dflt'])).stdout.trim().split('\n');
+      expect(lines.at(-1)).toBe('line-400');
+      expect(lines.length).toBeLessThan(250);
+      // Another driver does not take the default driver's options (moby).
+      expect((await env.d(['run', '--name', 'other', '--log-driver', 'json-file', env.image, 'true'])).code).toBe(0);
+      expect(JSON.parse(await inspect('other', '{{json .HostConfig.LogConfig}}'))).toEqual({ Type: 'json-file', Config: {} });
+      await env.d(['rm', 'dflt', 'other']);
+    } finally {
+      await writeFile(env.berthd.configFile, '{}');
+      await env.berthd.stop();
+      env.berthd = await env.berthd.restart();
+    }
   });
 
   it('refuses unknown drivers, unknown options and bad values at create, creating nothing', async () => {

@@ -68,7 +68,7 @@ describe('ConfigStore', () => {
     await writeFile(file, '{"registry-mirrors": ["http://a.example"]}');
     await chmod(file, 0o640);
     const store = await ConfigStore.open(file, log);
-    const raw = '{\n  "registry-mirrors": ["http://b.example", "https://c.example/"],\n  "log-driver": "json-file"\n}\n';
+    const raw = '{\n  "registry-mirrors": ["http://b.example", "https://c.example/"],\n  "log-format": "json"\n}\n';
     const snap = await store.replaceRaw(raw);
     expect(snap.config.registryMirrors).toEqual(['http://b.example', 'https://c.example']);
     expect(snap.warnings).toHaveLength(1);

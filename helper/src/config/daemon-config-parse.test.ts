@@ -101,9 +101,17 @@ describe('parseDaemonConfig', () => {
       }),
     );
     expect(config.registryMirrors).toEqual(['https://m.example']);
-    expect(warnings).toHaveLength(8); // storage-driver overlay2 is what berthd does anyway
+    // log-driver/log-opts are applied (new containers' defaults); storage-driver overlay2 is what berthd does anyway.
+    expect(config).toMatchObject({ logDriver: 'json-file', logOpts: { 'max-size': '10m' } });
+    expect(warnings).toHaveLength(6);
     expect(warnings.join('\n')).toContain('"data-root" is a dockerd option that berthd ignores: berthd takes its data root from --data-root');
     expect(parseDaemonConfig('{"storage-driver": "btrfs"}').warnings).toEqual(['"storage-driver" is a dockerd option that berthd ignores: berthd always uses overlay2']);
+  });
+
+  it('refuses a log-driver or log-opts a create would refuse', () => {
+    expect(refusal('{"log-driver": "syslog"}').message).toContain('log driver "syslog" is not supported by berthd');
+    expect(refusal('{"log-opts": {"max-size": "huge"}}')).toMatchObject({ key: 'log-opts' });
+    expect(parseDaemonConfig('{"log-driver": "local", "log-opts": {"max-size": "5m"}}').config).toMatchObject({ logDriver: 'local', logOpts: { 'max-size': '5m' } });
   });
 
   it('reports JSON syntax errors with line and column', () => {

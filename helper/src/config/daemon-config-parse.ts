@@ -8,6 +8,8 @@ import {
 } from '../../../src-shared/docker-api/berth-config';
 import { BerthError } from '../lib/errors';
 import { DEFAULT_DAEMON_CONFIG, type DaemonConfig } from './daemon-config';
+// The log-driver check is the one a create runs, so daemon.json and `docker run` agree on what is valid.
+import { validateLogConfig } from '../engine/containers/log-driver';
 import { findJsonError, jsonPosition } from '../../../src-shared/json/json-error-position';
 
 /**
@@ -46,7 +48,7 @@ const IGNORED_DOCKERD_KEYS = new Set([
   'default-ulimits', 'dns', 'dns-opts', 'dns-search', 'exec-opts', 'exec-root', 'experimental', 'features',
   'firewall-backend', 'fixed-cidr', 'fixed-cidr-v6', 'group', 'host-gateway-ip', 'host-gateway-ips', 'hosts',
   'http-proxy', 'https-proxy', 'icc', 'init', 'init-path', 'ip', 'ip-forward', 'ip-forward-no-drop', 'ip-masq',
-  'ip6tables', 'iptables', 'ipv6', 'labels', 'live-restore', 'log-driver', 'log-format', 'log-level', 'log-opts',
+  'ip6tables', 'iptables', 'ipv6', 'labels', 'live-restore', 'log-format', 'log-level',
   'max-download-attempts', 'metrics-addr', 'min-api-version', 'mtu', 'network-control-plane-mtu',
   'no-proxy', 'node-generic-resources', 'oom-score-adjust', 'pidfile', 'proxies',
   'raw-logs', 'runtimes', 'selinux-enabled', 'shutdown-timeout', 'storage-driver',
@@ -93,6 +95,9 @@ const fileSchema = z.object({
     .refine((v) => v === '' || v === 'unconfined' || v === 'builtin' || v.startsWith('/'), 'must be an absolute path to a profile, "unconfined" or "builtin"')
     .optional(),
   'no-new-privileges': z.boolean().optional(),
+  // The default log driver and options of new containers (checked as a create would check them).
+  'log-driver': z.string().min(1).optional(),
+  'log-opts': z.record(z.string(), z.string()).optional(),
   // Refused rather than ignored: berthd does not remap user namespaces (an option works or is refused).
   'userns-remap': z.literal('', { error: 'berthd does not support user namespace remapping; remove "userns-remap"' }).optional(),
 });
@@ -134,6 +139,11 @@ export function parseDaemonConfig(text: string): ParsedDaemonConfig {
     throw new ConfigValidationError('CONFIG_INVALID', message, { key });
   }
   const file = result.data;
+  try {
+    validateLogConfig({ type: file['log-driver'] ?? 'json-file', config: file['log-opts'] ?? {} });
+  } catch (err) {
+    throw new ConfigValidationError('CONFIG_INVALID', `invalid log-driver/log-opts: ${err instanceof Error ? err.message : String(err)}`, { key: file['log-opts'] ? 'log-opts' : 'log-driver' });
+  }
   const mirrors: Record<string, string[]> = {};
   for (const [host, urls] of Object.entries(file.mirrors ?? {})) {
     const key = host.toLowerCase();
@@ -153,6 +163,8 @@ export function parseDaemonConfig(text: string): ParsedDaemonConfig {
     ...(file.bridge !== undefined ? { bridge: file.bridge } : {}),
     ...(file['seccomp-profile'] ? { seccompProfile: file['seccomp-profile'] } : {}),
     noNewPrivileges: file['no-new-privileges'] ?? false,
+    ...(file['log-driver'] ? { logDriver: file['log-driver'] } : {}),
+    ...(file['log-opts'] ? { logOpts: file['log-opts'] } : {}),
   };
   return { config, warnings: ignoredKeyWarnings(entries) };
 }

@@ -23,6 +23,9 @@ export interface DaemonConfig {
   seccompProfile?: string;
   /** dockerd's `no-new-privileges`: the default for every container. */
   noNewPrivileges: boolean;
+  /** dockerd's `log-driver` / `log-opts`: the LogConfig of containers created without one. */
+  logDriver?: string;
+  logOpts?: Record<string, string>;
 }
 
 export const DEFAULT_DAEMON_CONFIG: DaemonConfig = {

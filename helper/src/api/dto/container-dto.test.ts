@@ -4,6 +4,7 @@ import { parseJson } from '../http';
 import { commandText, humanDuration, statusText, toContainerCreateInput, toHostConfigDto, toStatsDto } from './container-dto';
 import type { ContainerRecord } from '../../store/containers/container-record';
 
+import { mergeLogConfig } from '../../engine/containers/log-driver';
 describe('humanDuration (go-units)', () => {
   it.each([
     [500, 'Less than a second'],
@@ -26,7 +27,9 @@ describe('create body', () => {
     );
     const input = toContainerCreateInput(body, 'x');
     expect(input.hostConfig).toMatchObject({ autoRemove: true, networkMode: 'none', memory: 33554432, pidsLimit: 0, shmSize: 67108864, restartPolicy: { name: 'no' }, tmpfs: { '/run': 'size=1m' } });
-    const echo = toHostConfigDto(input.hostConfig);
+    // No LogConfig: the daemon's default driver is filled in by the engine at create (log-driver.ts).
+    expect(input.hostConfig.logConfig).toEqual({ type: '', config: {} });
+    const echo = toHostConfigDto({ ...input.hostConfig, logConfig: mergeLogConfig(input.hostConfig.logConfig) });
     expect(echo).toMatchObject({ AutoRemove: true, CgroupnsMode: 'host', IpcMode: 'private', Runtime: 'runc', LogConfig: { Type: 'json-file' }, ShmSize: 67108864, PidsLimit: null, Tmpfs: { '/run': 'size=1m' }, OomScoreAdj: 0, Ulimits: [] });
     expect(Object.keys(echo)).toEqual(expect.arrayContaining(['BlkioWeightDevice', 'CpuRealtimePeriod', 'CpusetMems', 'DeviceCgroupRules', 'MemorySwappiness', 'GroupAdd', 'Devices']));
   });

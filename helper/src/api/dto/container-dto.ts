@@ -132,7 +132,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     consoleSize: [h, w],
     shmSize: hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : d.shmSize,
     restartPolicy: { name: hc.RestartPolicy?.Name || 'no', maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 },
-    logConfig: { type: hc.LogConfig?.Type || 'json-file', config: hc.LogConfig?.Config ?? {} },
+    // An empty Type takes daemon.json's log-driver/log-opts at create (engine/containers/log-driver.ts).
+    logConfig: { type: hc.LogConfig?.Type ?? '', config: hc.LogConfig?.Config ?? {} },
     dns: hc.Dns ?? [],
     extraHosts: hc.ExtraHosts ?? [],
     sysctls: hc.Sysctls ?? {},

@@ -43,7 +43,7 @@ export function toInfoResponse(
     Images: images,
     Driver: 'overlay2',
     DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']],
-    Plugins: { Volume: ['local'], Network: ['host', 'none'], Log: ['json-file'] },
+    Plugins: { Volume: ['local'], Network: ['host', 'none'], Log: ['json-file', 'local'] },
     MemoryLimit: true,
     SwapLimit: true,
     CpuCfsPeriod: true,

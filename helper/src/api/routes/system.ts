@@ -32,7 +32,11 @@ export function systemRoutes(system: SystemService, config?: DaemonConfigSource)
       path: '/info',
       handler: async ({ res }) => {
         const [host, containers, images] = await Promise.all([system.host(), system.containerCounts(), system.imageCount()]);
-        const extra = { ...system.runtimeFacts(), SecurityOptions: system.securityOptions(), ...(config ? { RegistryConfig: toRegistryConfigDto(config.current()) } : {}) };
+        const extra = {
+          ...system.runtimeFacts(),
+          SecurityOptions: system.securityOptions(),
+          ...(config ? { RegistryConfig: toRegistryConfigDto(config.current()), LoggingDriver: config.current().logDriver ?? 'json-file' } : {}),
+        };
         sendJson(res, 200, toInfoResponse(system.version(), host, containers, images, extra));
       },
     },

@@ -8,14 +8,16 @@ import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 import { validateSecurity } from './security-opts';
 import { mergeHealthcheck, validateHealthcheck } from './health-config';
+import { mergeLogConfig } from './log-driver';
 
 /**
  * `docker create`: resolves the image, merges its config into the request, creates the RW layer
  * and persists the record. The name is reserved first and released, and the RW layer removed, if
  * anything after fails, so a failed create leaves nothing behind.
  */
-export async function createContainer(deps: ContainerServiceDeps, input: ContainerCreateInput): Promise<{ id: string; warnings: string[] }> {
+export async function createContainer(deps: ContainerServiceDeps, request: ContainerCreateInput): Promise<{ id: string; warnings: string[] }> {
   const { store, images, layers, events } = deps;
+  const input: ContainerCreateInput = { ...request, hostConfig: { ...request.hostConfig, logConfig: mergeLogConfig(request.hostConfig.logConfig, deps.logDefaults?.()) } };
   if (input.config.image === '') throw invalidArgument('NO_IMAGE', 'config cannot be empty in order to create a container');
   // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.

@@ -12,6 +12,7 @@ import type { ContainerEndpoint, ContainerImageSource, ContainerLayerSource, Con
 import type { HostLsm } from '../../platform/lsm';
 import type { SecurityDefaults } from './security-opts';
 import type { HealthProber } from './health-monitor';
+import type { LogConfig } from './log-driver';
 
 /** What `docker create` asks for, already mapped from the wire and with defaults filled. */
 export interface ContainerCreateInput {
@@ -81,4 +82,6 @@ export interface ContainerServiceDeps {
   rootfsGate?: RootfsGate;
   /** Runs healthcheck probes (the exec engine, late-bound); absent: healthchecks never run. */
   healthProber?: () => HealthProber | undefined;
+  /** daemon.json's log-driver/log-opts, read at each create; absent: json-file without options. */
+  logDefaults?: () => LogConfig;
 }

@@ -93,6 +93,15 @@ export function logSettingsOf(containerDir: string, id: string, cfg: LogConfig):
   }
 }
 
+/**
+ * The daemon's default filled in (moby mergeAndVerifyLogConfig): no Type takes the default driver,
+ * and a container of the default driver takes the default options it does not set itself.
+ */
+export function mergeLogConfig(cfg: LogConfig, defaults: LogConfig = { type: 'json-file', config: {} }): LogConfig {
+  const type = cfg.type === '' ? defaults.type : cfg.type;
+  return { type, config: type === defaults.type ? { ...defaults.config, ...cfg.config } : { ...cfg.config } };
+}
+
 /** `docker logs` of a container whose driver keeps nothing (moby ErrReadLogsNotSupported, 501). */
 export function assertReadable(s: LogSettings): void {
   if (s.driver === 'none') throw notImplemented('LOGS_NOT_SUPPORTED', 'configured logging driver does not support reading');
