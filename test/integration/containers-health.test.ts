@@ -125,6 +125,22 @@ describe.skipIf(!IS_ROOT)('healthchecks', () => {
     await env.d(['rm', '-f', 'from-image', 'override', 'nohc']);
   });
 
+  it('failures inside the start period do not count; probes run at the start interval there', async () => {
+    // moby: the start interval applies while more than one interval of the start period is left.
+    const run = await env.d(['run', '-d', '--name', 'warm', '--health-cmd', 'exit 1', '--health-start-period', '2s', '--health-start-interval', '100ms', '--health-interval', '1s', '--health-retries', '1', env.image, 'sleep', '60']);
+    expect(run.code, run.stderr).toBe(0);
+    await new Promise((r) => setTimeout(r, 800));
+    const early = await health('warm');
+    // Several probes at the 100 ms start interval (not the 1 s interval), none counted.
+    expect(early?.Status).toBe('starting');
+    expect(early?.FailingStreak).toBe(0);
+    expect(early?.Log.length).toBeGreaterThanOrEqual(3);
+    // The first probe after the start period counts (one runs right when it ends).
+    const h = await until(() => health('warm'), (v) => v?.Status === 'unhealthy', 5000);
+    expect(h).toMatchObject({ Status: 'unhealthy', FailingStreak: 1 });
+    await env.d(['rm', '-f', 'warm']);
+  });
+
   it('refuses invalid healthcheck timings at create, creating nothing', async () => {
     const res = await engineRequest(env.berthd.socket, 'POST', '/containers/create?name=badhc', JSON.stringify({ Image: env.image, Healthcheck: { Test: ['CMD', 'true'], Interval: 500 } }));
     expect(res.status).toBe(400);

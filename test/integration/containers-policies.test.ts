@@ -100,6 +100,32 @@ describe.skipIf(!IS_ROOT)('containers: restart policies, pause, rename, update',
     await env.d(['rm', 'alw']);
   });
 
+  it('kill disables the policy like stop; at daemon start always comes back after a stop, unless-stopped does not; a crash while berthd is away is restarted', async () => {
+    await env.d(['run', '-d', '--name', 'k-fail', '--restart', 'on-failure', env.image, 'sleep', '1000']);
+    await env.d(['run', '-d', '--name', 's-always', '--restart', 'always', env.image, 'sleep', '1000']);
+    await env.d(['run', '-d', '--name', 's-unless', '--restart', 'unless-stopped', env.image, 'sleep', '1000']);
+    await env.d(['run', '-d', '--name', 'crashes', '--restart', 'unless-stopped', env.image, 'sleep', '1000']);
+    // Killed by the user with a non-zero exit (137): on-failure would restart it, but a user kill stops the policy.
+    expect((await env.d(['kill', 'k-fail'])).code).toBe(0);
+    expect((await env.d(['stop', '-t', '0', 's-always', 's-unless'])).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await inspect('k-fail')).State).toMatchObject({ Status: 'exited', ExitCode: 137 });
+    expect((await inspect('k-fail')).RestartCount).toBe(0);
+
+    // berthd goes away; meanwhile one container's process dies (not a user stop).
+    const crashes = await inspect('crashes');
+    await env.berthd.kill();
+    process.kill(crashes.State.Pid, 'SIGKILL');
+    await until(async () => (await hostProcessesOf(crashes.Id)).length, (n) => n === 0);
+    env.berthd = await env.berthd.restart();
+
+    expect((await until(() => inspect('s-always'), (i) => i.State.Running)).State.Running).toBe(true);
+    expect((await until(() => inspect('crashes'), (i) => i.State.Running)).State.Running).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await inspect('s-unless')).State.Status).toBe('exited');
+    await env.d(['rm', '-f', 'k-fail', 's-always', 's-unless', 'crashes']);
+  });
+
   it('pause freezes the processes (their CPU time stops), exec is refused, unpause resumes them', async () => {
     await env.d(['run', '-d', '--name', 'spin', env.image, 'sh', '-c', 'while :; do :; done']);
     const { State } = await inspect('spin');
