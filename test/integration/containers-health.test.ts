@@ -117,6 +117,9 @@ describe.skipIf(!IS_ROOT)('healthchecks', () => {
     expect((await env.d(['run', '-d', '--name', 'override', '--health-cmd', 'true', 'hc-image', 'sleep', '60'])).code).toBe(0);
     expect(JSON.parse((await env.d(['inspect', '-f', '{{json .Config.Healthcheck}}', 'override'])).stdout)).toEqual({ Test: ['CMD-SHELL', 'true'], Interval: 200_000_000, Retries: 1 });
     expect((await until(() => health('override'), (v) => v?.Status === 'healthy', 10_000))?.Status).toBe('healthy');
+    // commit keeps the healthcheck in force, as dockerd's.
+    expect((await env.d(['commit', 'override', 'hc-committed'])).code).toBe(0);
+    expect(JSON.parse((await env.d(['image', 'inspect', '-f', '{{json .Config.Healthcheck}}', 'hc-committed'])).stdout)).toEqual({ Test: ['CMD-SHELL', 'true'], Interval: 200_000_000, Retries: 1 });
 
     expect((await env.d(['run', '-d', '--name', 'nohc', '--no-healthcheck', 'hc-image', 'sleep', '60'])).code).toBe(0);
     await new Promise((r) => setTimeout(r, 500));

@@ -2,6 +2,7 @@
 import type { HealthcheckDto } from '../../../../src-shared/docker-api/containers';
 import type { HealthConfig, HealthState } from '../../store/containers/container-record';
 import { isDefaultValue } from './create-support';
+import { healthcheckToWire } from '../../engine/containers/health-config';
 
 /** The create body's Healthcheck; an absent or all-zero one leaves the image's in force. */
 export function toHealthConfig(dto: HealthcheckDto | null | undefined): HealthConfig | undefined {
@@ -16,16 +17,7 @@ export function toHealthConfig(dto: HealthcheckDto | null | undefined): HealthCo
   };
 }
 
-export function toHealthcheckDto(h: HealthConfig): Record<string, unknown> {
-  return {
-    ...(h.test.length > 0 ? { Test: h.test } : {}),
-    ...(h.interval ? { Interval: h.interval } : {}),
-    ...(h.timeout ? { Timeout: h.timeout } : {}),
-    ...(h.startPeriod ? { StartPeriod: h.startPeriod } : {}),
-    ...(h.startInterval ? { StartInterval: h.startInterval } : {}),
-    ...(h.retries ? { Retries: h.retries } : {}),
-  };
-}
+export const toHealthcheckDto = (h: HealthConfig): Record<string, unknown> => healthcheckToWire(h);
 
 export function toHealthStateDto(h: HealthState): { Status: string; FailingStreak: number; Log: { Start: string; End: string; ExitCode: number; Output: string }[] } {
   return {

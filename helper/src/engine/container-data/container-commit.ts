@@ -1,4 +1,5 @@
 import type { ContainerRecord } from '../../store/containers/container-record';
+import { healthcheckToWire } from '../containers/health-config';
 import type { ImageRuntimeConfig } from '../images/image-config';
 import type { CommitLayerInput, CommitLayerResult } from '../images/image-commit';
 import { applyChanges } from '../images/importer';
@@ -50,6 +51,8 @@ export function commitConfig(rec: ContainerRecord, body: ImageRuntimeConfig | un
     ...(c.exposedPorts ? { ExposedPorts: c.exposedPorts as Record<string, object> } : {}),
     ...(c.volumes ? { Volumes: c.volumes as Record<string, object> } : {}),
     ...(c.stopSignal ? { StopSignal: c.stopSignal } : {}),
+    // The healthcheck in force (image's and run's merged) goes into the image, as dockerd's commit.
+    ...(c.healthcheck ? { Healthcheck: healthcheckToWire(c.healthcheck) } : {}),
     OnBuild: c.onBuild,
   };
   const merged: ImageRuntimeConfig = { ...base };

@@ -152,8 +152,8 @@ export class ContainerService {
       const net = await this.deps.networks?.prepareStart(rec.id);
       // dockerd rewrites /etc/hosts at each start: the address may change between runs.
       if (net?.primaryIp !== undefined) await writeHostsFile(spec, net.primaryIp);
-      // The local driver's files live in their own directory (dockerd's local-logs/).
-      if (spec.logPath !== '') await mkdir(dirname(spec.logPath), { recursive: true });
+      // The local driver's files live in their own directory (dockerd's local-logs/); json-file's in the container's.
+      if (rec.hostConfig.logConfig.type === 'local') await mkdir(dirname(spec.logPath), { recursive: true });
       proc = await runtime.create(spec);
       this.deps.log.debug({ id: rec.id, ms: performance.now() - t0 }, 'runtime create');
     } catch (err) {

@@ -27,6 +27,18 @@ export function mergeHealthcheck(user: HealthConfig | undefined, image: HealthCo
   };
 }
 
+/** Config.Healthcheck as an image config carries it (moby HealthConfig, zero fields omitted). */
+export function healthcheckToWire(h: HealthConfig): Record<string, unknown> {
+  return {
+    ...(h.test.length > 0 ? { Test: h.test } : {}),
+    ...(h.interval ? { Interval: h.interval } : {}),
+    ...(h.timeout ? { Timeout: h.timeout } : {}),
+    ...(h.startPeriod ? { StartPeriod: h.startPeriod } : {}),
+    ...(h.startInterval ? { StartInterval: h.startInterval } : {}),
+    ...(h.retries ? { Retries: h.retries } : {}),
+  };
+}
+
 /** dockerd's create-time checks (400, nothing created). */
 export function validateHealthcheck(h: HealthConfig | undefined): void {
   if (!h) return;
