@@ -34,6 +34,7 @@ import { buildContainersFrom, buildRoutes } from './api/routes/build';
 import { toBuildCacheDto } from './api/dto/build-dto';
 import { BuildService, builderDir } from './engine/build/build-service';
 import { eventRoutes } from './api/routes/events';
+import { SocketPortReserver } from './engine/networks/port-reserver';
 import { RootfsGate } from './engine/containers/rootfs-gate';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
@@ -185,6 +186,7 @@ async function main(): Promise<number> {
     defaultBridge: options.bridge ?? config.current().bridge ?? DEFAULT_BRIDGE,
     runningPid: (id) => (late.containers?.isRunning(id) === true ? late.containers.runningProcess(id).process.pid : undefined),
     containerName: (id) => containerStore.find(id)?.name,
+    portReserver: new SocketPortReserver(),
   });
   await networks.init();
   const rootfsGate = new RootfsGate();

@@ -1,3 +1,5 @@
+import { normalizeBindings, portKeys } from '../../engine/networks/port-spec';
+import { publishesPorts } from '../../engine/containers/container-publish';
 import type {
   BerthContainerProcessesResponse,
   ContainerConfigDto,
@@ -113,6 +115,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     ...(hc.Mounts ? { postedMounts: hc.Mounts } : {}),
     ...(hc.VolumesFrom && hc.VolumesFrom.length > 0 ? { volumesFrom: hc.VolumesFrom } : {}),
     networkMode: hc.NetworkMode || d.networkMode,
+    portBindings: normalizeBindings(hc.PortBindings),
+    publishAllPorts: hc.PublishAllPorts ?? false,
     autoRemove: hc.AutoRemove ?? false,
     init: hc.Init ?? false,
     privileged: hc.Privileged ?? false,
@@ -145,6 +149,9 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     securityOpt: hc.SecurityOpt ?? [],
     usernsMode: hc.UsernsMode ?? '',
   };
+  if (!publishesPorts(hostConfig.networkMode) && (Object.keys(hostConfig.portBindings ?? {}).length > 0 || hostConfig.publishAllPorts === true)) {
+    warnings.push('Published ports are discarded when using host network mode');
+  }
   return { name, config, hostConfig, warnings, endpoints };
 }
 
@@ -159,7 +166,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     ContainerIDFile: hc.containerIdFile,
     LogConfig: { Type: hc.logConfig.type, Config: hc.logConfig.config },
     NetworkMode: hc.networkMode,
-    PortBindings: {},
+    PortBindings: portBindingsDto(hc.portBindings ?? {}),
     RestartPolicy: { Name: hc.restartPolicy.name, MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
     AutoRemove: hc.autoRemove,
     VolumeDriver: '',
@@ -179,7 +186,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     OomScoreAdj: hc.oomScoreAdj,
     PidMode: hc.pidMode,
     Privileged: hc.privileged,
-    PublishAllPorts: false,
+    PublishAllPorts: hc.publishAllPorts ?? false,
     ReadonlyRootfs: hc.readonlyRootfs,
     SecurityOpt: orNull(hc.securityOpt),
     ...(Object.keys(hc.tmpfs).length > 0 ? { Tmpfs: hc.tmpfs } : {}),
@@ -335,7 +342,7 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
       Bridge: '',
       SandboxID: '',
       SandboxKey: '',
-      Ports: {},
+      Ports: portsDto(v),
       HairpinMode: false,
       LinkLocalIPv6Address: '',
       LinkLocalIPv6PrefixLen: 0,
@@ -352,6 +359,36 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
       Networks: networksOf(v),
     },
   };
+}
+
+function portBindingsDto(b: Record<string, { hostIp: string; hostPort: string }[]>): Record<string, { HostIp: string; HostPort: string }[]> {
+  return Object.fromEntries(Object.entries(b).map(([k, list]) => [k, list.map((x) => ({ HostIp: x.hostIp, HostPort: x.hostPort }))]));
+}
+
+/** NetworkSettings.Ports: while running, every exposed or bound port, with its host bindings or null (as dockerd). */
+function portsDto(v: ContainerView): Record<string, { HostIp: string; HostPort: string }[] | null> {
+  const r = v.record;
+  const running = r.state.status === 'running' || r.state.status === 'paused' || r.state.status === 'restarting';
+  if (!running) return {};
+  const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+  for (const k of portKeys(r.hostConfig.portBindings ?? {}, r.config.exposedPorts)) out[k] = null;
+  for (const p of v.ports ?? []) {
+    const k = `${p.containerPort}/${p.proto}`;
+    (out[k] ??= []).push({ HostIp: p.hostIp === '' ? '0.0.0.0' : p.hostIp, HostPort: String(p.hostPort) });
+  }
+  return out;
+}
+
+/** `docker ps` Ports: published ones with their host side, exposed ones alone. */
+function portsListDto(v: ContainerView): Record<string, unknown>[] {
+  const dto = portsDto(v);
+  const out: Record<string, unknown>[] = [];
+  for (const [k, list] of Object.entries(dto)) {
+    const [port, type] = k.split('/');
+    if (list === null) out.push({ PrivatePort: Number(port), Type: type });
+    else for (const b of list) out.push({ IP: b.HostIp, PrivatePort: Number(port), PublicPort: Number(b.HostPort), Type: type });
+  }
+  return out;
 }
 
 function networksOf(v: ContainerView): Record<string, unknown> {
@@ -437,7 +474,7 @@ export function toContainerSummaryDto(v: ContainerView, now: number): ContainerS
     ImageID: r.imageId,
     Command: commandText(r.path, r.args),
     Created: Math.floor(Date.parse(r.created) / 1000),
-    Ports: [],
+    Ports: portsListDto(v),
     ...(v.sizeRw !== undefined ? { SizeRw: v.sizeRw, SizeRootFs: v.sizeRootFs ?? v.sizeRw } : {}),
     Labels: r.config.labels,
     State: r.state.status,

@@ -32,7 +32,6 @@ describe('create body support', () => {
   });
 
   it.each([
-    ['PortBindings', { '80/tcp': [{ HostIp: '', HostPort: '8080' }] }],
     ['Links', ['a:b']],
     ['Annotations', { a: 'b' }],
     ['MemorySwappiness', 10],

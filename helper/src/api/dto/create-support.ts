@@ -25,8 +25,6 @@ export function isDefaultValue(v: unknown): boolean {
  */
 const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?: (v: unknown) => boolean }>> = {
   // networking (net)
-  PortBindings: { owner: 'net' },
-  PublishAllPorts: { owner: 'net' },
   Links: { owner: 'net' },
   Dns: { owner: 'net' },
   DnsOptions: { owner: 'net' },

@@ -40,7 +40,10 @@ export class ContainerObserver {
 
   private async view(rec: ContainerRecord, withSize: boolean): Promise<ContainerView> {
     const v: ContainerView = { record: rec, execIds: this.live.execIds(rec.id), apparmorProfile: this.live.apparmorProfile(rec) };
-    if (this.deps.networks) v.networks = this.deps.networks.containerEndpoints(rec.id);
+    if (this.deps.networks) {
+      v.networks = this.deps.networks.containerEndpoints(rec.id);
+      v.ports = this.deps.networks.containerPorts(rec.id);
+    }
     if (withSize) {
       v.sizeRw = await this.deps.layers.rwSize(rec.id).catch(() => 0);
       v.sizeRootFs = v.sizeRw;

@@ -4,6 +4,7 @@
  * depends on their concrete shapes and the unit tests use plain fakes.
  */
 import type { BindMount, ContainerRootfs } from '../../store/containers/container-record';
+import type { PortRequest, PublishedPort } from '../networks/port-spec';
 import type { ImageRunConfig } from './command-merge';
 
 export interface ContainerImage {
@@ -94,7 +95,10 @@ export interface ContainerNetworks {
   prepareStart(containerId: string): Promise<{ primaryIp?: string }>;
   /** Wires the endpoints into the netns of `pid` (the init, held before execve). */
   plumb(containerId: string, pid: number): Promise<void>;
+  /** Publishes ports on the container's address (after prepareStart); all or nothing, 409 naming a taken port. */
+  publish(containerId: string, requests: PortRequest[]): Promise<PublishedPort[]>;
   release(containerId: string): Promise<void>;
   forget(containerId: string): Promise<void>;
   containerEndpoints(containerId: string): ContainerEndpoint[];
+  containerPorts(containerId: string): PublishedPort[];
 }

@@ -13,6 +13,7 @@ import { recoverContainers } from './container-recovery';
 import { buildContainerSpec, logSettingsOfRecord, resourcesOf, runtimeRefOf, writeHostsFile } from './container-spec';
 import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
+import { publishedPortRequests } from './container-publish';
 import { RestartManager } from './restart-manager';
 import { HealthMonitor } from './health-monitor';
 import type {
@@ -150,6 +151,8 @@ export class ContainerService {
       const t0 = performance.now();
       const spec = buildContainerSpec(this.deps.store, rec, this.deps.securityDefaults?.());
       const net = await this.deps.networks?.prepareStart(rec.id);
+      const ports = publishedPortRequests(rec);
+      if (ports.length > 0) await this.deps.networks?.publish(rec.id, ports);
       // dockerd rewrites /etc/hosts at each start: the address may change between runs.
       if (net?.primaryIp !== undefined) await writeHostsFile(spec, net.primaryIp);
       // The local driver's files live in their own directory (dockerd's local-logs/); json-file's in the container's.

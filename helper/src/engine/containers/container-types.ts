@@ -2,6 +2,7 @@
  * The container engine's public models and dependencies (camelCase; the API layer maps them to
  * Docker DTOs). Re-exported by container-service.ts, which callers import.
  */
+import type { PublishedPort } from '../networks/port-spec';
 import type { RootfsGate } from './rootfs-gate';
 import type { Logger } from '../../lib/logger';
 import type { ContainerStore } from '../../store/containers/container-store';
@@ -46,6 +47,8 @@ export interface ContainerView {
   apparmorProfile: string;
   /** Its network attachments (with the network engine). */
   networks?: ContainerEndpoint[];
+  /** Published ports in force (running containers). */
+  ports?: PublishedPort[];
   sizeRw?: number;
   sizeRootFs?: number;
 }

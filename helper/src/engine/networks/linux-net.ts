@@ -73,6 +73,8 @@ export interface HostNet {
   /** Replaces berthd's nft table with `ruleset` (a complete `table ip berth { … }`), or deletes it when null. */
   applyNft(ruleset: string | null): Promise<void>;
   enableForwarding(): Promise<void>;
+  /** net.ipv4.conf.<bridge>.route_localnet=1: DNAT of 127.0.0.1 traffic into the bridge (published ports from the host's loopback). */
+  enableRouteLocalnet(bridge: string): Promise<void>;
 }
 
 const TABLE = 'berth';
@@ -138,5 +140,9 @@ export class LinuxHostNet implements HostNet {
 
   async enableForwarding(): Promise<void> {
     await writeFile('/proc/sys/net/ipv4/ip_forward', '1\n');
+  }
+
+  async enableRouteLocalnet(bridge: string): Promise<void> {
+    await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/route_localnet`, '1\n');
   }
 }

@@ -16,8 +16,10 @@ import type { EventsService } from '../events/events-service';
 import { contains, defaultPools, formatCidr, formatIp, hostRange, macFromIp, overlaps, parseCidr, parseIp, type Cidr } from './ipv4';
 import type { HostNet } from './linux-net';
 import type { NetworkStore } from './network-store';
-import type { EndpointRecord, EndpointView, NetworkRecord, NetworkState } from './network-types';
+import type { EndpointRecord, EndpointView, NetworkRecord, NetworkState, PortMappingRecord } from './network-types';
 import { buildRuleset, type NftPort } from './nft-rules';
+import type { PortReservation, PortReserver } from './port-reserver';
+import type { PortRequest, PublishedPort } from './port-spec';
 
 export type { EndpointView, NetworkRecord } from './network-types';
 
@@ -33,6 +35,8 @@ export interface NetworkServiceDeps {
   runningPid: (containerId: string) => number | undefined;
   /** Current container name (without "/"), so renames need no bookkeeping here. */
   containerName: (containerId: string) => string | undefined;
+  /** Holds published host ports (absent in unit tests: ports are then only checked against each other). */
+  portReserver?: PortReserver;
 }
 
 export interface NetworkCreateInput {
@@ -78,8 +82,9 @@ export class NetworkService {
   private readonly listeners = new Set<EndpointsListener>();
   /** Serialises changes: allocation and kernel changes of two requests never interleave. */
   private lock: Promise<unknown> = Promise.resolve();
-  private ports: NftPort[] = [];
   private defaultBridge: string;
+  /** Sockets holding the published ports of running containers, by container. */
+  private readonly reservations = new Map<string, PortReservation[]>();
 
   constructor(private readonly deps: NetworkServiceDeps) {
     this.defaultBridge = deps.defaultBridge;
@@ -123,6 +128,8 @@ export class NetworkService {
       }
       for (const n of this.state.networks) if (n.driver === 'bridge') await this.ensureBridge(n);
       await this.applyRules();
+      // Containers that kept running while berthd was down keep their ports: hold them again.
+      for (const m of this.state.ports ?? []) await this.reserveAgain(m);
     } catch (err) {
       // A host without bridge support or nft (a minimal guest): berthd still serves, and containers
       // started without --network get `lo` only, as with --bridge=none; the model on disk is kept.
@@ -144,7 +151,10 @@ export class NetworkService {
           changed = true;
         }
       }
-      if (changed) await this.save();
+      const stale = (this.state.ports ?? []).filter((m) => this.deps.runningPid(m.containerId) === undefined);
+      for (const id of new Set(stale.map((m) => m.containerId))) this.dropPorts(id);
+      if (changed || stale.length > 0) await this.save();
+      if (stale.length > 0) await this.applyRules();
     });
   }
 
@@ -395,7 +405,9 @@ export class NetworkService {
         clearRuntime(e);
         changed.add(e.networkId);
       }
-      if (changed.size > 0) await this.save();
+      const hadPorts = this.dropPorts(containerId);
+      if (changed.size > 0 || hadPorts) await this.save();
+      if (hadPorts) await this.applyRules();
       for (const id of changed) this.notify(id);
     });
   }
@@ -412,15 +424,95 @@ export class NetworkService {
     });
   }
 
-  /** Published ports' DNAT rules (engine/networks/ports sets them). */
-  async setPorts(ports: NftPort[]): Promise<void> {
-    await this.serial(async () => {
-      this.ports = ports;
+  /**
+   * Publishes a starting container's ports on its first bridge address (dockerd publishes on the
+   * endpoint that gives the default route): host ports are allocated (a free one from the kernel's
+   * ephemeral range when none is asked), held, and DNATed. All or nothing: when one port cannot be
+   * had, the ones taken so far are let go and the start fails with dockerd's message.
+   */
+  publish(containerId: string, requests: PortRequest[]): Promise<PublishedPort[]> {
+    return this.serial(async () => {
+      const ep = this.state.endpoints.find((e) => e.containerId === containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
+      if (ep === undefined || requests.length === 0) return [];
+      const made: PortMappingRecord[] = [];
+      const held: PortReservation[] = [];
+      try {
+        for (const r of requests) {
+          const { port, reservation } = await this.takePort(r, made, ep);
+          if (reservation) held.push(reservation);
+          made.push({ containerId, proto: r.proto, hostIp: r.hostIp, hostPort: port, containerPort: r.containerPort });
+        }
+      } catch (err) {
+        for (const h of held) h.close();
+        throw err;
+      }
+      this.reservations.set(containerId, [...(this.reservations.get(containerId) ?? []), ...held]);
+      this.state.ports = [...(this.state.ports ?? []), ...made];
+      await this.save();
       await this.applyRules();
+      return made.map(toPublished);
     });
   }
 
+  /** The ports a running container publishes (inspect's NetworkSettings.Ports, ps, `docker port`). */
+  containerPorts(containerId: string): PublishedPort[] {
+    return (this.state.ports ?? []).filter((m) => m.containerId === containerId).map(toPublished);
+  }
+
   // ---- internals --------------------------------------------------------------------------------
+
+  private async takePort(r: PortRequest, pending: PortMappingRecord[], ep: EndpointRecord): Promise<{ port: number; reservation?: PortReservation }> {
+    const shown = r.hostIp === '' ? '0.0.0.0' : r.hostIp;
+    const clash = (port: number): boolean =>
+      [...(this.state.ports ?? []), ...pending].some((m) => m.proto === r.proto && m.hostPort === port && (m.hostIp === '' || r.hostIp === '' || m.hostIp === r.hostIp));
+    const fail = (why: string): never => {
+      const name = this.deps.containerName(ep.containerId) ?? ep.containerId;
+      throw conflict('PORT_ALLOCATED', `driver failed programming external connectivity on endpoint ${name} (${ep.endpointId}): ${why}`);
+    };
+    let [first, last] = [r.first, r.last];
+    const random = first === 0;
+    if (random) [first, last] = (await this.deps.portReserver?.ephemeralRange()) ?? [32768, 60999];
+    const span = last - first + 1;
+    // A random start spreads containers over the range; a fixed range is tried in order, as dockerd.
+    const offset = random ? Math.floor(Math.random() * span) : 0;
+    for (let i = 0; i < span; i++) {
+      const port = first + ((offset + i) % span);
+      if (clash(port)) {
+        if (span === 1) fail(`Bind for ${shown}:${port} failed: port is already allocated`);
+        continue;
+      }
+      if (!this.deps.portReserver) return { port };
+      try {
+        return { port, reservation: await this.deps.portReserver.reserve(r.proto, r.hostIp, port) };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (span === 1 || (code !== 'EADDRINUSE' && code !== 'EACCES')) {
+          fail(`failed to bind port ${shown}:${port}/${r.proto}: listen ${r.proto}4 ${shown}:${port}: bind: ${code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message}`);
+        }
+      }
+    }
+    return fail(`Bind for ${shown}:${first}-${last} failed: no free port in the range (${r.proto})`);
+  }
+
+  /** After a berthd restart: the running container's port is held again (a taken one is logged, its rule stays). */
+  private async reserveAgain(m: PortMappingRecord): Promise<void> {
+    if (!this.deps.portReserver) return;
+    try {
+      const r = await this.deps.portReserver.reserve(m.proto, m.hostIp, m.hostPort);
+      this.reservations.set(m.containerId, [...(this.reservations.get(m.containerId) ?? []), r]);
+    } catch (err) {
+      this.deps.log.warn({ err, containerId: m.containerId, port: m.hostPort }, 'cannot hold a published port again after restart');
+    }
+  }
+
+  /** Forgets a container's published ports and lets their sockets go; true when it had any. */
+  private dropPorts(containerId: string): boolean {
+    for (const r of this.reservations.get(containerId) ?? []) r.close();
+    this.reservations.delete(containerId);
+    const before = this.state.ports?.length ?? 0;
+    this.state.ports = (this.state.ports ?? []).filter((m) => m.containerId !== containerId);
+    return this.state.ports.length !== before;
+  }
 
   private mtu(): number {
     return this.deps.mtu ?? 1500;
@@ -540,6 +632,10 @@ export class NetworkService {
     const pool = n.ipam[0]!;
     await this.deps.host.ensureBridge(n.bridge!, `${pool.gateway}/${parseCidr(pool.subnet, 'subnet').prefix}`, Number(n.options[MTU_OPT] ?? this.mtu()));
     if (!n.internal) await this.deps.host.enableForwarding().catch((err: unknown) => this.deps.log.warn({ err }, 'cannot enable IPv4 forwarding'));
+    // Published ports answer on 127.0.0.1 through the kernel's DNAT (no userland proxy): a packet
+    // from 127.0.0.1 may only be routed out of the bridge with route_localnet (as dockerd does
+    // with userland-proxy=false); the source is then masqueraded to the bridge's address.
+    await this.deps.host.enableRouteLocalnet(n.bridge!).catch((err: unknown) => this.deps.log.warn({ err, bridge: n.bridge }, 'cannot enable route_localnet; published ports will not answer on 127.0.0.1'));
   }
 
   private async dropNetwork(n: NetworkRecord): Promise<void> {
@@ -552,7 +648,12 @@ export class NetworkService {
 
   private async applyRules(): Promise<void> {
     const nets = this.state.networks.filter((n) => n.driver === 'bridge' && n.ipam[0]).map((n) => ({ bridge: n.bridge!, subnet: n.ipam[0]!.subnet, internal: n.internal }));
-    await this.deps.host.applyNft(buildRuleset(nets, this.ports));
+    const ports: NftPort[] = [];
+    for (const m of this.state.ports ?? []) {
+      const ep = this.state.endpoints.find((e) => e.containerId === m.containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
+      if (ep?.ipv4 !== undefined) ports.push({ proto: m.proto, hostIp: m.hostIp, hostPort: m.hostPort, containerIp: ep.ipv4, containerPort: m.containerPort });
+    }
+    await this.deps.host.applyNft(buildRuleset(nets, ports));
   }
 
   private save(): Promise<void> {
@@ -635,6 +736,10 @@ export class NetworkService {
     }
     return true;
   }
+}
+
+function toPublished(m: PortMappingRecord): PublishedPort {
+  return { proto: m.proto, containerPort: m.containerPort, hostIp: m.hostIp, hostPort: m.hostPort };
 }
 
 function clearRuntime(e: EndpointRecord): void {

@@ -19,7 +19,7 @@ export class NetworkStore {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     try {
       const parsed = JSON.parse(await readFile(this.file, 'utf8')) as Partial<NetworkState>;
-      return { networks: parsed.networks ?? [], endpoints: parsed.endpoints ?? [] };
+      return { networks: parsed.networks ?? [], endpoints: parsed.endpoints ?? [], ports: parsed.ports ?? [] };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { networks: [], endpoints: [] };
       throw err;

@@ -50,10 +50,22 @@ export interface EndpointRecord {
   ifName?: string;
 }
 
+/** A published port in force (the container runs): kept so a restarted berthd rebuilds its rules. */
+export interface PortMappingRecord {
+  containerId: string;
+  proto: 'tcp' | 'udp';
+  /** '' for every local IPv4 address. */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+}
+
 /** What networks.json holds. */
 export interface NetworkState {
   networks: NetworkRecord[];
   endpoints: EndpointRecord[];
+  /** Absent in files written before published ports. */
+  ports?: PortMappingRecord[];
 }
 
 /** An endpoint as other modules (embedded DNS, the app) see it. */

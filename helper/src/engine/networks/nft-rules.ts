@@ -1,5 +1,5 @@
 /**
- * berthd's nftables table, generated whole from the networks (and, later, published ports) and
+ * berthd's nftables table, generated whole from the networks and published ports and
  * swapped in one transaction: restarting berthd rebuilds the same table instead of appending, and
  * no rule outside `table ip berth` is ever read or written.
  *
@@ -36,6 +36,9 @@ export function buildRuleset(networks: readonly NftNetwork[], ports: readonly Nf
       continue;
     }
     nat.push(`ip saddr ${n.subnet} oifname != ${q(n.bridge)} masquerade`);
+    // A published port reached from this host's loopback (route_localnet) or from a container of
+    // the same bridge (hairpin): the reply must come back through us, so the source becomes ours.
+    nat.push(`oifname ${q(n.bridge)} ip saddr 127.0.0.0/8 masquerade`, `oifname ${q(n.bridge)} iifname ${q(n.bridge)} ct status dnat masquerade`);
     for (const other of networks) {
       if (other !== n && !other.internal) forward.push(`iifname ${q(n.bridge)} oifname ${q(other.bridge)} drop`);
     }
@@ -48,6 +51,11 @@ export function buildRuleset(networks: readonly NftNetwork[], ports: readonly Nf
     'table ip berth {',
     '  chain prerouting {',
     '    type nat hook prerouting priority dstnat; policy accept;',
+    ...dnat.map((r) => `    ${r}`),
+    '  }',
+    // Locally generated connections (to 127.0.0.1 or any of this host's addresses) meet the output hook, not prerouting.
+    '  chain output {',
+    '    type nat hook output priority -100; policy accept;',
     ...dnat.map((r) => `    ${r}`),
     '  }',
     '  chain postrouting {',

@@ -128,6 +128,9 @@ export interface HostConfig {
   /** HostConfig.VolumesFrom as posted (`<container>[:ro|:rw]`). */
   volumesFrom?: string[];
   networkMode: string;
+  /** HostConfig.PortBindings, normalised (`{"80/tcp": [{hostIp: "", hostPort: "8080"}]}`); absent in older records. */
+  portBindings?: Record<string, { hostIp: string; hostPort: string }[]>;
+  publishAllPorts?: boolean;
   autoRemove: boolean;
   init: boolean;
   privileged: boolean;
