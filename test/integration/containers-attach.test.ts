@@ -170,6 +170,16 @@ describe.skipIf(!IS_ROOT)('attach and exec details', () => {
     // stream=0 without logs: nothing, at once.
     expect((await api('POST', '/containers/done/attach?stream=0&stdout=1')).body).toBe('');
 
+    // A long log comes through whole and in order (replayed at the reader's pace).
+    expect((await env.d(['run', '--name', 'long', env.image, 'sh', '-c', 'i=0; while [ $i -lt 20000 ]; do echo line-$i; i=$((i+1)); done'])).code).toBe(0);
+    const long = await hijack(env.berthd.socket, '/v1.48/containers/long/attach?logs=1&stream=0&stdout=1');
+    expect(await closedWithin(long, 20_000)).toBe(true);
+    const lines = demux(long.data()).map(([, t]) => t);
+    expect(lines.length).toBe(20000);
+    expect(lines[0]).toBe('line-0\n');
+    expect(lines[19999]).toBe('line-19999\n');
+    await env.d(['rm', 'long']);
+
     expect((await env.d(['run', '-d', '--name', 'follow', env.image, 'sh', '-c', 'echo early; sleep 1; echo late'])).code).toBe(0);
     await new Promise((r) => setTimeout(r, 300));
     const f = await hijack(env.berthd.socket, '/v1.48/containers/follow/attach?logs=1&stream=1&stdout=1&stderr=1');

@@ -14,6 +14,7 @@ export class AttachProxy extends Duplex implements AttachStream {
   private readonly queued: { chunk: Buffer; cb: (err?: Error | null) => void }[] = [];
   private endQueued = false;
   private finished = false;
+  private readWaiters: (() => void)[] = [];
 
   /** Runs after the process's stream ended and before this proxy ends (e.g. record the exit). */
   beforeEnd?: () => Promise<void>;
@@ -52,13 +53,30 @@ export class AttachProxy extends Duplex implements AttachStream {
     this.pushChunk({ stream: 'stdout', data: Buffer.from(text) });
   }
 
-  /** Output that did not come from the process's live stream (the log replayed by `attach?logs=1`). */
-  pushChunk(chunk: OutputChunk): void {
-    this.push(chunk);
+  /**
+   * Output that did not come from the process's live stream (the log replayed by `attach?logs=1`).
+   * False when the reader is behind (wait for `readRequested`) or the attachment has ended.
+   */
+  pushChunk(chunk: OutputChunk): boolean {
+    if (this.finished) return false;
+    return this.push(chunk);
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Resolves when the reader asks for more (or the attachment ends). */
+  readRequested(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.readWaiters.push(resolve);
+    });
   }
 
   detach(): void {
     this.finished = true;
+    for (const w of this.readWaiters.splice(0)) w();
     this.real?.detach();
     this.push(null);
   }
@@ -74,6 +92,7 @@ export class AttachProxy extends Duplex implements AttachStream {
   }
 
   override _read(): void {
+    for (const w of this.readWaiters.splice(0)) w();
     this.real?.resume();
   }
 
@@ -89,6 +108,8 @@ export class AttachProxy extends Duplex implements AttachStream {
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.finished = true;
+    for (const w of this.readWaiters.splice(0)) w();
     this.real?.detach();
     cb(err);
   }

@@ -533,20 +533,34 @@ export class ContainerService {
     if (this.removing.has(rec.id)) throw conflict('CONTAINER_REMOVING', `container ${rec.id} is being removed`);
     this.deps.events.publish('container', 'attach', rec.id, actorAttributes(rec));
     const proxy = new AttachProxy();
-    if (replay.logs) await this.replayLogs(rec.id, options, proxy);
+    if (replay.logs) {
+      // In the background, at the reader's pace (a long log is never held in memory): the caller
+      // gets the stream at once and pumps it; the live attachment joins after the replay.
+      void this.replayLogs(rec.id, options, proxy)
+        .then(async () => {
+          if (!replay.stream) proxy.finishWithoutProcess();
+          else await this.attachLive(rec.id, options, proxy);
+        })
+        .catch((err: unknown) => proxy.destroy(err instanceof Error ? err : new Error(String(err))));
+      return proxy;
+    }
     if (!replay.stream) {
       proxy.finishWithoutProcess();
       return proxy;
     }
-    const proc = this.live.get(rec.id);
+    return this.attachLive(rec.id, options, proxy);
+  }
+
+  private async attachLive(id: string, options: AttachOptions, proxy: AttachProxy): Promise<AttachStream> {
+    const proc = this.live.get(id);
     if (proc) {
       proxy.connect(await proc.attach(options));
       return proxy;
     }
-    let set = this.pendingAttach.get(rec.id);
+    let set = this.pendingAttach.get(id);
     if (!set) {
       set = new Set();
-      this.pendingAttach.set(rec.id, set);
+      this.pendingAttach.set(id, set);
     }
     const entry = { proxy, options };
     set.add(entry);
@@ -563,7 +577,10 @@ export class ContainerService {
     } catch {
       return;
     }
-    for await (const e of entries) proxy.pushChunk({ stream: e.stream, data: Buffer.from(e.log) });
+    for await (const e of entries) {
+      if (proxy.isFinished) return;
+      if (!proxy.pushChunk({ stream: e.stream, data: Buffer.from(e.log) })) await proxy.readRequested();
+    }
   }
 
   private finishPendingAttaches(id: string): void {
