@@ -767,6 +767,10 @@ static void frame_str(struct client *c, int type, const char *s) { frame(c, type
  */
 static const char *log_path;
 static long long log_max = 0, log_files = 1, log_size = 0;
+/* json-file `attrs` (labels/env log options): a JSON object the engine rendered, same on every line. */
+static const char *log_attrs = NULL;
+static char *log_out = NULL;
+static size_t log_out_cap = 0;
 
 static void log_rotate(void) {
   char from[4096], to[4096];
@@ -790,9 +794,9 @@ static void log_rotate(void) {
 static void log_emit(int stream, const char *data, size_t len, const char *ts) {
   if (log_fd < 0) return;
   if (log_max > 0 && log_size >= log_max) log_rotate();
-  static char out[LOG_LINE_MAX * 6 + 128];
+  char *out = log_out;
   size_t o = 0;
-  o += (size_t)snprintf(out, sizeof out, "{\"log\":\"");
+  o += (size_t)snprintf(out, log_out_cap, "{\"log\":\"");
   for (size_t i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)data[i];
     if (ch == '"' || ch == '\\') {
@@ -813,7 +817,9 @@ static void log_emit(int stream, const char *data, size_t len, const char *ts) {
       out[o++] = (char)ch;
     }
   }
-  o += (size_t)snprintf(out + o, sizeof out - o, "\",\"stream\":\"%s\",\"time\":\"%s\"}\n", stream == 2 ? "stderr" : "stdout", ts);
+  /* log_out_cap holds the escaped line (6 bytes per input byte at most), the attrs and this tail. */
+  o += (size_t)snprintf(out + o, log_out_cap - o, "\",\"stream\":\"%s\"%s%s,\"time\":\"%s\"}\n", stream == 2 ? "stderr" : "stdout",
+                        log_attrs ? ",\"attrs\":" : "", log_attrs ? log_attrs : "", ts);
   if (write_all(log_fd, out, o) == 0) log_size += (long long)o;
 }
 
@@ -1231,6 +1237,11 @@ int main(int argc, char **argv) {
     log_path = logp;
     log_max = plan_num("logmax", 0);
     log_files = plan_num("logfiles", 1);
+    log_attrs = plan_get("logattrs");
+    if (log_attrs && !log_attrs[0]) log_attrs = NULL;
+    log_out_cap = LOG_LINE_MAX * 6 + 256 + (log_attrs ? strlen(log_attrs) : 0);
+    log_out = malloc(log_out_cap);
+    if (!log_out) report_fail("log buffer: %s", strerror(errno));
   }
   is_tty = plan_num("tty", 0) != 0;
   int open_stdin = plan_num("stdin", 0) != 0;

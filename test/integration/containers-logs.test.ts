@@ -3,7 +3,7 @@
  * reads across the rotated files, old ones dropped), `local` (rotated by default, readable),
  * `none` (nothing kept; `docker logs` refused as dockerd), and create-time refusals.
  */
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
@@ -51,6 +51,20 @@ describe.skipIf(!IS_ROOT)('log drivers', () => {
     const follow = await env.d(['logs', '-f', 'rotf'], { timeoutMs: 20_000 });
     expect(follow.stdout.trim().split('\n')).toEqual(Array.from({ length: 60 }, (_, i) => `line-${i + 1}`));
     await env.d(['rm', 'rotf']);
+  });
+
+  it('json-file labels/env options put attrs on every line; logs --details shows them as dockerd', async () => {
+    const run = await env.d(['run', '--name', 'attrs', '--label', 'app=web shop', '--label', 'other=x', '-e', 'MODE=prod', '-e', 'FOO_1=bar', '--log-opt', 'labels=app,missing', '--log-opt', 'env=MODE', '--log-opt', 'env-regex=^FOO', env.image, 'echo', 'hello']);
+    expect(run.code, run.stderr).toBe(0);
+    const raw = (await readFile(await inspect('attrs', '{{.LogPath}}'), 'utf8')).trim();
+    expect(raw).toMatch(/^\{"log":"hello\\n","stream":"stdout","attrs":\{.*\},"time":"[^"]+"\}$/);
+    expect(JSON.parse(raw).attrs).toEqual({ app: 'web shop', MODE: 'prod', FOO_1: 'bar' });
+    expect((await env.d(['logs', '--details', 'attrs'])).stdout).toBe('FOO_1=bar,MODE=prod,app=web+shop hello\n');
+    expect((await env.d(['logs', 'attrs'])).stdout).toBe('hello\n');
+    // Without attrs, --details still puts dockerd's separating space.
+    expect((await env.d(['run', '--name', 'noattrs', env.image, 'echo', 'plain'])).code).toBe(0);
+    expect((await env.d(['logs', '--details', 'noattrs'])).stdout).toBe(' plain\n');
+    await env.d(['rm', 'attrs', 'noattrs']);
   });
 
   it('local: readable, and bounded by its default rotation; LogPath empty as dockerd', async () => {
@@ -109,6 +123,9 @@ describe.skipIf(!IS_ROOT)('log drivers', () => {
       [['--log-opt', 'max-size=lots'], /invalid size: 'lots'/],
       [['--log-opt', 'max-size=1m', '--log-opt', 'max-file=0'], /max-file cannot be less than 1/],
       [['--log-opt', 'compress=true', '--log-opt', 'max-size=1m'], /log option 'compress' is not supported by berthd/],
+      [['--log-opt', 'mode=non-blocking'], /log mode 'non-blocking' is not supported by berthd/],
+      [['--log-opt', 'labels-regex=('], /invalid labels-regex/],
+      [['--log-driver', 'local', '--log-opt', 'labels=a'], /unknown log opt 'labels' for local log driver/],
     ];
     for (const [opts, msg] of cases) {
       const r = await env.d(['create', '--name', 'badlog', ...opts, env.image, 'true']);

@@ -179,6 +179,8 @@ export interface ContainerSpec {
   logPath: string;
   /** Rotation of the log (json-file/local max-size, max-file): absent = one file, never rotated. */
   logRotation?: { maxBytes: number; maxFiles: number };
+  /** json-file `attrs` written on every log line (labels/env log options). */
+  logAttrs?: Record<string, string>;
   /** Overrides of dockerd's default masked / read-only path lists (HostConfig.MaskedPaths…). */
   maskedPaths?: string[];
   readonlyPaths?: string[];

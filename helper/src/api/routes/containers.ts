@@ -28,6 +28,16 @@ function timeoutParam(query: URLSearchParams): number | undefined {
   return queryInt(query, 't') ?? queryInt(query, 'timeout');
 }
 
+/** `logs --details`: the line's attrs as moby writes them (sorted `k=v`, values query-escaped, comma-joined). */
+const detailsPrefix = (attrs: Record<string, string> | undefined): string =>
+  Object.keys(attrs ?? {})
+    .sort()
+    .map((k) => `${k}=${goQueryEscape(attrs?.[k] ?? '')}`)
+    .join(',');
+
+/** Go's url.QueryEscape: like encodeURIComponent, but a space is '+' and !'()* are escaped. */
+const goQueryEscape = (v: string): string => encodeURIComponent(v).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** attach's `logs` (replay the log first) and `stream` (then stay attached); both default to false, as dockerd. */
 const replayOf = (query: URLSearchParams): { logs: boolean; stream: boolean } => ({ logs: queryBool(query, 'logs'), stream: queryBool(query, 'stream') });
 
@@ -209,10 +219,12 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
           follow: queryBool(query, 'follow'),
         }, ac.signal);
         const timestamps = queryBool(query, 'timestamps');
+        const details = queryBool(query, 'details');
         res.writeHead(200, { 'Content-Type': streamContentType(tty, apiVersion) });
         res.flushHeaders();
         for await (const e of entries) {
-          const line = timestamps ? `${fixedNanoTimestamp(e.time)} ${e.log}` : e.log;
+          const body = details ? `${detailsPrefix(e.attrs)} ${e.log}` : e.log;
+          const line = timestamps ? `${fixedNanoTimestamp(e.time)} ${body}` : body;
           const ok = res.write(tty ? line : frame(e.stream === 'stderr' ? StdStream.Stderr : StdStream.Stdout, line));
           if (!ok) await new Promise((r) => res.once('drain', r));
           if (ac.signal.aborted) break;

@@ -21,7 +21,7 @@ export function runtimeRefOf(store: ContainerStore, id: string): ContainerRef {
 
 /** Where the container's log goes (log-driver.ts): `<id>-json.log` for json-file, as dockerd. */
 export function logSettingsOfRecord(store: ContainerStore, rec: ContainerRecord): LogSettings {
-  return logSettingsOf(store.dir(rec.id), rec.id, rec.hostConfig.logConfig);
+  return logSettingsOf(store.dir(rec.id), rec.id, rec.hostConfig.logConfig, { labels: rec.config.labels, env: rec.config.env });
 }
 
 /** What the runtime is asked to run for a container record: process, rootfs, limits, files. */
@@ -68,6 +68,7 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     extraHosts: hc.extraHosts,
     logPath: log.path,
     ...(log.rotation ? { logRotation: log.rotation } : {}),
+    ...(log.attrs ? { logAttrs: log.attrs } : {}),
     maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
     readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
   };

@@ -10,6 +10,8 @@ export interface LogEntry {
   time: string;
   /** `time` as nanoseconds since the epoch, for since/until filters. */
   timeNano: bigint;
+  /** json-file `attrs` (labels/env log options), for `docker logs --details`. */
+  attrs?: Record<string, string>;
 }
 
 export interface LogReadOptions {
@@ -55,10 +57,11 @@ export function fixedNanoTimestamp(time: string): string {
 export function parseLogLine(line: string): LogEntry | undefined {
   if (line === '') return undefined;
   try {
-    const v = JSON.parse(line) as { log?: unknown; stream?: unknown; time?: unknown };
+    const v = JSON.parse(line) as { log?: unknown; stream?: unknown; time?: unknown; attrs?: unknown };
     if (typeof v.log !== 'string' || typeof v.time !== 'string') return undefined;
     const stream = v.stream === 'stderr' ? 'stderr' : 'stdout';
-    return { stream, log: v.log, time: v.time, timeNano: rfc3339ToNano(v.time) };
+    const attrs = typeof v.attrs === 'object' && v.attrs !== null ? (v.attrs as Record<string, string>) : undefined;
+    return { stream, log: v.log, time: v.time, timeNano: rfc3339ToNano(v.time), ...(attrs ? { attrs } : {}) };
   } catch {
     // A line cut by a crash mid-write: skip it, as dockerd's decoder does after an error.
     return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logSettingsOf, parseLogSize, validateLogConfig } from './log-driver';
+import { logAttrs, logSettingsOf, parseLogSize, validateLogConfig } from './log-driver';
 
 describe('log drivers', () => {
   it('parses sizes as go-units RAMInBytes', () => {
@@ -22,5 +22,14 @@ describe('log drivers', () => {
     expect(() => validateLogConfig({ type: 'json-file', config: { tag: 'x' } })).toThrow("log option 'tag' is not supported by berthd");
     expect(() => validateLogConfig({ type: 'local', config: { compress: 'true' } })).not.toThrow();
     expect(() => validateLogConfig({ type: 'json-file', config: { compress: 'false', 'max-size': '1m', 'max-file': '2' } })).not.toThrow();
+  });
+});
+
+describe('log attrs', () => {
+  it('takes the labels and env the options name or match (moby ExtraAttributes)', () => {
+    const meta = { labels: { app: 'web', tier: 'front', other: 'x' }, env: ['MODE=prod', 'FOO_A=1', 'FOO_B=2', 'BROKEN'] };
+    expect(logAttrs({ type: 'json-file', config: { labels: 'app,missing', env: 'MODE', 'env-regex': '^FOO_A' } }, meta)).toEqual({ app: 'web', MODE: 'prod', FOO_A: '1' });
+    expect(logAttrs({ type: 'json-file', config: { 'labels-regex': '^t' } }, meta)).toEqual({ tier: 'front' });
+    expect(logSettingsOf('/c', 'abc', { type: 'json-file', config: {} }, meta).attrs).toBeUndefined();
   });
 });

@@ -19,13 +19,17 @@ export interface LogSettings {
   path: string;
   /** Rotation; absent = a single file that grows without bound (json-file's default). */
   rotation?: { maxBytes: number; maxFiles: number };
+  /** json-file's `attrs` on every line (the labels/env options); absent when none apply. */
+  attrs?: Record<string, string>;
 }
 
 export const LOG_DRIVERS = ['json-file', 'local', 'none'];
 /** Drivers dockerd ships that berthd does not: refused as unsupported rather than unknown. */
 const DOCKERD_LOG_DRIVERS = ['syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'etwlogs', 'gcplogs', 'logentries'];
-/** json-file options dockerd knows that berthd does not apply (they add attrs to each line). */
-const JSON_FILE_OPTS_UNSUPPORTED = ['labels', 'labels-regex', 'env', 'env-regex', 'tag', 'mode', 'max-buffer-size'];
+/** json-file options dockerd knows that berthd does not apply (`tag` does nothing for json-file in dockerd either). */
+const JSON_FILE_OPTS_UNSUPPORTED = ['tag', 'max-buffer-size'];
+/** json-file's attrs options (moby logger.Info.ExtraAttributes). */
+const ATTR_OPTS = ['labels', 'labels-regex', 'env', 'env-regex'];
 const ROTATION_OPTS = ['max-size', 'max-file', 'compress'];
 /** moby daemon/logger/local defaults. */
 const LOCAL_DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
@@ -58,8 +62,19 @@ export function validateLogConfig(cfg: LogConfig): void {
     bad('LOG_DRIVER_UNKNOWN', `failed to create logger: logger: no log driver named '${type}' is registered`);
   }
   for (const [opt, value] of Object.entries(config)) {
-    if (type === 'none' || !(ROTATION_OPTS.includes(opt) || (type === 'json-file' && JSON_FILE_OPTS_UNSUPPORTED.includes(opt)))) {
-      bad('LOG_OPT_UNKNOWN', `unknown log opt '${opt}' for ${type} log driver`);
+    // `mode` is every driver's (dockerd): blocking is what the monitor does; non-blocking would drop lines.
+    if (opt === 'mode') {
+      if (value !== 'blocking' && value !== '') bad('LOG_OPT_UNSUPPORTED', `HostConfig.LogConfig.Config: log mode '${value}' is not supported by berthd (blocking only)`);
+      continue;
+    }
+    const known = ROTATION_OPTS.includes(opt) || (type === 'json-file' && (JSON_FILE_OPTS_UNSUPPORTED.includes(opt) || ATTR_OPTS.includes(opt)));
+    if (type === 'none' || !known) bad('LOG_OPT_UNKNOWN', `unknown log opt '${opt}' for ${type} log driver`);
+    if (opt.endsWith('-regex')) {
+      try {
+        new RegExp(value);
+      } catch {
+        bad('LOG_OPT_INVALID', `error parsing regexp: invalid ${opt} '${value}'`);
+      }
     }
     if (JSON_FILE_OPTS_UNSUPPORTED.includes(opt)) bad('LOG_OPT_UNSUPPORTED', `HostConfig.LogConfig.Config: log option '${opt}' is not supported by berthd`);
     if (opt === 'compress') {
@@ -72,8 +87,31 @@ export function validateLogConfig(cfg: LogConfig): void {
   if (config['max-file'] !== undefined) parseMaxFile(config['max-file']);
 }
 
-/** Where a container's log goes and how it rotates. */
-export function logSettingsOf(containerDir: string, id: string, cfg: LogConfig): LogSettings {
+/** moby ExtraAttributes: the container labels and env variables the options name or match. */
+export function logAttrs(cfg: LogConfig, meta: { labels: Record<string, string>; env: string[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  const o = cfg.config;
+  const list = (v: string | undefined): string[] => (v ? v.split(',') : []);
+  for (const l of list(o.labels)) if (meta.labels[l] !== undefined) out[l] = meta.labels[l];
+  if (o['labels-regex']) {
+    const re = new RegExp(o['labels-regex']);
+    for (const [k, v] of Object.entries(meta.labels)) if (re.test(k)) out[k] = v;
+  }
+  const env = new Map<string, string>();
+  for (const e of meta.env) {
+    const i = e.indexOf('=');
+    if (i > 0) env.set(e.slice(0, i), e.slice(i + 1));
+  }
+  for (const l of list(o.env)) if (env.has(l)) out[l] = env.get(l) ?? '';
+  if (o['env-regex']) {
+    const re = new RegExp(o['env-regex']);
+    for (const [k, v] of env) if (re.test(k)) out[k] = v;
+  }
+  return out;
+}
+
+/** Where a container's log goes and how it rotates (and, for json-file, the attrs of its lines). */
+export function logSettingsOf(containerDir: string, id: string, cfg: LogConfig, meta?: { labels: Record<string, string>; env: string[] }): LogSettings {
   const maxSize = cfg.config['max-size'];
   const maxFile = cfg.config['max-file'];
   switch (cfg.type) {
@@ -88,7 +126,13 @@ export function logSettingsOf(containerDir: string, id: string, cfg: LogConfig):
     default: {
       const path = join(containerDir, `${id}-json.log`);
       const maxBytes = maxSize !== undefined ? parseLogSize(maxSize) : 0;
-      return maxBytes > 0 ? { driver: 'json-file', path, rotation: { maxBytes, maxFiles: maxFile !== undefined ? parseMaxFile(maxFile) : 1 } } : { driver: 'json-file', path };
+      const attrs = meta ? logAttrs(cfg, meta) : {};
+      return {
+        driver: 'json-file',
+        path,
+        ...(maxBytes > 0 ? { rotation: { maxBytes, maxFiles: maxFile !== undefined ? parseMaxFile(maxFile) : 1 } } : {}),
+        ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
+      };
     }
   }
 }

@@ -5,7 +5,8 @@
  * Wire format (handed to helper/native/berth-shim.c on its stdin, read by `load_plan`): one record per line, fields joined
  * by TAB; `\`, TAB and LF inside a field are escaped as `\\`, `\t`, `\n`. Keys:
  *
- *   scalars   log <path> | logmax <bytes> | logfiles <n> | tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
+ *   scalars   log <path> | logmax <bytes> | logfiles <n> | logattrs <json object>
+ *             tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *             seccomp <default action>  (absent: no filter; see seccomp/resolve.ts)
@@ -149,6 +150,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
     ['id', spec.ref.id],
     ['log', spec.logPath],
     ...(spec.logRotation ? ([['logmax', spec.logRotation.maxBytes], ['logfiles', spec.logRotation.maxFiles]] satisfies PlanRecord[]) : []),
+    ...(spec.logAttrs ? ([['logattrs', JSON.stringify(spec.logAttrs)]] satisfies PlanRecord[]) : []),
     ...stdioRecords(proc),
     ['newpid', 1],
     ['unshare', flags],
