@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { getgrnam } from './platform/groups';
 import { ApiServer, SocketInUseError } from './api/server';
 import { Router } from './api/router';
@@ -34,6 +35,8 @@ import { buildContainersFrom, buildRoutes } from './api/routes/build';
 import { toBuildCacheDto } from './api/dto/build-dto';
 import { BuildService, builderDir } from './engine/build/build-service';
 import { eventRoutes } from './api/routes/events';
+import { EmbeddedDns } from './engine/networks/embedded-dns';
+import { hostNameservers } from './runtime/spec/etc-files';
 import { SocketPortReserver } from './engine/networks/port-reserver';
 import { RootfsGate } from './engine/containers/rootfs-gate';
 import { ContainerService } from './engine/containers/container-service';
@@ -178,7 +181,7 @@ async function main(): Promise<number> {
   const containerStore = new ContainerStore(join(options.dataRoot, 'containers'));
   // The network engine and the container engine call each other: late-bound through `late`.
   const late: { containers?: ContainerService; execs?: ExecService } = {};
-  const networks = new NetworkService({
+  const networks: NetworkService = new NetworkService({
     store: new NetworkStore(join(options.dataRoot, 'network')),
     host: new LinuxHostNet(),
     events,
@@ -187,6 +190,18 @@ async function main(): Promise<number> {
     runningPid: (id) => (late.containers?.isRunning(id) === true ? late.containers.runningProcess(id).process.pid : undefined),
     containerName: (id) => containerStore.find(id)?.name,
     portReserver: new SocketPortReserver(),
+    dns: new EmbeddedDns({
+      log: log.child({ module: 'dns' }),
+      directory: {
+        clientOf: (serverIp, clientIp) => networks.dnsClientOf(serverIp, clientIp),
+        lookup: (containerId, name) => networks.dnsLookup(containerId, name),
+        reverse: (containerId, ip) => networks.dnsReverse(containerId, ip),
+        upstreams: async (containerId) => {
+          const own = containerStore.find(containerId)?.hostConfig.dns ?? [];
+          return own.length > 0 ? own : hostNameservers(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+        },
+      },
+    }),
   });
   await networks.init();
   const rootfsGate = new RootfsGate();

@@ -26,9 +26,6 @@ export function isDefaultValue(v: unknown): boolean {
 const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?: (v: unknown) => boolean }>> = {
   // networking (net)
   Links: { owner: 'net' },
-  Dns: { owner: 'net' },
-  DnsOptions: { owner: 'net' },
-  DnsSearch: { owner: 'net' },
   // volumes (vol): VolumeDriver other than local is refused by the mapping (container-dto.ts).
   // resources and namespaces not applied yet (opts)
   Annotations: { owner: 'opts' },

@@ -10,7 +10,7 @@ import { actorAttributes, matchLabels, parseUntil, raceTimeout } from './contain
 import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
-import { buildContainerSpec, logSettingsOfRecord, resourcesOf, runtimeRefOf, writeHostsFile } from './container-spec';
+import { buildContainerSpec, logSettingsOfRecord, resourcesOf, runtimeRefOf, writeHostsFile, writeResolvConf } from './container-spec';
 import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
 import { publishedPortRequests } from './container-publish';
@@ -153,8 +153,11 @@ export class ContainerService {
       const net = await this.deps.networks?.prepareStart(rec.id);
       const ports = publishedPortRequests(rec);
       if (ports.length > 0) await this.deps.networks?.publish(rec.id, ports);
-      // dockerd rewrites /etc/hosts at each start: the address may change between runs.
-      if (net?.primaryIp !== undefined) await writeHostsFile(spec, net.primaryIp);
+      // dockerd rewrites /etc/hosts and resolv.conf at each start: the address may change between runs.
+      if (net?.primaryIp !== undefined) {
+        await writeHostsFile(spec, net.primaryIp, net.hostGateway);
+        await writeResolvConf(spec, rec.hostConfig, net.nameserver);
+      }
       // The local driver's files live in their own directory (dockerd's local-logs/); json-file's in the container's.
       if (rec.hostConfig.logConfig.type === 'local') await mkdir(dirname(spec.logPath), { recursive: true });
       proc = await runtime.create(spec);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { hostsFile } from '../../runtime/spec/etc-files';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { invalidArgument } from '../../lib/errors';
+import { containerResolvConf, hostsFile } from '../../runtime/spec/etc-files';
 import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerRecord } from '../../store/containers/container-record';
 import type { ContainerRef, ContainerSpec, ResourceLimits } from '../../runtime/runtime';
@@ -96,10 +97,31 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
 }
 
 /** /etc/hosts of a container with an address: the defaults, its own name, the extra hosts (atomic). */
-export async function writeHostsFile(spec: ContainerSpec, ip: string): Promise<void> {
+export async function writeHostsFile(spec: ContainerSpec, ip: string, hostGateway?: string): Promise<void> {
   const names = spec.domainname ? [`${spec.hostname}.${spec.domainname}`, spec.hostname] : [spec.hostname];
-  const text = hostsFile({ network: spec.network, extraHosts: spec.extraHosts, self: { ip, names } });
-  const tmp = `${spec.etcFiles.hosts}.tmp-${randomBytes(4).toString('hex')}`;
+  const text = hostsFile({ network: spec.network, extraHosts: resolveHostGateway(spec.extraHosts ?? [], hostGateway), self: { ip, names } });
+  await writeAtomicText(spec.etcFiles.hosts, text);
+}
+
+/** `--add-host name:host-gateway`: the default bridge's gateway, as dockerd (refused at start when there is none). */
+export function resolveHostGateway(extraHosts: readonly string[], hostGateway: string | undefined): string[] {
+  return extraHosts.map((h) => {
+    if (!h.endsWith(':host-gateway')) return h;
+    if (hostGateway === undefined) throw invalidArgument('HOST_GATEWAY_UNAVAILABLE', `unable to derive the IP value for host-gateway: this daemon has no default bridge (--add-host ${h})`);
+    return `${h.slice(0, -'host-gateway'.length)}${hostGateway}`;
+  });
+}
+
+/** resolv.conf of a bridge container, written at each start (the embedded DNS or --dns, search, options). */
+export async function writeResolvConf(spec: ContainerSpec, hc: ContainerRecord['hostConfig'], embedded: string | undefined): Promise<void> {
+  const hostResolvConf = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  const text = containerResolvConf({ hostResolvConf, ...(embedded !== undefined ? { embedded } : {}), dns: hc.dns, dnsSearch: hc.dnsSearch ?? [], dnsOptions: hc.dnsOptions ?? [] });
+  await mkdir(dirname(spec.etcFiles.resolvConf), { recursive: true });
+  await writeAtomicText(spec.etcFiles.resolvConf, text);
+}
+
+async function writeAtomicText(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
   await writeFile(tmp, text, { mode: 0o644 });
-  await rename(tmp, spec.etcFiles.hosts);
+  await rename(tmp, path);
 }

@@ -37,6 +37,8 @@ export interface NetworkServiceDeps {
   containerName: (containerId: string) => string | undefined;
   /** Holds published host ports (absent in unit tests: ports are then only checked against each other). */
   portReserver?: PortReserver;
+  /** The embedded DNS server, listening on user networks' gateways (absent: containers get the host's resolvers). */
+  dns?: { listen(ip: string): Promise<void>; close(ip: string): void };
 }
 
 export interface NetworkCreateInput {
@@ -58,10 +60,14 @@ export interface EndpointConfigInput {
   macAddress?: string;
 }
 
-/** One endpoint to wire at start, and what /etc/hosts says about the container. */
+/** One endpoint to wire at start, and what /etc/hosts and resolv.conf say. */
 export interface StartPlan {
   /** First address: the container's own line in /etc/hosts. */
   primaryIp?: string;
+  /** The embedded DNS's address for this container (its first user network's gateway). */
+  nameserver?: string;
+  /** What `--add-host name:host-gateway` resolves to: the default bridge's gateway. */
+  hostGateway?: string;
 }
 
 export type EndpointsListener = (networkId: string) => void;
@@ -365,14 +371,17 @@ export class NetworkService {
   prepareStart(containerId: string): Promise<StartPlan> {
     return this.serial(async () => {
       let primaryIp: string | undefined;
+      let nameserver: string | undefined;
       for (const e of this.state.endpoints.filter((x) => x.containerId === containerId)) {
         const n = this.state.networks.find((x) => x.id === e.networkId);
         if (n?.driver !== 'bridge') continue;
         this.allocate(n, e);
         primaryIp ??= e.ipv4;
+        if (nameserver === undefined && this.hasEmbeddedDns(n)) nameserver = n.ipam[0]!.gateway;
       }
       await this.save();
-      return primaryIp !== undefined ? { primaryIp } : {};
+      const hostGateway = this.defaultBridgeInfo()?.gateway;
+      return { ...(primaryIp !== undefined ? { primaryIp } : {}), ...(nameserver !== undefined ? { nameserver } : {}), ...(hostGateway !== undefined ? { hostGateway } : {}) };
     });
   }
 
@@ -457,6 +466,56 @@ export class NetworkService {
   /** The ports a running container publishes (inspect's NetworkSettings.Ports, ps, `docker port`). */
   containerPorts(containerId: string): PublishedPort[] {
     return (this.state.ports ?? []).filter((m) => m.containerId === containerId).map(toPublished);
+  }
+
+  // ---- embedded DNS directory (engine/networks/embedded-dns.ts asks these) -----------------------
+
+  /** The running container with `clientIp` on the user network whose gateway is `serverIp`. */
+  dnsClientOf(serverIp: string, clientIp: string): { containerId: string } | undefined {
+    const n = this.state.networks.find((x) => this.hasEmbeddedDns(x) && x.ipam[0]?.gateway === serverIp);
+    const e = n && this.state.endpoints.find((x) => x.networkId === n.id && x.ipv4 === clientIp);
+    return e ? { containerId: e.containerId } : undefined;
+  }
+
+  /**
+   * Addresses of `name` (a container name, network alias or short ID) on the user networks
+   * `containerId` shares; `name.network` names one network, as libnetwork's ResolveName tries
+   * every split of a dotted name (a.b.c: a.b.c anywhere, a.b in network c, a in network b.c).
+   */
+  dnsLookup(containerId: string, name: string): string[] {
+    const nets = this.dnsNetworksOf(containerId);
+    const tries: [string, string | undefined][] = [[name, undefined]];
+    for (let i = name.lastIndexOf('.'); i > 0; i = name.lastIndexOf('.', i - 1)) tries.push([name.slice(0, i), name.slice(i + 1)]);
+    for (const [want, netName] of tries) {
+      const out: string[] = [];
+      for (const e of this.state.endpoints) {
+        if (e.ipv4 === undefined || !nets.has(e.networkId)) continue;
+        if (netName !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.name.toLowerCase() !== netName) continue;
+        const names = [this.deps.containerName(e.containerId) ?? e.containerName, ...e.aliases, e.containerId.slice(0, 12)].map((x) => x.toLowerCase());
+        if (names.includes(want) && !out.includes(e.ipv4)) out.push(e.ipv4);
+      }
+      if (out.length > 0) return out;
+    }
+    return [];
+  }
+
+  /** The container name behind `ip` on the user networks `containerId` shares (PTR). */
+  dnsReverse(containerId: string, ip: string): string | undefined {
+    const nets = this.dnsNetworksOf(containerId);
+    const e = this.state.endpoints.find((x) => x.ipv4 === ip && nets.has(x.networkId));
+    return e ? (this.deps.containerName(e.containerId) ?? e.containerName) : undefined;
+  }
+
+  private dnsNetworksOf(containerId: string): Set<string> {
+    return new Set(this.state.endpoints.filter((e) => e.containerId === containerId && e.ipv4 !== undefined).map((e) => e.networkId).filter((id) => {
+      const n = this.state.networks.find((x) => x.id === id);
+      return n !== undefined && this.hasEmbeddedDns(n);
+    }));
+  }
+
+  /** dockerd: user-defined bridge networks get the embedded DNS; the default bridge does not (IP only). */
+  private hasEmbeddedDns(n: NetworkRecord): boolean {
+    return this.deps.dns !== undefined && n.driver === 'bridge' && !n.predefined && n.ipam[0] !== undefined;
   }
 
   // ---- internals --------------------------------------------------------------------------------
@@ -636,9 +695,11 @@ export class NetworkService {
     // from 127.0.0.1 may only be routed out of the bridge with route_localnet (as dockerd does
     // with userland-proxy=false); the source is then masqueraded to the bridge's address.
     await this.deps.host.enableRouteLocalnet(n.bridge!).catch((err: unknown) => this.deps.log.warn({ err, bridge: n.bridge }, 'cannot enable route_localnet; published ports will not answer on 127.0.0.1'));
+    if (this.hasEmbeddedDns(n)) await this.deps.dns!.listen(pool.gateway).catch((err: unknown) => this.deps.log.warn({ err, network: n.name }, 'cannot start the embedded DNS on this network; its containers resolve no names'));
   }
 
   private async dropNetwork(n: NetworkRecord): Promise<void> {
+    if (this.hasEmbeddedDns(n)) this.deps.dns!.close(n.ipam[0]!.gateway);
     this.state.networks = this.state.networks.filter((x) => x !== n);
     await this.save();
     await this.applyRules();

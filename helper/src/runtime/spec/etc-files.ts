@@ -49,3 +49,37 @@ export function resolvConfFile(opts: { network: NetworkMode; hostResolvConf: str
   if (!lines.some((l) => /^\s*nameserver\s/.test(l))) lines.push(...DEFAULT_NAMESERVERS);
   return `${lines.join('\n')}\n`;
 }
+
+/** The nameserver addresses of a resolv.conf (the embedded DNS's upstreams; loopback ones included). */
+export function hostNameservers(resolvConf: string): string[] {
+  const out: string[] = [];
+  for (const line of resolvConf.split('\n')) {
+    const m = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (m) out.push(m[1]!);
+  }
+  return out;
+}
+
+/**
+ * A bridge container's /etc/resolv.conf, as dockerd writes it at start (libnetwork sandbox_dns):
+ * with the embedded DNS its one nameserver is that server and `ndots:0` is set (names of other
+ * containers are single labels); otherwise `--dns` or the host's non-loopback servers. `--dns-search`
+ * and `--dns-option` replace the host's search and options lines.
+ */
+export function containerResolvConf(opts: { hostResolvConf: string; embedded?: string; dns: readonly string[]; dnsSearch: readonly string[]; dnsOptions: readonly string[] }): string {
+  const host = opts.hostResolvConf.split('\n');
+  const hostSearch = host.filter((l) => /^\s*(search|domain)\s/.test(l)).map((l) => l.trim().split(/\s+/).slice(1)).flat();
+  const hostOptions = host.filter((l) => /^\s*options\s/.test(l)).map((l) => l.trim().split(/\s+/).slice(1)).flat();
+  const servers = opts.embedded !== undefined
+    ? [opts.embedded]
+    : opts.dns.length > 0
+      ? [...opts.dns]
+      : hostNameservers(opts.hostResolvConf).filter((ip) => !(ip.startsWith('127.') || ip === '::1' || ip === '0.0.0.0'));
+  const lines = (servers.length > 0 ? servers : ['8.8.8.8', '8.8.4.4']).map((ip) => `nameserver ${ip}`);
+  const search = opts.dnsSearch.length > 0 ? opts.dnsSearch.filter((d) => d !== '.') : hostSearch;
+  if (search.length > 0) lines.push(`search ${search.join(' ')}`);
+  const options = opts.dnsOptions.length > 0 ? [...opts.dnsOptions] : hostOptions;
+  if (opts.embedded !== undefined && !options.some((o) => o.startsWith('ndots:'))) options.unshift('ndots:0');
+  if (options.length > 0) lines.push(`options ${options.join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -179,6 +179,9 @@ export interface HostConfig {
   restartPolicy: RestartPolicy;
   logConfig: { type: string; config: Record<string, string> };
   dns: string[];
+  /** `--dns-search`, `--dns-option` (absent in records older than the DNS options). */
+  dnsSearch?: string[];
+  dnsOptions?: string[];
   extraHosts: string[];
   sysctls: Record<string, string>;
   /** `--security-opt` as posted (a seccomp profile inline, as the CLI sends it); parsed in engine/containers/security-opts.ts. */
