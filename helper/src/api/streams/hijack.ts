@@ -130,6 +130,11 @@ export function pumpChunked(res: ServerResponse, stream: AttachStream, opts: { t
       res.end();
       resolve();
     });
+    // A broken monitor connection must end this response, not go unhandled (and take berthd down).
+    stream.once('error', () => {
+      res.destroy();
+      resolve();
+    });
     res.once('close', () => {
       stream.detach();
       resolve();

@@ -544,7 +544,11 @@ export class ContainerService {
           if (!replay.stream) proxy.finishWithoutProcess();
           else await this.attachLive(rec.id, options, proxy);
         })
-        .catch((err: unknown) => proxy.destroy(err instanceof Error ? err : new Error(String(err))));
+        .catch((err: unknown) => {
+          // Not an error event: the chunked pump has no listener for one, and the client sees the end.
+          this.deps.log.warn({ err, id: rec.id }, 'attach log replay failed');
+          proxy.finishWithoutProcess();
+        });
       return proxy;
     }
     if (!replay.stream) {
@@ -577,8 +581,9 @@ export class ContainerService {
     let entries: AsyncGenerator<LogEntry>;
     try {
       entries = this.observer.logs(id, { stdout: options.stdout, stderr: options.stderr, follow: false }, new AbortController().signal).entries;
-    } catch {
-      return;
+    } catch (err) {
+      if (isBerthError(err) && err.code === 'LOGS_NOT_SUPPORTED') return;
+      throw err;
     }
     for await (const e of entries) {
       if (proxy.isFinished) return;
