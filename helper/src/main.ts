@@ -190,6 +190,12 @@ async function main(): Promise<number> {
     runningPid: (id) => (late.containers?.isRunning(id) === true ? late.containers.runningProcess(id).process.pid : undefined),
     containerName: (id) => containerStore.find(id)?.name,
     portReserver: new SocketPortReserver(),
+    links: (id) =>
+      (containerStore.find(id)?.hostConfig.links ?? []).flatMap((l) => {
+        const [target = '', alias = ''] = l.split(':');
+        const rec = containerStore.find(target);
+        return rec ? [{ alias, target: rec.id }] : [];
+      }),
     dns: new EmbeddedDns({
       log: log.child({ module: 'dns' }),
       directory: {

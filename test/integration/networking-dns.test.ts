@@ -102,6 +102,15 @@ describe.skipIf(!IS_ROOT)('container DNS (docker CLI, netns sandbox)', () => {
     expect(await resolve('plain', 'outside.test')).toBe('192.0.2.80');
   });
 
+  it('--link on a user network: the alias resolves for the linking container only; refused on the default bridge', async () => {
+    const linked = await sb.d(['run', '--rm', '--network', 'app', '--link', 'db:mydb', image, 'nslookup', 'mydb']);
+    expect(linked.stdout, linked.stderr).toContain(await ipOf('db', 'app'));
+    expect(await resolve('web', 'mydb')).toBe('');
+    const legacy = await sb.d(['run', '--rm', '--link', 'db:mydb', image, 'true']);
+    expect(legacy.code).not.toBe(0);
+    expect(legacy.stderr).toContain('legacy links on the default bridge are not supported');
+  });
+
   it('--add-host host-gateway names the default bridge gateway', async () => {
     await ok(['run', '-d', '--name', 'gw', '--add-host', 'host.docker.internal:host-gateway', image, 'sleep', '300']);
     const gw = await ok(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Gateway}}', 'bridge']);

@@ -82,6 +82,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     };
   }
   const hc: HostConfigDto = body.HostConfig ?? {};
+  const links = [...(hc.Links ?? []), ...Object.values(body.NetworkingConfig?.EndpointsConfig ?? {}).flatMap((ep) => ep?.Links ?? [])];
   if (hc.VolumeDriver && hc.VolumeDriver !== 'local') throw invalidArgument('VOLUME_DRIVER_UNSUPPORTED', `error looking up volume plugin ${hc.VolumeDriver}: plugin "${hc.VolumeDriver}" not found`);
   const [h = 0, w = 0] = hc.ConsoleSize ?? [];
   const config: ContainerConfig = {
@@ -139,6 +140,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     // An empty Type takes daemon.json's log-driver/log-opts at create (engine/containers/log-driver.ts).
     logConfig: { type: hc.LogConfig?.Type ?? '', config: hc.LogConfig?.Config ?? {} },
     dns: hc.Dns ?? [],
+    // The CLI sends --link in the endpoint of a user network (API >= 1.44), older clients in HostConfig.
+    ...(links.length > 0 ? { links: links.map(normalizeLink) } : {}),
     dnsSearch: hc.DnsSearch ?? [],
     dnsOptions: hc.DnsOptions ?? [],
     extraHosts: hc.ExtraHosts ?? [],
@@ -184,7 +187,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     GroupAdd: orNull(hc.groupAdd),
     IpcMode: hc.ipcMode,
     Cgroup: '',
-    Links: null,
+    Links: hc.links && hc.links.length > 0 ? hc.links : null,
     OomScoreAdj: hc.oomScoreAdj,
     PidMode: hc.pidMode,
     Privileged: hc.privileged,
@@ -361,6 +364,15 @@ export function toContainerInspectDto(v: ContainerView, paths: { dir: string; lo
       Networks: networksOf(v),
     },
   };
+}
+
+/** `name` or `name:alias` (the alias defaults to the name), without dockerd's leading slashes. */
+function normalizeLink(link: string): string {
+  const [target = '', alias] = link.split(':');
+  const name = target.replace(/^\//, '');
+  const a = (alias ?? name).replace(/^.*\//, '');
+  if (name === '' || a === '') throw invalidArgument('INVALID_LINK', `invalid link: ${JSON.stringify(link)}`);
+  return `${name}:${a}`;
 }
 
 function portBindingsDto(b: Record<string, { hostIp: string; hostPort: string }[]>): Record<string, { HostIp: string; HostPort: string }[]> {

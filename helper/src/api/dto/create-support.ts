@@ -25,7 +25,6 @@ export function isDefaultValue(v: unknown): boolean {
  */
 const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?: (v: unknown) => boolean }>> = {
   // networking (net)
-  Links: { owner: 'net' },
   // volumes (vol): VolumeDriver other than local is refused by the mapping (container-dto.ts).
   // resources and namespaces not applied yet (opts)
   Annotations: { owner: 'opts' },
@@ -68,7 +67,7 @@ const NOT_APPLIED_CONFIG: Partial<Record<keyof ContainerCreateRequest, { owner: 
 };
 
 /** EndpointsConfig fields berthd applies (the network engine checks their values). */
-const APPLIED_ENDPOINT_FIELDS = new Set(['Aliases', 'MacAddress', 'NetworkID', 'EndpointID']);
+const APPLIED_ENDPOINT_FIELDS = new Set(['Aliases', 'MacAddress', 'NetworkID', 'EndpointID', 'Links']);
 
 const refuse = (field: string): never => {
   throw invalidArgument('FIELD_NOT_SUPPORTED', `${field}: not supported by berthd`);

@@ -24,6 +24,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
   deps.networks?.validate(input.hostConfig.networkMode, input.endpoints ?? {});
+  validateLinks(deps, input.hostConfig);
   validateSecurity(input.hostConfig, deps.hostLsm);
   validateHealthcheck(input.config.healthcheck);
   await checkMountSources(input.hostConfig.mounts);
@@ -104,4 +105,22 @@ function volumesFromOf(deps: ContainerServiceDeps, input: ContainerCreateInput):
     if (mode !== '' && mode !== 'ro' && mode !== 'rw') throw invalidArgument('INVALID_VOLUMES_FROM', `invalid mode for volumes-from: ${mode}`);
     return { mounts: deps.store.get(ref).hostConfig.mounts, mode };
   });
+}
+
+/**
+ * HostConfig.Links: on a user network (what compose uses) the alias resolves, for this container
+ * only, to the linked container through the embedded DNS, as dockerd does there. The default
+ * bridge's legacy links (hosts entries and *_PORT_* variables) are not implemented: refused.
+ */
+function validateLinks(deps: ContainerServiceDeps, hc: ContainerCreateInput['hostConfig']): void {
+  const links = hc.links ?? [];
+  if (links.length === 0) return;
+  const mode = hc.networkMode;
+  if (!deps.networks || mode === '' || mode === 'default' || mode === 'bridge' || mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+    throw invalidArgument('LINKS_UNSUPPORTED', 'HostConfig.Links: legacy links on the default bridge are not supported by berthd; use a user-defined network, where containers resolve each other by name');
+  }
+  for (const l of links) {
+    const target = l.slice(0, l.indexOf(':'));
+    if (!deps.store.find(target)) throw invalidArgument('LINK_TARGET_MISSING', `could not get container for ${target}`);
+  }
 }

@@ -37,6 +37,8 @@ export interface NetworkServiceDeps {
   containerName: (containerId: string) => string | undefined;
   /** Holds published host ports (absent in unit tests: ports are then only checked against each other). */
   portReserver?: PortReserver;
+  /** A container's HostConfig.Links as alias -> linked container ID (the embedded DNS answers them for that container). */
+  links?: (containerId: string) => { alias: string; target: string }[];
   /** The embedded DNS server, listening on user networks' gateways (absent: containers get the host's resolvers). */
   dns?: { listen(ip: string): Promise<void>; close(ip: string): void };
 }
@@ -484,6 +486,12 @@ export class NetworkService {
    */
   dnsLookup(containerId: string, name: string): string[] {
     const nets = this.dnsNetworksOf(containerId);
+    // A link alias of this container names the linked container (on the networks they share).
+    const link = this.deps.links?.(containerId).find((l) => l.alias.toLowerCase() === name);
+    if (link) {
+      const ips = this.state.endpoints.filter((e) => e.containerId === link.target && e.ipv4 !== undefined && nets.has(e.networkId)).map((e) => e.ipv4!);
+      if (ips.length > 0) return [...new Set(ips)];
+    }
     const tries: [string, string | undefined][] = [[name, undefined]];
     for (let i = name.lastIndexOf('.'); i > 0; i = name.lastIndexOf('.', i - 1)) tries.push([name.slice(0, i), name.slice(i + 1)]);
     for (const [want, netName] of tries) {

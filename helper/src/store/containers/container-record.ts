@@ -179,6 +179,8 @@ export interface HostConfig {
   restartPolicy: RestartPolicy;
   logConfig: { type: string; config: Record<string, string> };
   dns: string[];
+  /** HostConfig.Links as posted (`container:alias`); on user networks the alias resolves for this container only. */
+  links?: string[];
   /** `--dns-search`, `--dns-option` (absent in records older than the DNS options). */
   dnsSearch?: string[];
   dnsOptions?: string[];
