@@ -572,6 +572,13 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
   int rootfd = -1, rootdir = -1;
   int nsfds[8], nns = 0;
   if (!is_exec) {
+    /* `--network container:<id>`: join that container's netns (a host path: before unshare). */
+    for (int i = 0; i < nrecs; i++) {
+      if (strcmp(recs[i].f[0], "joinns") != 0) continue;
+      int fd = open(fld(&recs[i], 1), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || setns(fd, 0) < 0) fail("join %s: %s", fld(&recs[i], 1), strerror(errno));
+      close(fd);
+    }
     int flags = (int)plan_num("unshare", 0);
     if (flags && unshare(flags) < 0) fail("unshare: %s", strerror(errno));
     unsigned long prop = strtoul(plan_get("rootprop") ? plan_get("rootprop") : "0", NULL, 0);

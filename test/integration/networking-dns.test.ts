@@ -117,6 +117,29 @@ describe.skipIf(!IS_ROOT)('container DNS (docker CLI, netns sandbox)', () => {
     expect(await ok(['exec', 'gw', 'cat', '/etc/hosts'])).toMatch(new RegExp(`${gw.replace(/\./g, '\\.')}\\s+host\\.docker\\.internal`));
   });
 
+  it('--network container:<name> shares the other container\'s interfaces, hosts file and names; conflicts are refused', async () => {
+    const webIp = await ipOf('web', 'app');
+    const webId = await ok(['inspect', '-f', '{{.Id}}', 'web']);
+    await ok(['exec', '-d', 'web', 'sh', '-c', 'mkdir -p /www && echo shared > /www/index.html && httpd -p 8081 -h /www']);
+    await ok(['run', '-d', '--name', 'side', '--network', 'container:web', image, 'sleep', '300']);
+    expect(await ok(['exec', 'side', 'ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0'])).toContain(`inet ${webIp}/`);
+    let page = '';
+    for (let i = 0; i < 20 && page === ''; i++) page = (await sb.d(['exec', 'side', 'wget', '-qO-', 'http://127.0.0.1:8081/'])).stdout;
+    expect(page).toBe('shared\n');
+    expect(await ok(['inspect', '-f', '{{.HostConfig.NetworkMode}}', 'side'])).toBe(`container:${webId}`);
+    expect(await ok(['exec', 'side', 'hostname'])).toBe(await ok(['exec', 'web', 'hostname']));
+    expect(await ok(['exec', 'side', 'cat', '/etc/hosts'])).toBe(await ok(['exec', 'web', 'cat', '/etc/hosts']));
+    expect(await resolve('side', 'db')).toBe(await ipOf('db', 'app'));
+    const clash = await sb.d(['run', '--rm', '--network', 'container:web', '-p', '9999:80', image, 'true']);
+    expect(clash.code).not.toBe(0);
+    expect(clash.stderr).toContain('conflicting options: port publishing');
+    await ok(['create', '--name', 'idle', image, 'sleep', '1']);
+    const dead = await sb.d(['run', '--rm', '--network', 'container:idle', image, 'true']);
+    expect(dead.code).not.toBe(0);
+    expect(dead.stderr).toContain('cannot join network namespace of a non running container');
+    await ok(['rm', '-f', 'side', 'idle']);
+  });
+
   it('names still resolve after kill -9 of berthd and a restart', async () => {
     await sb.killAndRestart();
     expect(await resolve('web', 'db')).toBe(await ipOf('db', 'app'));

@@ -125,10 +125,13 @@ describe.skipIf(reason !== undefined)('Berth machine: a local VM that runs berth
     expect(await readFile(join(home, 'project/back.txt'), 'utf8')).toBe('from-guest\n');
   }, 300_000);
 
-  it("a port served in the machine answers on the desktop's loopback once forwarded", async () => {
+  it("a port published in the machine answers on the desktop's loopback once forwarded", async () => {
     const port = 18000 + Math.floor(Math.random() * 1000);
-    const run = await docker(['run', '-d', '--name', 'web', '--network', 'host', '-v', `${home}/www:/www`, 'busybox', 'httpd', '-f', '-p', String(port), '-h', '/www']);
+    // Published in the guest (-p, its default bridge and DNAT), then forwarded to the desktop.
+    const run = await docker(['run', '-d', '--name', 'web', '-p', `${port}:80`, '-v', `${home}/www:/www`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www']);
     expect(run.code, run.stderr).toBe(0);
+    const published = (await docker(['port', 'web', '80/tcp'])).stdout.trim();
+    expect(published).toBe(`0.0.0.0:${port}`);
     expect(await manager.syncForwards('test-machine', [port])).toEqual([port]);
     const deadline = Date.now() + 60_000;
     let got: { status: number; body: string } | undefined;

@@ -157,6 +157,8 @@ export interface ContainerSpec {
   /** Hostname inside the UTS namespace (default in the engine: first 12 chars of the ID). */
   hostname: string;
   domainname?: string;
+  /** `--network container:<id>`: that container's netns (`/proc/<pid>/ns/net`), joined instead of a new one. */
+  joinNetns?: string;
   /** 'none': new netns with only `lo`, up. 'host': the host's netns (no CLONE_NEWNET). */
   network: NetworkMode;
   binds?: BindMount[];

@@ -1,3 +1,4 @@
+import { checkContainerNetworkMode, isContainerNetworkMode } from './container-netmode';
 import type { BindMount, ContainerRecord } from '../../store/containers/container-record';
 import { invalidArgument } from '../../lib/errors';
 import { mergeRunConfig } from './command-merge';
@@ -23,7 +24,11 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
-  deps.networks?.validate(input.hostConfig.networkMode, input.endpoints ?? {});
+  if (isContainerNetworkMode(input.hostConfig.networkMode)) {
+    input.hostConfig = { ...input.hostConfig, networkMode: checkContainerNetworkMode(deps.store, input.hostConfig, input.config, input.endpoints ?? {}) };
+  } else {
+    deps.networks?.validate(input.hostConfig.networkMode, input.endpoints ?? {});
+  }
   validateLinks(deps, input.hostConfig);
   validateSecurity(input.hostConfig, deps.hostLsm);
   validateHealthcheck(input.config.healthcheck);
@@ -83,7 +88,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
       execIds: [],
       restartCount: 0,
     };
-    await deps.networks?.register(id, rec.hostConfig.networkMode, input.endpoints ?? {});
+    if (!isContainerNetworkMode(rec.hostConfig.networkMode)) await deps.networks?.register(id, rec.hostConfig.networkMode, input.endpoints ?? {});
     networksRegistered = true;
     await store.create(rec);
     deps.log.debug({ id, rwLayerMs: t1 - t0, restMs: performance.now() - t1 }, 'container created');

@@ -13,6 +13,7 @@ import { recoverContainers } from './container-recovery';
 import { buildContainerSpec, logSettingsOfRecord, resourcesOf, runtimeRefOf, writeHostsFile, writeResolvConf } from './container-spec';
 import { appArmorProfileOf, NO_SECURITY_DEFAULTS, securityOf } from './security-opts';
 import { applyUpdate, type ContainerUpdate } from './container-update';
+import { joinedNetwork, isContainerNetworkMode } from './container-netmode';
 import { publishedPortRequests } from './container-publish';
 import { RestartManager } from './restart-manager';
 import { HealthMonitor } from './health-monitor';
@@ -150,6 +151,12 @@ export class ContainerService {
       await this.deps.volumes?.activate(rec.id, rec.hostConfig.mounts);
       const t0 = performance.now();
       const spec = buildContainerSpec(this.deps.store, rec, this.deps.securityDefaults?.());
+      if (isContainerNetworkMode(rec.hostConfig.networkMode)) {
+        const joined = joinedNetwork(this.deps.store, rec.hostConfig.networkMode, (id) => (this.live.has(id) ? this.live.get(id)!.pid : undefined), (id) => buildContainerSpec(this.deps.store, this.deps.store.get(id)).etcFiles);
+        spec.joinNetns = joined.netns;
+        spec.hostname = joined.hostname;
+        spec.etcFiles = { ...spec.etcFiles, hosts: joined.hosts, resolvConf: joined.resolvConf };
+      }
       const net = await this.deps.networks?.prepareStart(rec.id);
       const ports = publishedPortRequests(rec);
       if (ports.length > 0) await this.deps.networks?.publish(rec.id, ports);

@@ -56,6 +56,15 @@ describe('buildContainerPlan', () => {
     expect(keys(host, 'lo')).toEqual([]);
   });
 
+  it('joins another container\'s net namespace before unsharing the rest (container network mode)', () => {
+    const joined = buildContainerPlan({ spec: spec({ joinNetns: '/proc/42/ns/net' }), cgroup: v1, initBinary: '/b/init' });
+    expect(keys(joined, 'joinns')).toEqual([['/proc/42/ns/net']]);
+    expect(keys(joined, 'unshare')).toEqual([[CLONE.NEWNS | CLONE.NEWUTS | CLONE.NEWIPC]]);
+    expect(keys(joined, 'lo')).toEqual([]);
+    const order = joined.map((r) => r[0]);
+    expect(order.indexOf('joinns')).toBeLessThan(order.indexOf('unshare'));
+  });
+
   it('mounts dockerd defaults in order, then etc files, binds by depth, with pivot before masks', () => {
     const p = buildContainerPlan({
       spec: spec({ binds: [{ source: '/h/a/b', destination: '/x/y', readonly: true }, { source: '/h/a', destination: '/x', readonly: false }] }),

@@ -14,6 +14,7 @@
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
  *             cgroupself <v1 tasks path>  (the child writes "0" there itself, before anything else)
  *             setns <ns path>  (exec: joined in order, mnt last)   arg <s>   env <K=V>
+ *             joinns <ns path>  (run: a namespace joined before unshare, e.g. another container's net)
  *             rootmount <fstype> <source> <data> <cwd>  (mounted on rootfs inside the new mount ns)
  *             scarch <SCMP_ARCH value>   scrule <action> <syscall> <idx:op:value:valueTwo,...>
  *   ordered operations (executed in plan order, paths are container paths resolved inside the root):
@@ -143,7 +144,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
   checkAbsolute('rootfs', rootfs.path);
   const privileged = proc.privileged === true;
   let flags = CLONE.NEWNS | CLONE.NEWUTS | CLONE.NEWIPC;
-  if (spec.network === 'none') flags |= CLONE.NEWNET;
+  if (spec.network === 'none' && spec.joinNetns === undefined) flags |= CLONE.NEWNET;
   if (cgroup.version === 2) flags |= CLONE.NEWCGROUP;
   const p: PlanRecord[] = [
     ['mode', 'run'],
@@ -153,6 +154,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
     ...(spec.logAttrs ? ([['logattrs', JSON.stringify(spec.logAttrs)]] satisfies PlanRecord[]) : []),
     ...stdioRecords(proc),
     ['newpid', 1],
+    ...(spec.joinNetns !== undefined ? ([['joinns', spec.joinNetns]] satisfies PlanRecord[]) : []),
     ['unshare', flags],
     // Slave, not private: host unmounts still propagate in (so a removed host mount does not stay
     // pinned), and nothing mounted here propagates out.
@@ -225,7 +227,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
   if (rootfs.readonly) p.push(['rootro']);
   p.push(['hostname', spec.hostname]);
   if (spec.domainname) p.push(['domainname', spec.domainname]);
-  if (spec.network === 'none') p.push(['lo']);
+  if (spec.network === 'none' && spec.joinNetns === undefined) p.push(['lo']);
 
   const env = buildEnv(proc.env, { hostname: spec.hostname, tty: proc.tty, home: proc.home });
   const args = spec.init ? [INIT_PATH_IN_CONTAINER, '--', ...proc.args] : proc.args;
