@@ -10,6 +10,7 @@ import type {
   ContainerProcessesView,
   ContainerState,
   ContainerView,
+  PublishedPortView,
   RunSpec,
   StatsView,
 } from '../../src-shared/ipc/models/containers';
@@ -32,7 +33,22 @@ export function toContainerView(c: ContainerSummaryDto): ContainerView {
     status: c.Status,
     labels: c.Labels ?? {},
     networkMode: c.HostConfig?.NetworkMode ?? '',
+    ports: publishedPorts(c.Ports),
   };
+}
+
+/** `docker ps` Ports entries that are published (an exposed-only port has no PublicPort), each once. */
+function publishedPorts(raw: unknown[] | undefined): PublishedPortView[] {
+  const out: PublishedPortView[] = [];
+  for (const p of raw ?? []) {
+    const e = p as { IP?: string; PublicPort?: number; PrivatePort?: number; Type?: string };
+    if (!e.PublicPort || !e.PrivatePort) continue;
+    // dockerd lists a port once per address family; the desktop opens it on IPv4.
+    if (e.IP !== undefined && e.IP.includes(':')) continue;
+    if (out.some((o) => o.hostPort === e.PublicPort && o.proto === (e.Type ?? 'tcp'))) continue;
+    out.push({ hostIp: e.IP ?? '0.0.0.0', hostPort: e.PublicPort, containerPort: e.PrivatePort, proto: e.Type ?? 'tcp' });
+  }
+  return out.sort((a, b) => a.containerPort - b.containerPort);
 }
 
 export function toContainerDetailView(c: ContainerInspectResponse): ContainerDetailView {

@@ -15,6 +15,7 @@ export function fakeContainer(i: number, over: Partial<ContainerView> = {}): Con
     status: i % 4 === 0 ? 'Exited (0) 5 minutes ago' : 'Up 5 minutes',
     labels: {},
     networkMode: 'none',
+    ports: [],
     ...over,
   };
 }

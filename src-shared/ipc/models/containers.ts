@@ -22,6 +22,16 @@ export interface ContainerView {
   status: string;
   labels: Record<string, string>;
   networkMode: string;
+  /** Published ports (running containers): where the engine's host listens for each container port. */
+  ports: PublishedPortView[];
+}
+
+export interface PublishedPortView {
+  /** '0.0.0.0' for every address of the engine's host. */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  proto: string;
 }
 
 /**

@@ -50,6 +50,30 @@ function columns(pendingIds: ReadonlySet<string>, handlers: RowHandlers, compact
         </>
       ),
     },
+    !compact && {
+      id: 'ports',
+      header: 'Ports',
+      enableSorting: false,
+      meta: { width: '12%' },
+      cell: ({ row: { original: r } }) =>
+        r.ports.length === 0 ? (
+          <span className="hint">—</span>
+        ) : (
+          <div className="port-links">
+            {r.ports.map((p) =>
+              p.url !== null ? (
+                <a key={p.key} href={p.url} target="_blank" rel="noreferrer noopener" className="link-button mono" title={`Open ${p.url}`}>
+                  {p.label}
+                </a>
+              ) : (
+                <span key={p.key} className="mono" title="Published on the engine's host">
+                  {p.label}
+                </span>
+              ),
+            )}
+          </div>
+        ),
+    },
     !compact && { id: 'created', header: 'Created', accessorFn: (r) => r.createdAt, meta: { width: '12%' }, cell: ({ row: { original: r } }) => <span title={r.createdTitle}>{r.created}</span> },
     !compact && { id: 'cpu', header: 'CPU', accessorFn: (r) => r.cpuValue, sortUndefined: 'last', meta: { width: '8%', align: 'right' }, cell: ({ row: { original: r } }) => r.cpu },
     {

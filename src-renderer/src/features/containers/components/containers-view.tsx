@@ -6,6 +6,7 @@ import { BulkBar, FilterInput, selectedIds, type RowSelectionState } from '../..
 import { PruneDialog } from '../../../components/prune-dialog';
 import { EmptyState, InlineError, QueryView } from '../../../components/state-views';
 import { useToast } from '../../../components/toast';
+import { LOCAL_HOST_ID } from '../../../../../src-shared/ipc/models/hosts';
 import { useActiveHost } from '../../../lib/active-host';
 import { navigate } from '../../../lib/navigation';
 import { useMediaQuery } from '../../../lib/use-media-query';
@@ -40,8 +41,9 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
 
   // While counting down, read the clock at render: the tick may be up to a second old.
   const rows = useMemo(
-    () => (query.data ? toContainerRowViews(query.data, stats, counting ? Math.max(now, Date.now()) : now, actions.stopping) : []),
-    [query.data, stats, now, counting, actions.stopping],
+    // Published ports of the local engine open on this machine's loopback; a remote host's are shown only.
+    () => (query.data ? toContainerRowViews(query.data, stats, counting ? Math.max(now, Date.now()) : now, actions.stopping, hostId === LOCAL_HOST_ID ? '127.0.0.1' : undefined) : []),
+    [query.data, stats, now, counting, actions.stopping, hostId],
   );
   const counts = countContainers(rows);
   const { commands } = actions;

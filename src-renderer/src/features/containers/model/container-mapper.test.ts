@@ -5,6 +5,22 @@ import { countContainers, sameRow, toContainerRowView, toContainerRowViews } fro
 const NOW = 1_700_000_000_000;
 
 describe('container row view', () => {
+  it('turns published ports into links on the local engine, plain labels on a remote one, none when stopped', () => {
+    const ports = [
+      { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp' },
+      { hostIp: '127.0.0.1', hostPort: 9000, containerPort: 90, proto: 'tcp' },
+      { hostIp: '0.0.0.0', hostPort: 5353, containerPort: 53, proto: 'udp' },
+    ];
+    const local = toContainerRowView(fakeContainer(1, { ports }), undefined, 0, undefined, '127.0.0.1');
+    expect(local.ports.map((p) => [p.label, p.url])).toEqual([
+      ['8080→80/tcp', 'http://127.0.0.1:8080/'],
+      ['9000→90/tcp', 'http://127.0.0.1:9000/'],
+      ['5353→53/udp', null],
+    ]);
+    expect(toContainerRowView(fakeContainer(1, { ports }), undefined, 0).ports.every((p) => p.url === null)).toBe(true);
+    expect(toContainerRowView(fakeContainer(4, { ports }), undefined, 0, undefined, '127.0.0.1').ports).toEqual([]);
+  });
+
   it('formats a running container with live stats', () => {
     const row = toContainerRowView(fakeContainer(1, { created: NOW - 180_000 }), { cpuPercent: 12.34, memoryUsage: 5 * 1024 * 1024, memoryLimit: 1024 ** 3 }, NOW);
     expect(row).toMatchObject({ name: 'app-1', stateLabel: 'Running', tone: 'ok', created: '3 minutes ago', cpu: '12%', memory: '5.0 MiB', running: true, canStart: false, canStop: true });

@@ -25,6 +25,8 @@ export interface ContainerRowView {
   /** "Stopping… 7 s" while a stop is in flight, else null. */
   stoppingLabel: string | null;
   memoryTitle: string;
+  /** Published ports; `url` opens the service in the browser where the desktop can reach it (null: shown only). */
+  ports: { key: string; label: string; url: string | null }[];
   running: boolean;
   canStart: boolean;
   canStop: boolean;
@@ -47,7 +49,20 @@ export type StatsById = StatsSummaryView['byId'];
  * `stoppingUntil`: when the engine will SIGKILL, if a stop is in flight. Memory is the engine's
  * usage figure as the Stats tab shows it (the same stats summary source: usage minus page cache).
  */
-export function toContainerRowView(c: ContainerView, stats: StatsById[string] | undefined, now: number, stoppingUntil?: number): ContainerRowView {
+/**
+ * A published port as a link: on the local engine `0.0.0.0` means this machine's loopback; a port
+ * bound to one address opens there. On a remote host the port is on that host, which the desktop
+ * may not reach, so it is shown without a link (`linkHost` undefined).
+ */
+export function portLinks(ports: ContainerView['ports'] | undefined, linkHost: string | undefined): ContainerRowView['ports'] {
+  return (ports ?? []).map((p) => {
+    const label = `${p.hostPort}→${p.containerPort}/${p.proto}`;
+    const host = p.hostIp === '0.0.0.0' || p.hostIp === '' ? linkHost : linkHost !== undefined ? p.hostIp : undefined;
+    return { key: `${p.hostIp}:${p.hostPort}/${p.proto}`, label, url: host !== undefined && p.proto === 'tcp' ? `http://${host}:${p.hostPort}/` : null };
+  });
+}
+
+export function toContainerRowView(c: ContainerView, stats: StatsById[string] | undefined, now: number, stoppingUntil?: number, linkHost?: string): ContainerRowView {
   const running = c.state === 'running' || c.state === 'restarting';
   const live = running && stats !== undefined;
   return {
@@ -69,6 +84,7 @@ export function toContainerRowView(c: ContainerView, stats: StatsById[string] | 
     cpu: live ? formatPercent(stats.cpuPercent) : '—',
     memory: live ? formatMemory(stats.memoryUsage) : '—',
     memoryTitle: live ? `${formatMemory(stats.memoryUsage)} of ${formatMemory(stats.memoryLimit)}` : '',
+    ports: running ? portLinks(c.ports, linkHost) : [],
     running,
     canStart: !running && c.state !== 'removing',
     canStop: running || c.state === 'paused',
@@ -77,13 +93,17 @@ export function toContainerRowView(c: ContainerView, stats: StatsById[string] | 
 }
 
 /** Newest first, as `docker ps`. */
-export function toContainerRowViews(list: readonly ContainerView[], stats: StatsById, now: number, stopping: Readonly<Record<string, number>> = {}): ContainerRowView[] {
-  return [...list].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name)).map((c) => toContainerRowView(c, stats[c.id], now, stopping[c.id]));
+export function toContainerRowViews(list: readonly ContainerView[], stats: StatsById, now: number, stopping: Readonly<Record<string, number>> = {}, linkHost?: string): ContainerRowView[] {
+  return [...list].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name)).map((c) => toContainerRowView(c, stats[c.id], now, stopping[c.id], linkHost));
 }
 
 /** Row equality for React.memo: rows re-render only when something they show changed. */
 export function sameRow(a: ContainerRowView, b: ContainerRowView): boolean {
-  for (const key of Object.keys(a) as (keyof ContainerRowView)[]) if (a[key] !== b[key]) return false;
+  for (const key of Object.keys(a) as (keyof ContainerRowView)[]) {
+    if (key === 'ports') {
+      if (a.ports.length !== b.ports.length || a.ports.some((p, i) => p.key !== b.ports[i]?.key || p.url !== b.ports[i]?.url)) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
   return true;
 }
 
