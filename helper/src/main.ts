@@ -190,6 +190,7 @@ async function main(): Promise<number> {
     runningPid: (id) => (late.containers?.isRunning(id) === true ? late.containers.runningProcess(id).process.pid : undefined),
     containerName: (id) => containerStore.find(id)?.name,
     portReserver: new SocketPortReserver(),
+    networkMode: (id) => containerStore.find(id)?.hostConfig.networkMode,
     links: (id) =>
       (containerStore.find(id)?.hostConfig.links ?? []).flatMap((l) => {
         const [target = '', alias = ''] = l.split(':');

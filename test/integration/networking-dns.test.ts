@@ -133,6 +133,9 @@ describe.skipIf(!IS_ROOT)('container DNS (docker CLI, netns sandbox)', () => {
     const clash = await sb.d(['run', '--rm', '--network', 'container:web', '-p', '9999:80', image, 'true']);
     expect(clash.code).not.toBe(0);
     expect(clash.stderr).toContain('conflicting options: port publishing');
+    const connect = await sb.d(['network', 'connect', 'other', 'side']);
+    expect(connect.code).not.toBe(0);
+    expect(connect.stderr).toContain('cannot be connected to any other network');
     await ok(['create', '--name', 'idle', image, 'sleep', '1']);
     const dead = await sb.d(['run', '--rm', '--network', 'container:idle', image, 'true']);
     expect(dead.code).not.toBe(0);

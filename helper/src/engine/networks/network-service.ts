@@ -37,6 +37,8 @@ export interface NetworkServiceDeps {
   containerName: (containerId: string) => string | undefined;
   /** Holds published host ports (absent in unit tests: ports are then only checked against each other). */
   portReserver?: PortReserver;
+  /** A container's NetworkMode (`container:<id>` joins another's netns: it cannot be connected to networks). */
+  networkMode?: (containerId: string) => string | undefined;
   /** A container's HostConfig.Links as alias -> linked container ID (the embedded DNS answers them for that container). */
   links?: (containerId: string) => { alias: string; target: string }[];
   /** The embedded DNS server, listening on user networks' gateways (absent: containers get the host's resolvers). */
@@ -289,6 +291,9 @@ export class NetworkService {
   connect(ref: string, containerId: string, cfg: EndpointConfigInput): Promise<void> {
     return this.serial(async () => {
       const n = this.get(ref);
+      if (this.deps.networkMode?.(containerId)?.startsWith('container:') === true) {
+        throw forbidden('NETWORK_CONNECT_MODE', 'container sharing network namespace with another container or host cannot be connected to any other network');
+      }
       const mine = this.state.endpoints.filter((e) => e.containerId === containerId);
       if (mine.some((e) => e.networkId === n.id)) throw forbidden('ENDPOINT_EXISTS', `endpoint with name ${this.deps.containerName(containerId) ?? containerId} already exists in network ${n.name}`);
       const mode = this.modeNetworks(mine);
