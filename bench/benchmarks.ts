@@ -17,6 +17,7 @@ import { containerListRenderBenchmark } from './cases/container-list-render';
 import { browserKeystrokeLocalBenchmark, browserKeystrokeSshBenchmark } from './cases/browser-keystroke';
 import { cpIntoBenchmark, cpOutOfBenchmark, loadBenchmark, saveBenchmark } from './cases/container-data';
 import { buildColdBenchmark, buildWarmBenchmark } from './cases/build';
+import { bridgeRunBenchmark, portConnectBenchmark, portThroughputBenchmark } from './cases/network';
 
 export const benchmarks: Benchmark[] = [
   // Idle memory first: before anything has been pulled or run.
@@ -38,4 +39,7 @@ export const benchmarks: Benchmark[] = [
   loadBenchmark,
   buildColdBenchmark,
   buildWarmBenchmark,
+  bridgeRunBenchmark,
+  portThroughputBenchmark,
+  portConnectBenchmark,
 ];

@@ -37,6 +37,11 @@ export interface StartDockerdOptions {
   binary?: string;
   /** How long to wait for `_ping` (default 90 s: the machine is shared). */
   timeoutMs?: number;
+  /**
+   * Run inside this named network namespace (`ip netns` name) with dockerd's default bridge and
+   * its iptables rules, which then live in that namespace only (the networking bench's reference).
+   */
+  netns?: string;
 }
 
 /** Starts a private dockerd; throws with its last log lines when it does not come up. */
@@ -51,12 +56,11 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Priv
     '--data-root', join(dir, 'data'),
     '--exec-root', join(dir, 'exec'),
     '--pidfile', join(dir, 'docker.pid'),
-    '--bridge=none',
-    '--iptables=false',
+    ...(opts.netns === undefined ? ['--bridge=none', '--iptables=false'] : []),
     '--ip6tables=false',
     '--log-level=warn',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = opts.netns === undefined ? spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('nsenter', [`--net=/run/netns/${opts.netns}`, '--', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
