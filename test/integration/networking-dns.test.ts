@@ -33,10 +33,15 @@ describe.skipIf(!IS_ROOT)('container DNS (docker CLI, netns sandbox)', () => {
   };
   const ipOf = async (ctr: string, net: string): Promise<string> => ok(['inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, ctr]);
   /** The address busybox nslookup prints for `name`, or '' when it cannot resolve it. */
-  const resolve = async (ctr: string, name: string): Promise<string> => {
-    const r = await sb.d(['exec', ctr, 'nslookup', name]);
-    const m = /Name:\s*\S+\s*\nAddress(?: 1)?:\s*([\d.]+)/.exec(r.stdout);
-    return m ? m[1]! : '';
+  const resolve = async (ctr: string, name: string, attempts = 3): Promise<string> => {
+    // busybox nslookup asks once; a resolver library retries (resolv.conf attempts): so does this, on a loaded machine.
+    for (let i = 0; i < attempts; i++) {
+      const r = await sb.d(['exec', ctr, 'nslookup', name]);
+      const m = /Name:\s*\S+\s*\nAddress(?: 1)?:\s*([\d.]+)/.exec(r.stdout);
+      if (m) return m[1]!;
+      if (/NXDOMAIN|can't find/.test(r.stdout)) return '';
+    }
+    return '';
   };
 
   beforeAll(async () => {

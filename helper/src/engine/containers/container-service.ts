@@ -2,7 +2,7 @@ import type { ContainerRecord } from '../../store/containers/container-record';
 import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { conflict, invalidArgument, isBerthError, notModified } from '../../lib/errors';
+import { conflict, errnoCode, invalidArgument, isBerthError, notModified } from '../../lib/errors';
 import type { AttachOptions, AttachStream, ContainerProcess, ContainerProcessInfo, ContainerRef, ContainerStats, ConsoleSize, ExitStatus } from '../../runtime/runtime';
 import { ContainerStartError } from '../../runtime/runtime-errors';
 import { AttachProxy } from './attach-proxy';
@@ -568,7 +568,18 @@ export class ContainerService {
   private async attachLive(id: string, options: AttachOptions, proxy: AttachProxy): Promise<AttachStream> {
     const proc = this.live.get(id);
     if (proc) {
-      proxy.connect(await proc.attach(options));
+      let stream: AttachStream;
+      try {
+        stream = await proc.attach(options);
+      } catch (err) {
+        // The process ended between the check and the connect (a `run --rm` of `echo`): its monitor
+        // socket is gone. As attaching to a stopped container: the stream ends (its output is in the logs).
+        const code = errnoCode(err);
+        if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw err;
+        proxy.finishWithoutProcess();
+        return proxy;
+      }
+      proxy.connect(stream);
       return proxy;
     }
     let set = this.pendingAttach.get(id);
