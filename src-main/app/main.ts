@@ -20,9 +20,10 @@ const services = createAppServices({
   ...(config.agentSocket ? { agentSocket: config.agentSocket } : {}),
   dockerConfigDir: config.dockerConfigDir,
   bundleDir: config.bundleDir,
-  // Electron is not a node for guests: machines need BERTH_GUEST_NODE or a system node.
-  ...(config.guestNode || existsSync('/usr/bin/node')
-    ? { machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? '/usr/bin/node', shareHome: config.homeDir } }
+  // Electron is not a node for guests: machines need BERTH_GUEST_NODE or a system node to build
+  // an image, or a prebuilt one (BERTH_MACHINE_IMAGE: how macOS and Windows desktops get theirs).
+  ...(config.machineImage || config.guestNode || existsSync('/usr/bin/node')
+    ? { machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? '/usr/bin/node', shareHome: config.homeDir, ...(config.machineImage ? { guestImageArchive: config.machineImage } : {}) } }
     : {}),
 });
 void services.start();

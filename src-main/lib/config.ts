@@ -17,6 +17,8 @@ const schema = z.object({
   bundleDir: z.string().min(1),
   /** Node.js >= 20 put into machine guests (a Linux x86_64 binary). */
   guestNode: z.string().min(1).optional(),
+  /** A prebuilt machine guest image (release artefact, with its .sha256) instead of building one here. */
+  machineImage: z.string().min(1).optional(),
   /** Folder shared into new machines by default. */
   homeDir: z.string().min(1).default(process.env.HOME ?? '/root'),
   /** The docker CLI's config dir, where the app writes host contexts. */
@@ -37,6 +39,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv, defaults: { rendererDir: s
     agentSocket: env.SSH_AUTH_SOCK || undefined,
     bundleDir: env.BERTH_BUNDLE_DIR ?? defaults.bundleDir,
     guestNode: env.BERTH_GUEST_NODE,
+    machineImage: env.BERTH_MACHINE_IMAGE,
     homeDir: env.HOME,
     dockerConfigDir: env.DOCKER_CONFIG,
   });

@@ -10,6 +10,7 @@ import type { KnownHostsStore } from '../connections/ssh/known-hosts';
 import { SshConnection } from '../connections/ssh/ssh-connection';
 import { HostProvisioner } from '../provisioning/provisioner';
 import { buildGuestImage } from './guest-image';
+import { unpackGuestImage } from './guest-image-archive';
 import { ed25519KeyPair } from './machine-keys';
 import { acceleratorLabel, pickAccelerator, qemuArgs, type Accelerator, type MachinePaths, type MachineSpec } from './qemu-command';
 import { QmpClient } from './qmp';
@@ -41,6 +42,11 @@ export interface MachineManagerOptions {
   virtiofsdBinary?: string;
   /** Test seam: force an accelerator instead of probing the desktop. */
   accelerator?: Accelerator;
+  /**
+   * A prebuilt guest image (`berth-machine-<version>-x86_64.tar.gz`, with its .sha256) used instead
+   * of building one from this desktop's Debian packages: how macOS and Windows desktops get theirs.
+   */
+  guestImageArchive?: string;
 }
 
 const NAME_RE = /^[a-z0-9][a-z0-9-]{0,30}$/;
@@ -180,7 +186,8 @@ export class MachineManager {
     const t0 = performance.now();
     if ((await this.qemuPid(name)) === undefined) {
       onStep('preparing the guest image');
-      const image = await buildGuestImage({ node: this.opts.guestNode, cacheDir: join(this.root, '.images') });
+      const cacheDir = join(this.root, '.images');
+      const image = this.opts.guestImageArchive !== undefined ? await unpackGuestImage(this.opts.guestImageArchive, cacheDir) : await buildGuestImage({ node: this.opts.guestNode, cacheDir });
       const accel = await this.accelerator();
       await rm(p.consoleLog, { force: true });
       await rm(p.qmpSocket, { force: true });

@@ -45,7 +45,7 @@ export interface EngineServiceOptions {
   /** Where the berthd bundles (and install.sh) are, for setting up SSH hosts; absent = no provisioning. */
   bundleDir?: string;
   /** Berth machines: where the bundles are and which node goes into guests; absent = no machines. */
-  machines?: { bundleDir: string; guestNode: string; shareHome: string };
+  machines?: { bundleDir: string; guestNode: string; shareHome: string; guestImageArchive?: string };
 }
 
 /** Everything the contract handlers call; built once by each composition root. */
@@ -92,6 +92,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
         bundleDir: opts.machines.bundleDir,
         version: opts.version,
         installerPath: join(opts.machines.bundleDir, 'install.sh'),
+        ...(opts.machines.guestImageArchive !== undefined ? { guestImageArchive: opts.machines.guestImageArchive } : {}),
       })
     : undefined;
   const machines = new MachinesService(manager, hosts, opts.machines?.shareHome ?? homedir());

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     dockerConfigDir: config.dockerConfigDir,
     bundleDir: config.bundleDir,
     // Web mode runs on node itself: the same binary goes into machine guests unless told otherwise.
-    machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? process.execPath, shareHome: config.homeDir },
+    machines: { bundleDir: config.bundleDir, guestNode: config.guestNode ?? process.execPath, shareHome: config.homeDir, ...(config.machineImage ? { guestImageArchive: config.machineImage } : {}) },
   });
   await services.start();
   const server = await startWebServer({

@@ -20,6 +20,8 @@ import { REPO_ROOT } from '../harness/berthd';
 import { busyboxRootfsEntries, makeTar } from '../harness/fixtures';
 import { vmUnavailableReason } from '../harness/vm-guest';
 import { KnownHostsStore } from '../../src-main/connections/ssh/known-hosts';
+import { buildGuestImage } from '../../src-main/machines/guest-image';
+import { packGuestImage } from '../../src-main/machines/guest-image-archive';
 import { MachineManager, type MachineView } from '../../src-main/machines/machine-manager';
 import type { AppServices } from '../../src-main/services/app-services';
 import { startServices, waitForStatus } from '../integration/app-env';
@@ -76,7 +78,12 @@ describe.skipIf(reason !== undefined)('Berth machine: a local VM that runs berth
     await mkdir(join(home, 'www'));
     await writeFile(join(home, 'www/index.html'), '<h1>served from the machine</h1>\n');
     app = await startServices({ localSocket: '/nonexistent/berthd.sock', stateDir: state, dockerConfigDir: dockerConfig });
+    // The machine boots from the release artefact (what macOS and Windows desktops get), built here
+    // from this desktop's packages and packed, so both the builder and the archive are exercised.
+    const built = await buildGuestImage({ node: process.execPath, cacheDir: join(state, 'image-build') });
+    const { file: imageArchive } = await packGuestImage(built, await mkdtemp(join(tmpdir(), 'berth-machine-image-')), VERSION);
     manager = new MachineManager({
+      guestImageArchive: imageArchive,
       stateDir: state,
       knownHosts: new KnownHostsStore({ ownFile: join(state, 'known_hosts'), readFiles: [] }),
       guestNode: process.execPath,
