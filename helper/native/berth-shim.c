@@ -541,6 +541,17 @@ static void apply_creds(void) {
   if (plan_get("nonewprivs") && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs: %s", strerror(errno));
 }
 
+/* HostConfig.OomScoreAdj: a property of this process, inherited by everything it execs and forks
+   (runc writes it in nsexec too). Lowering it needs CAP_SYS_RESOURCE: before the creds change. */
+static void apply_oom_score_adj(void) {
+  const char *v = plan_get("oomscoreadj");
+  if (!v) return;
+  int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  ssize_t len = (ssize_t)strlen(v);
+  if (fd < 0 || write(fd, v, (size_t)len) != len) fail("write oom_score_adj %s: %s", v, strerror(errno));
+  close(fd);
+}
+
 struct stdio_fds {
   int in, out, err; /* child ends; -1 with a tty */
 };
@@ -568,6 +579,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     if (fd >= 0) close(fd);
     if (!ok) fail("join cgroup %s: %s", path, strerror(e));
   }
+  apply_oom_score_adj();
 
   int rootfd = -1, rootdir = -1;
   int nsfds[8], nns = 0;

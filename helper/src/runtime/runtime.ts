@@ -130,6 +130,11 @@ export interface ProcessSpec {
   seccomp?: SeccompProfile | 'unconfined';
   /** AppArmor profile the process switches to on exec (loaded on the host); undefined = unconfined. */
   apparmorProfile?: string;
+  /**
+   * HostConfig.OomScoreAdj, -1000..1000. dockerd always sets it (0 by default), for the init and
+   * every exec, whatever the daemon's own score; undefined leaves the inherited one.
+   */
+  oomScoreAdj?: number;
 }
 
 /** Resource limits; 0/undefined means "not set". Field meanings are Docker's HostConfig ones. */

@@ -132,6 +132,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     cpusetCpus: hc.CpusetCpus ?? '',
     pidsLimit: hc.PidsLimit ?? 0,
     oomKillDisable: hc.OomKillDisable ?? false,
+    oomScoreAdj: hc.OomScoreAdj ?? 0,
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],
     consoleSize: [h, w],

@@ -42,7 +42,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   UTSMode: { owner: 'opts' },
   CgroupnsMode: { owner: 'opts' },
   CgroupParent: { owner: 'opts' },
-  OomScoreAdj: { owner: 'opts' },
   OomKillDisable: { owner: 'opts' },
   MemoryReservation: { owner: 'opts' },
   CpusetCpus: { owner: 'opts' },

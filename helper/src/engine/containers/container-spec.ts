@@ -5,7 +5,7 @@ import { invalidArgument } from '../../lib/errors';
 import { containerResolvConf, hostsFile } from '../../runtime/spec/etc-files';
 import type { ContainerStore } from '../../store/containers/container-store';
 import type { ContainerRecord } from '../../store/containers/container-record';
-import type { ContainerRef, ContainerSpec, ResourceLimits } from '../../runtime/runtime';
+import type { ContainerRef, ContainerSpec, ProcessSpec, ResourceLimits } from '../../runtime/runtime';
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
 import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './security-opts';
@@ -56,6 +56,7 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
       seccomp: security.seccomp,
       noNewPrivileges: security.noNewPrivileges,
       ...(security.apparmorProfile !== undefined ? { apparmorProfile: security.apparmorProfile } : {}),
+      ...processLimitsOf(hc),
     },
     hostname: rec.config.hostname,
     domainname: rec.config.domainname || undefined,
@@ -73,6 +74,11 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
     readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
   };
+}
+
+/** Per-process settings of a container that its execs share too (runc copies them from the container's spec). */
+export function processLimitsOf(hc: ContainerRecord['hostConfig']): Pick<ProcessSpec, 'oomScoreAdj'> {
+  return { oomScoreAdj: hc.oomScoreAdj };
 }
 
 /** HostConfig.Tmpfs entries and Mounts of type tmpfs, as the runtime mounts them. */

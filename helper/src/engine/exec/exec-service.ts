@@ -9,6 +9,7 @@ import { AttachProxy } from '../containers/attach-proxy';
 import { envKey, processEnv } from '../containers/command-merge';
 import type { ContainerService } from '../containers/container-service';
 import { resolveContainerUser } from '../containers/container-helpers';
+import { processLimitsOf } from '../containers/container-spec';
 import type { EventsService } from '../events/events-service';
 
 export interface ExecCreateInput {
@@ -118,6 +119,7 @@ export class ExecService {
           privileged: ex.input.privileged || record.hostConfig.privileged,
           // runc semantics: an exec runs under its container's seccomp filter and no_new_privs.
           ...this.containers.security(record),
+          ...processLimitsOf(record.hostConfig),
         },
       });
     } catch (err) {

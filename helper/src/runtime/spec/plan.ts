@@ -9,6 +9,7 @@
  *             tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
+ *             oomscoreadj <n>  (written to /proc/self/oom_score_adj by the child, run and exec)
  *             seccomp <default action>  (absent: no filter; see seccomp/resolve.ts)
  *             apparmor <profile>  (absent: unconfined)
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
@@ -111,6 +112,7 @@ function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
     ['groups', (proc.additionalGids ?? []).join(',')],
     ['caps', capabilityMask(caps)],
   ];
+  if (proc.oomScoreAdj !== undefined) out.push(['oomscoreadj', proc.oomScoreAdj]);
   if (proc.noNewPrivileges) out.push(['nonewprivs']);
   if (proc.apparmorProfile !== undefined) out.push(['apparmor', proc.apparmorProfile]);
   if (proc.seccomp !== 'unconfined') {
