@@ -44,6 +44,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -552,6 +553,18 @@ static void apply_oom_score_adj(void) {
   close(fd);
 }
 
+/* HostConfig.Ulimits: `rlimit <resource> <soft> <hard>`, while still privileged (raising a hard
+   limit needs CAP_SYS_RESOURCE) and after the setup, which a low nofile must not starve. */
+static void apply_rlimits(void) {
+  for (int i = 0; i < nrecs; i++) {
+    struct rec *r = &recs[i];
+    if (strcmp(r->f[0], "rlimit") != 0) continue;
+    int res = (int)strtol(fld(r, 1), NULL, 10);
+    struct rlimit rl = {.rlim_cur = (rlim_t)strtoull(fld(r, 2), NULL, 10), .rlim_max = (rlim_t)strtoull(fld(r, 3), NULL, 10)};
+    if (setrlimit(res, &rl) < 0) fail("error setting rlimit type %d: %s", res, strerror(errno));
+  }
+}
+
 struct stdio_fds {
   int in, out, err; /* child ends; -1 with a tty */
 };
@@ -659,6 +672,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
   const char *cwd = plan_get("cwd");
   if (cwd && chdir(cwd) < 0) fail("chdir to cwd (\"%s\") set in config.json failed: %s", cwd, strerror(errno));
 
+  apply_rlimits();
   apply_apparmor();
   load_seccomp();
   apply_creds();

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IS_ROOT } from '../harness/berthd';
+import { engineRequest, IS_ROOT } from '../harness/berthd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
 
 describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
@@ -17,6 +17,8 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     await env?.cleanup();
   });
 
+  const create = (body: Record<string, unknown>) =>
+    engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, Cmd: ['true'], ...body }));
   const inspectHc = async (name: string): Promise<Record<string, unknown>> =>
     JSON.parse((await env.d(['inspect', '-f', '{{json .HostConfig}}', name])).stdout) as Record<string, unknown>;
 
@@ -34,5 +36,28 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('Invalid value 1001, range for oom score adj is [-1000, 1000]');
     await env.d(['rm', '-f', 'oom1']);
+  });
+
+  it('--ulimit sets soft and hard limits in the container and its execs; inspect reports them; bad ones are refused at create', async () => {
+    const run = await env.d(['run', '-d', '--name', 'ul1', '--ulimit', 'nofile=1024:2048', '--ulimit', 'nproc=77', env.image, 'sleep', '60']);
+    expect(run.code, run.stderr).toBe(0);
+    const ex = await env.d(['exec', 'ul1', 'sh', '-c', 'ulimit -n; ulimit -Hn; ulimit -u; grep "Max open files" /proc/1/limits']);
+    expect(ex.stdout.split('\n').slice(0, 3)).toEqual(['1024', '2048', '77']);
+    expect(ex.stdout).toMatch(/Max open files\s+1024\s+2048\s+files/);
+    expect(await inspectHc('ul1')).toMatchObject({ Ulimits: [{ Name: 'nofile', Hard: 2048, Soft: 1024 }, { Name: 'nproc', Hard: 77, Soft: 77 }] });
+    await env.d(['rm', '-f', 'ul1']);
+    // moby upper-cases the name (RLIMIT_<NAME>), so the API takes any case.
+    const upper = await create({ Cmd: ['sh', '-c', 'ulimit -n'], HostConfig: { Ulimits: [{ Name: 'NOFILE', Soft: 100, Hard: 100 }] } });
+    expect(upper.status).toBe(201);
+    const id = (JSON.parse(upper.body) as { Id: string }).Id;
+    const started = await env.d(['start', '-a', id]);
+    expect(started.stdout.trim()).toBe('100');
+    await env.d(['rm', id]);
+    const unknown = await create({ HostConfig: { Ulimits: [{ Name: 'foo', Soft: 1, Hard: 2 }] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain('HostConfig.Ulimits: wrong rlimit value: RLIMIT_FOO');
+    const inverted = await create({ HostConfig: { Ulimits: [{ Name: 'nofile', Soft: 3000, Hard: 2000 }] } });
+    expect(inverted.status).toBe(400);
+    expect(inverted.body).toContain('soft limit must be less than or equal to hard limit: 3000 > 2000');
   });
 });

@@ -42,6 +42,7 @@ import type { Duplex } from 'node:stream';
 import type { CgroupStats } from './cgroups/cgroup-types';
 import type { TmpfsMount } from './spec/tmpfs-options';
 import type { SeccompProfile } from './spec/seccomp/profile';
+import type { Rlimit } from './spec/rlimits';
 
 export type { CgroupStats } from './cgroups/cgroup-types';
 export type { TmpfsMount } from './spec/tmpfs-options';
@@ -135,6 +136,8 @@ export interface ProcessSpec {
    * every exec, whatever the daemon's own score; undefined leaves the inherited one.
    */
   oomScoreAdj?: number;
+  /** HostConfig.Ulimits, set with setrlimit before exec; the others are inherited from berthd, as from dockerd. */
+  rlimits?: Rlimit[];
 }
 
 /** Resource limits; 0/undefined means "not set". Field meanings are Docker's HostConfig ones. */

@@ -36,7 +36,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   GroupAdd: { owner: 'opts' },
   Devices: { owner: 'opts' },
   DeviceCgroupRules: { owner: 'opts' },
-  Ulimits: { owner: 'opts' },
   PidMode: { owner: 'opts' },
   IpcMode: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === 'private' },
   UTSMode: { owner: 'opts' },

@@ -77,8 +77,8 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
 }
 
 /** Per-process settings of a container that its execs share too (runc copies them from the container's spec). */
-export function processLimitsOf(hc: ContainerRecord['hostConfig']): Pick<ProcessSpec, 'oomScoreAdj'> {
-  return { oomScoreAdj: hc.oomScoreAdj };
+export function processLimitsOf(hc: ContainerRecord['hostConfig']): Pick<ProcessSpec, 'oomScoreAdj' | 'rlimits'> {
+  return { oomScoreAdj: hc.oomScoreAdj, rlimits: hc.ulimits };
 }
 
 /** HostConfig.Tmpfs entries and Mounts of type tmpfs, as the runtime mounts them. */

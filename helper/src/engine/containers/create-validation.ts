@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { errnoCode, invalidArgument } from '../../lib/errors';
 import { CAPABILITY_NAMES } from '../../runtime/spec/defaults';
+import { validateRlimits } from '../../runtime/spec/rlimits';
 import type { RuntimeInfo } from '../../runtime/runtime';
 import { tmpfsMounts } from './container-spec';
 import { validateLogConfig } from './log-driver';
@@ -81,6 +82,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   if (hc.shmSize < 0) bad('SHM_NEGATIVE', 'SHM size can not be less than 0');
   if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);
+  validateRlimits(hc.ulimits);
   validateCaps('CapAdd', hc.capAdd);
   validateCaps('CapDrop', hc.capDrop);
   validateRestartPolicy(hc);

@@ -10,6 +10,7 @@
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *             oomscoreadj <n>  (written to /proc/self/oom_score_adj by the child, run and exec)
+ *   repeated  rlimit <resource> <soft> <hard>  (setrlimit in the child before the creds change)
  *             seccomp <default action>  (absent: no filter; see seccomp/resolve.ts)
  *             apparmor <profile>  (absent: unconfined)
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
@@ -35,6 +36,7 @@ import {
 } from './defaults';
 import { capabilityMask, hostBoundingSet, resolveCapabilities } from './capabilities';
 import { buildEnv } from './env';
+import { rlimitRecords } from './rlimits';
 import { DEFAULT_SECCOMP_PROFILE } from './seccomp/profile';
 import { localSeccompHost, resolveSeccomp, seccompRecords } from './seccomp/resolve';
 import { invalidArgument } from '../../lib/errors';
@@ -113,6 +115,7 @@ function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
     ['caps', capabilityMask(caps)],
   ];
   if (proc.oomScoreAdj !== undefined) out.push(['oomscoreadj', proc.oomScoreAdj]);
+  out.push(...rlimitRecords(proc.rlimits ?? []));
   if (proc.noNewPrivileges) out.push(['nonewprivs']);
   if (proc.apparmorProfile !== undefined) out.push(['apparmor', proc.apparmorProfile]);
   if (proc.seccomp !== 'unconfined') {
