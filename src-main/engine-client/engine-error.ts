@@ -2,7 +2,7 @@ import type { ErrorKind } from '../../src-shared/errors/error-kind';
 import { AppError } from '../lib/app-error';
 
 /** What the request was about, so a 404 becomes CONTAINER_NOT_FOUND rather than a bare NOT_FOUND. */
-export type EngineSubject = 'container' | 'image' | 'exec' | 'config' | 'engine' | 'volume';
+export type EngineSubject = 'container' | 'image' | 'exec' | 'config' | 'engine' | 'volume' | 'network';
 
 const KIND_BY_STATUS: Record<number, ErrorKind> = {
   400: 'InvalidArgument',

@@ -16,6 +16,9 @@ function check<T>(schema: z.ZodType<T>, value: unknown, channel: string): T {
 const hostId = z.string().min(1);
 const Host = z.object({ hostId });
 const Container = z.object({ hostId, id: z.string().min(1) });
+// Compose v2 allows lowercase letters, digits, `-` and `_`; labels set by hand may be looser, so only refuse what cannot be a name.
+const Stack = z.object({ hostId, project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a compose project name') });
+const Timeout = z.number().int().min(-1).optional();
 const Image = z.object({ hostId, ref: z.string().min(1).refine((r) => !/[?#\s]/.test(r), 'must be an image reference') });
 const VolumeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'must be a volume name');
 const VolumePath = z.string().startsWith('/', 'must be absolute inside the volume');
@@ -184,6 +187,27 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'containers:commit': (a) => {
         const v = check(Container.extend({ repo: z.string().optional(), tag: z.string().optional(), comment: z.string().optional(), author: z.string().optional() }), a, 'containers:commit');
         return s.containerData.commit(v.hostId, v.id, { ...(v.repo ? { repo: v.repo } : {}), ...(v.tag ? { tag: v.tag } : {}), ...(v.comment ? { comment: v.comment } : {}), ...(v.author ? { author: v.author } : {}) });
+      },
+
+      'stacks:start': (a) => {
+        const v = check(Stack, a, 'stacks:start');
+        return s.stacks.start(v.hostId, v.project);
+      },
+      'stacks:stop': (a) => {
+        const v = check(Stack.extend({ timeoutSeconds: Timeout }), a, 'stacks:stop');
+        return s.stacks.stop(v.hostId, v.project, v.timeoutSeconds);
+      },
+      'stacks:restart': (a) => {
+        const v = check(Stack.extend({ timeoutSeconds: Timeout }), a, 'stacks:restart');
+        return s.stacks.restart(v.hostId, v.project, v.timeoutSeconds);
+      },
+      'stacks:remove': (a) => {
+        const v = check(Stack, a, 'stacks:remove');
+        return s.stacks.remove(v.hostId, v.project);
+      },
+      'stacks:resources': (a) => {
+        const v = check(Stack, a, 'stacks:resources');
+        return s.stacks.resources(v.hostId, v.project);
       },
 
       'images:list': (a) => s.images.list(check(Host, a, 'images:list').hostId),

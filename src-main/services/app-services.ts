@@ -14,6 +14,7 @@ import { EventsService } from './events-service';
 import { HostsService } from './hosts-service';
 import { ImagesService } from './images-service';
 import { VolumesService } from './volumes-service';
+import { StacksService } from './stacks-service';
 import { LogsService } from './logs-service';
 import { MirrorsService } from './mirrors-service';
 import { StatsService } from './stats-service';
@@ -58,6 +59,8 @@ export interface AppServices {
   containerData: ContainerDataService;
   images: ImagesService;
   volumes: VolumesService;
+  /** Compose stacks: actions on every container of a project, its networks and volumes. */
+  stacks: StacksService;
   mirrors: MirrorsService;
   logs: LogsService;
   stats: StatsService;
@@ -105,6 +108,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     containerData: new ContainerDataService(hosts),
     images: new ImagesService(hosts),
     volumes: new VolumesService(hosts),
+    stacks: new StacksService(hosts),
     mirrors: new MirrorsService(hosts),
     logs: new LogsService(hosts),
     stats: new StatsService(hosts),

@@ -43,6 +43,7 @@ import type {
 import type { DockerContextView, MachineCreateArgs, MachineProgressView, MachineView } from './models/machines';
 import type { MirrorsConfigView, MirrorsHealthView, MirrorsUpdate, MirrorsValidationView } from './models/mirrors';
 import type { ProvisionArgs, ProvisionCheckView, ProvisionProgressView, ProvisionTargetArgs } from './models/provisioning';
+import type { StackActionResultView, StackArgs, StackResourcesView } from './models/stacks';
 import type { DiskUsageView, EngineEventView, EngineInfoView } from './models/system';
 import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
 import type { VolumeCreateArgs, VolumeFilesView, VolumeFileView, VolumeView } from './models/volumes';
@@ -123,6 +124,20 @@ export interface InvokeContract {
   'containers:upload': { args: ContainerArgs & { dir: string; name: string; base64: string }; result: void };
   /** `docker commit`: a new image from the container (tagged `repo[:tag]` when `repo` is given). */
   'containers:commit': { args: ContainerArgs & { repo?: string; tag?: string; comment?: string; author?: string }; result: { imageId: string } };
+
+  // ---- compose stacks (containers labelled com.docker.compose.project) ----------------------
+  /** Starts every container of the stack (all members, in parallel; failures are reported per member). */
+  'stacks:start': { args: StackArgs; result: StackActionResultView };
+  /** Stops every running member (`timeoutSeconds` before SIGKILL, engine default 10). */
+  'stacks:stop': { args: StackArgs & { timeoutSeconds?: number }; result: StackActionResultView };
+  'stacks:restart': { args: StackArgs & { timeoutSeconds?: number }; result: StackActionResultView };
+  /**
+   * `docker-compose down`: stops and removes every member, then removes the networks named
+   * `<project>_*` that carry the project label. Volumes are kept (as `down` without `-v`).
+   */
+  'stacks:remove': { args: StackArgs; result: StackActionResultView };
+  /** The stack's networks and volumes (by the project label). */
+  'stacks:resources': { args: StackArgs; result: StackResourcesView };
 
   // ---- images ------------------------------------------------------------------------------
   /** Includes shared size when the engine computes it. */
@@ -264,6 +279,11 @@ export const INVOKE_CHANNELS = [
   'containers:download',
   'containers:upload',
   'containers:commit',
+  'stacks:start',
+  'stacks:stop',
+  'stacks:restart',
+  'stacks:remove',
+  'stacks:resources',
   'images:list',
   'images:inspect',
   'images:history',

@@ -6,6 +6,7 @@ import { DataTable, type ColumnDef, type RowSelectionState } from '../../../comp
 import { ActionMenu } from '../../../components/menu';
 import { hrefFor } from '../../../lib/navigation';
 import type { ContainerRowView } from '../model/container-mapper';
+import { PortLinks } from './port-links';
 
 export interface RowHandlers {
   onStart: (id: string) => void;
@@ -29,7 +30,10 @@ function columns(pendingIds: ReadonlySet<string>, handlers: RowHandlers, compact
           <a href={hrefFor('containers', r.id)} className="link-button truncate" title={r.name}>
             {r.name}
           </a>
-          <div className="hint mono">{r.shortId}</div>
+          <div className="hint mono">
+            {r.service !== null ? <span data-testid="member-service">{`${r.service} #${r.replica ?? 1} · `}</span> : null}
+            {r.shortId}
+          </div>
         </>
       ),
     },
@@ -55,24 +59,7 @@ function columns(pendingIds: ReadonlySet<string>, handlers: RowHandlers, compact
       header: 'Ports',
       enableSorting: false,
       meta: { width: '12%' },
-      cell: ({ row: { original: r } }) =>
-        r.ports.length === 0 ? (
-          <span className="hint">—</span>
-        ) : (
-          <div className="port-links">
-            {r.ports.map((p) =>
-              p.url !== null ? (
-                <a key={p.key} href={p.url} target="_blank" rel="noreferrer noopener" className="link-button mono" title={`Open ${p.url}`}>
-                  {p.label}
-                </a>
-              ) : (
-                <span key={p.key} className="mono" title="Published on the engine's host">
-                  {p.label}
-                </span>
-              ),
-            )}
-          </div>
-        ),
+      cell: ({ row: { original: r } }) => <PortLinks ports={r.ports} />,
     },
     !compact && { id: 'created', header: 'Created', accessorFn: (r) => r.createdAt, meta: { width: '12%' }, cell: ({ row: { original: r } }) => <span title={r.createdTitle}>{r.created}</span> },
     !compact && { id: 'cpu', header: 'CPU', accessorFn: (r) => r.cpuValue, sortUndefined: 'last', meta: { width: '8%', align: 'right' }, cell: ({ row: { original: r } }) => r.cpu },
@@ -124,7 +111,7 @@ const matches = (r: ContainerRowView, f: string): boolean => {
 };
 
 const selectLabel = (r: ContainerRowView): string => `Select ${r.name}`;
-const rowProps = (r: ContainerRowView) => ({ 'data-container-id': r.id, 'data-container-name': r.name, 'data-state': r.state, 'data-stopping': r.stoppingLabel ? 'true' : undefined });
+const rowProps = (r: ContainerRowView) => ({ 'data-container-id': r.id, 'data-container-name': r.name, 'data-state': r.state, 'data-service': r.service ?? undefined, 'data-stopping': r.stoppingLabel ? 'true' : undefined });
 
 /**
  * The container table: sortable columns, a filter, multi-select for bulk actions, and

@@ -17,7 +17,10 @@ import { useContainerActions } from '../hooks/use-container-actions';
 import { useContainerEvents } from '../hooks/use-container-events';
 import { useStatsSummary } from '../hooks/use-stats-summary';
 import { countContainers, toContainerRowViews, type ContainerRowView } from '../model/container-mapper';
+import { groupByStack } from '../model/stack-model';
+import { useStackCommands } from '../hooks/use-stack-commands';
 import { ContainerTable, type RowHandlers } from './container-table';
+import { StackList } from './stack-list';
 import { RunDialog } from './run-dialog';
 import { StopDialog } from './stop-dialog';
 
@@ -46,6 +49,8 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
     [query.data, stats, now, counting, actions.stopping, hostId],
   );
   const counts = countContainers(rows);
+  const grouped = useMemo(() => groupByStack(rows), [rows]);
+  const stackCommands = useStackCommands(hostId);
   const { commands } = actions;
   const chosen = selectedIds(selection, rows);
 
@@ -127,7 +132,22 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
           </EmptyState>
         }
       >
-        {() => <ContainerTable rows={rows} pendingIds={actions.pendingIds} handlers={handlers} filter={filter} selection={selection} onSelectionChange={setSelection} compact={compact} />}
+        {() => (
+          <>
+            <StackList
+              stacks={grouped.stacks}
+              filter={filter}
+              pendingIds={actions.pendingIds}
+              pendingStacks={stackCommands.pending}
+              handlers={handlers}
+              onStackAction={(p, a) => void stackCommands.run(p, a)}
+              compact={compact}
+            />
+            {grouped.standalone.length > 0 || grouped.stacks.length === 0 ? (
+              <ContainerTable rows={grouped.standalone} pendingIds={actions.pendingIds} handlers={handlers} filter={filter} selection={selection} onSelectionChange={setSelection} compact={compact} />
+            ) : null}
+          </>
+        )}
       </QueryView>
       {running ? (
         <RunDialog

@@ -20,16 +20,23 @@ const LogLine = memo(function LogLine({ entry, query, timestamps }: { entry: Log
   return (
     <div className={`log-line ${entry.stream}`} data-stream={entry.stream}>
       {timestamps ? <span className="ts">{shortTimestamp(entry.timestamp)}</span> : null}
-      <span className="text">
-        {entry.spans.map((span, i) => (
-          <span key={i} className={spanClass(span)} style={spanStyle(span)}>
-            {highlight(span.text, query).map((seg, j) => (seg.hit ? <mark key={j}>{seg.text}</mark> : seg.text))}
-          </span>
-        ))}
-      </span>
+      <LogText entry={entry} query={query} />
     </div>
   );
 });
+
+/** A line's text with its ANSI colours and the search hits marked (also used by the stack's combined log). */
+export function LogText({ entry, query }: { entry: LogEntry; query: string }): ReactNode {
+  return (
+    <span className="text">
+      {entry.spans.map((span, i) => (
+        <span key={i} className={spanClass(span)} style={spanStyle(span)}>
+          {highlight(span.text, query).map((seg, j) => (seg.hit ? <mark key={j}>{seg.text}</mark> : seg.text))}
+        </span>
+      ))}
+    </span>
+  );
+}
 
 /** Logs with follow, search and stdout/stderr told apart (stderr is red with a red rule). */
 export function LogsPanel({ hostId, containerId, running }: { hostId: string; containerId: string; running: boolean }): ReactNode {

@@ -1,6 +1,7 @@
 import type { ContainerState, ContainerView, StatsSummaryView } from '../../../../../src-shared/ipc/models/containers';
 import type { BadgeTone } from '../../../components/badge';
 import { formatAgo, formatMemory, formatPercent } from '../../../lib/format';
+import { composeMembership, healthOf, type Health } from './stack-model';
 
 export interface ContainerRowView {
   id: string;
@@ -27,6 +28,12 @@ export interface ContainerRowView {
   memoryTitle: string;
   /** Published ports; `url` opens the service in the browser where the desktop can reach it (null: shown only). */
   ports: { key: string; label: string; url: string | null }[];
+  /** Compose labels: the stack (project) this container belongs to, its service and replica number; null when standalone. */
+  project: string | null;
+  service: string | null;
+  replica: number | null;
+  /** From the engine's status (`Up 2 minutes (healthy)`); null without a healthcheck. */
+  health: Health | null;
   running: boolean;
   canStart: boolean;
   canStop: boolean;
@@ -65,6 +72,7 @@ export function portLinks(ports: ContainerView['ports'] | undefined, linkHost: s
 export function toContainerRowView(c: ContainerView, stats: StatsById[string] | undefined, now: number, stoppingUntil?: number, linkHost?: string): ContainerRowView {
   const running = c.state === 'running' || c.state === 'restarting';
   const live = running && stats !== undefined;
+  const compose = composeMembership(c.labels);
   return {
     id: c.id,
     shortId: c.shortId,
@@ -85,6 +93,10 @@ export function toContainerRowView(c: ContainerView, stats: StatsById[string] | 
     memory: live ? formatMemory(stats.memoryUsage) : '—',
     memoryTitle: live ? `${formatMemory(stats.memoryUsage)} of ${formatMemory(stats.memoryLimit)}` : '',
     ports: running ? portLinks(c.ports, linkHost) : [],
+    project: compose?.project ?? null,
+    service: compose?.service ?? null,
+    replica: compose?.replica ?? null,
+    health: running ? healthOf(c.status) : null,
     running,
     canStart: !running && c.state !== 'removing',
     canStop: running || c.state === 'paused',

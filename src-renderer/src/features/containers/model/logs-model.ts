@@ -52,9 +52,9 @@ export interface LogFilter {
   streams: { stdout: boolean; stderr: boolean };
 }
 
-export function filterLogs(entries: readonly LogEntry[], filter: LogFilter): { visible: LogEntry[]; matchCount: number } {
+export function filterLogs<E extends LogEntry>(entries: readonly E[], filter: LogFilter): { visible: E[]; matchCount: number } {
   let matchCount = 0;
-  const visible: LogEntry[] = [];
+  const visible: E[] = [];
   for (const e of entries) {
     if (!filter.streams[e.stream]) continue;
     const hit = filter.query !== '' && matches(e, filter.query);
