@@ -60,4 +60,20 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     expect(inverted.status).toBe(400);
     expect(inverted.body).toContain('soft limit must be less than or equal to hard limit: 3000 > 2000');
   });
+
+  it('--group-add adds supplementary groups by name or number, for the container and its execs (any user); an unknown name is refused at create', async () => {
+    const run = await env.d(['run', '--rm', '--group-add', '1234', '--group-add', 'app', env.image, 'id']);
+    expect(run.stdout.trim()).toBe('uid=0(root) gid=0(root) groups=0(root),1000(app),1234');
+    const asApp = await env.d(['run', '--rm', '-u', 'app', '--group-add', '1234', '--group-add', 'root', env.image, 'id', '-G']);
+    expect(asApp.stdout.trim().split(' ').sort()).toEqual(['0', '1000', '1234']);
+    expect((await env.d(['run', '-d', '--name', 'ga1', '--group-add', '1234', env.image, 'sleep', '60'])).code).toBe(0);
+    expect((await env.d(['exec', 'ga1', 'id'])).stdout.trim()).toBe('uid=0(root) gid=0(root) groups=0(root),1234');
+    expect((await env.d(['exec', '-u', 'app', 'ga1', 'id'])).stdout.trim()).toBe('uid=1000(app) gid=1000(app) groups=1000(app),1234');
+    expect(await inspectHc('ga1')).toMatchObject({ GroupAdd: ['1234'] });
+    await env.d(['rm', '-f', 'ga1']);
+    const unknown = await env.d(['create', '--name', 'ga2', '--group-add', 'nosuch', env.image, 'id']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('Unable to find group nosuch: no matching entries in group file');
+    expect((await env.d(['inspect', 'ga2'])).code).not.toBe(0);
+  });
 });

@@ -133,6 +133,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     pidsLimit: hc.PidsLimit ?? 0,
     oomKillDisable: hc.OomKillDisable ?? false,
     oomScoreAdj: hc.OomScoreAdj ?? 0,
+    groupAdd: hc.GroupAdd ?? [],
     ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],

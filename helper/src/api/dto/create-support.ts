@@ -33,7 +33,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   DeviceRequests: { owner: 'opts' },
   KernelMemoryTCP: { owner: 'opts' },
   MemorySwappiness: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === -1 },
-  GroupAdd: { owner: 'opts' },
   Devices: { owner: 'opts' },
   DeviceCgroupRules: { owner: 'opts' },
   PidMode: { owner: 'opts' },

@@ -55,7 +55,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
       binds = prepared.mounts;
       createdVolumes = prepared.created;
     }
-    const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs]);
+    const user = await resolveImageUser(merged.user, [rw.upperDir, ...rw.lowerDirs], input.hostConfig.groupAdd);
     await Promise.all(cliBinds.filter((b) => b.type === 'bind').map((b) => ensureBindSource(b.source)));
     const now = new Date().toISOString();
     const rec: ContainerRecord = {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { errnoCode, invalidArgument, isBerthError } from '../../lib/errors';
 import type { BindMount, ContainerRecord, HostConfig, ResolvedUser } from '../../store/containers/container-record';
-import { parseGroup, parsePasswd, resolveUser } from './user-resolve';
+import { parseGroup, parsePasswd, resolveGroupAdd, resolveUser } from './user-resolve';
 
 const execFileAsync = promisify(execFile);
 
@@ -116,19 +116,22 @@ export async function readLayeredFile(dirs: string[], path: string): Promise<str
   return undefined;
 }
 
-export async function resolveImageUser(spec: string, dirs: string[]): Promise<ResolvedUser> {
+/** Resolves `User` and HostConfig.GroupAdd against the image's (or container's) /etc/passwd and /etc/group, as dockerd's getUser. */
+export async function resolveImageUser(spec: string, dirs: string[], groupAdd: readonly string[] = []): Promise<ResolvedUser> {
   const [passwd, group] = await Promise.all([readLayeredFile(dirs, 'etc/passwd'), readLayeredFile(dirs, 'etc/group')]);
   try {
-    return resolveUser(spec, parsePasswd(passwd ?? ''), parseGroup(group ?? ''));
+    const groups = parseGroup(group ?? '');
+    const user = resolveUser(spec, parsePasswd(passwd ?? ''), groups);
+    return groupAdd.length > 0 ? { ...user, additionalGids: [...user.additionalGids, ...resolveGroupAdd(groupAdd, groups)] } : user;
   } catch (err) {
     if (isBerthError(err)) throw err;
     throw invalidArgument('USER_INVALID', `cannot resolve user ${spec}: ${(err as Error).message}`);
   }
 }
 
-/** Resolves an exec's user against the running container's root (`/proc/<pid>/root`). */
-export async function resolveContainerUser(spec: string, rootDir: string): Promise<ResolvedUser> {
-  return resolveImageUser(spec, [rootDir]);
+/** Resolves an exec's user (and its container's GroupAdd) against the running container's root (`/proc/<pid>/root`). */
+export async function resolveContainerUser(spec: string, rootDir: string, groupAdd: readonly string[] = []): Promise<ResolvedUser> {
+  return resolveImageUser(spec, [rootDir], groupAdd);
 }
 
 export function safeRegex(v: string): RegExp {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGroup, parsePasswd, resolveUser } from './user-resolve';
+import { parseGroup, parsePasswd, resolveGroupAdd, resolveUser } from './user-resolve';
 
 const passwd = parsePasswd('root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nwww:x:33:33::/var/www:/bin/sh\n# comment\nbroken\n');
 const groups = parseGroup('root:x:0:\nwheel:x:10:root,www\nstaff:x:50:www\nwww:x:33:\n');
@@ -21,5 +21,12 @@ describe('resolveUser', () => {
   it('rejects unknown names with runc-like text', () => {
     expect(() => resolveUser('nobody', passwd, groups)).toThrow(/unable to find user nobody/);
     expect(() => resolveUser('www:nogroup', passwd, groups)).toThrow(/unable to find group nogroup/);
+  });
+
+  it('resolves GroupAdd names and gids from /etc/group, takes other numbers as is, refuses unknown names (runc GetAdditionalGroups)', () => {
+    const g = parseGroup('root:x:0:\napp:x:1000:\n');
+    expect(resolveGroupAdd(['app', '0', '1234', 'app'], g)).toEqual([1000, 0, 1234]);
+    expect(() => resolveGroupAdd(['nosuch'], g)).toThrow('Unable to find group nosuch: no matching entries in group file');
+    expect(() => resolveGroupAdd(['4294967296'], g)).toThrow('uids and gids must be in range');
   });
 });

@@ -93,3 +93,25 @@ export function resolveUser(spec: string, passwd: PasswdEntry[], groups: GroupEn
   }
   return { uid, gid, additionalGids, home };
 }
+
+/**
+ * HostConfig.GroupAdd (`--group-add`) as runc's `GetAdditionalGroups`: each entry is a group name
+ * or gid found in the container's /etc/group, else a number taken as is; anything else is an
+ * error. Duplicates collapse. moby appends these to the user's own supplementary groups.
+ */
+export function resolveGroupAdd(entries: readonly string[], groups: GroupEntry[]): number[] {
+  const gids = new Set<number>();
+  for (const ag of entries) {
+    const g = groups.find((e) => (e.name === ag || String(e.gid) === ag) && !gids.has(e.gid));
+    if (g) {
+      gids.add(g.gid);
+      continue;
+    }
+    if (groups.some((e) => e.name === ag || String(e.gid) === ag)) continue;
+    if (!/^-?\d+$/.test(ag)) throw invalidArgument('GROUP_NOT_FOUND', `Unable to find group ${ag}: no matching entries in group file`);
+    const gid = Number(ag);
+    if (gid < 0 || gid > 2 ** 31 - 1) throw invalidArgument('GROUP_OUT_OF_RANGE', 'uids and gids must be in range 0-2147483647');
+    gids.add(gid);
+  }
+  return [...gids];
+}

@@ -98,7 +98,7 @@ export class ExecService {
     const proxy = opts.detach ? undefined : new AttachProxy();
     let proc: ExecProcess;
     try {
-      const user = ex.input.user === '' ? record.user : await resolveContainerUser(ex.input.user, `/proc/${container.pid}/root`);
+      const user = ex.input.user === '' ? record.user : await resolveContainerUser(ex.input.user, `/proc/${container.pid}/root`, record.hostConfig.groupAdd);
       const baseEnv = processEnv(record.config.env, { hostname: record.config.hostname, tty: ex.input.tty, home: user.home });
       const env = [...baseEnv.filter((kv) => !ex.input.env.some((e) => envKey(e) === envKey(kv))), ...ex.input.env];
       proc = await container.exec({

@@ -111,7 +111,8 @@ function processRecords(proc: ProcessSpec, env: string[]): PlanRecord[] {
     ['cwd', proc.cwd && proc.cwd.length > 0 ? proc.cwd : '/'],
     ['uid', proc.uid],
     ['gid', proc.gid],
-    ['groups', (proc.additionalGids ?? []).join(',')],
+    // moby (since the CVE-2023-25173 fix) lists the primary gid among the supplementary groups too.
+    ['groups', [...new Set([proc.gid, ...(proc.additionalGids ?? [])])].join(',')],
     ['caps', capabilityMask(caps)],
   ];
   if (proc.oomScoreAdj !== undefined) out.push(['oomscoreadj', proc.oomScoreAdj]);

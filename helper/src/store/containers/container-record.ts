@@ -249,6 +249,7 @@ export interface ContainerRootfs {
 export interface ResolvedUser {
   uid: number;
   gid: number;
+  /** The user's supplementary groups, then HostConfig.GroupAdd's (as dockerd's getUser). */
   additionalGids: number[];
   home: string;
 }
