@@ -281,7 +281,7 @@ async function main(): Promise<number> {
       buildCacheUsage: () => builds.diskUsage().map(toBuildCacheDto),
     }),
     volumeRoutes(volumes),
-    networkRoutes(networks, (ref) => containerStore.get(ref).id),
+    networkRoutes(networks, (ref) => containerStore.get(ref).id, (id) => containerStore.find(id)?.name),
     swarmRoutes(),
     buildRoutes(builds),
     imagePushRoutes(pushService),

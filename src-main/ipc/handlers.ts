@@ -21,6 +21,10 @@ const Stack = z.object({ hostId, project: z.string().regex(/^[A-Za-z0-9][A-Za-z0
 const Timeout = z.number().int().min(-1).optional();
 const Image = z.object({ hostId, ref: z.string().min(1).refine((r) => !/[?#\s]/.test(r), 'must be an image reference') });
 const VolumeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'must be a volume name');
+const NetworkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a network name');
+const Ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address');
+const Cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 subnet such as 10.5.0.0/16');
+const PortNumber = z.number().int().min(1).max(65535);
 const VolumePath = z.string().startsWith('/', 'must be absolute inside the volume');
 const Auth = z.object({ username: z.string(), password: z.string(), serveraddress: z.string().optional() }).optional();
 const StrList = z.array(z.string());
@@ -37,7 +41,12 @@ const RunSpecSchema = z.object({
   openStdin: z.boolean().optional(),
   init: z.boolean().optional(),
   autoRemove: z.boolean().optional(),
-  network: z.enum(['default', 'none', 'host']).optional(),
+  network: z.string().regex(/^(default|none|host|[a-zA-Z0-9][a-zA-Z0-9_.-]*)$/, 'must be default, none, host or a network name').optional(),
+  aliases: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a host name')).optional(),
+  ports: z
+    .array(z.object({ hostIp: z.union([z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/), z.literal('')]), hostPort: z.number().int().min(0).max(65535), containerPort: z.number().int().min(1).max(65535), proto: z.enum(['tcp', 'udp']) }))
+    .optional(),
+  publishAll: z.boolean().optional(),
   binds: StrList.optional(),
   workingDir: z.string().optional(),
   user: z.string().optional(),
@@ -234,6 +243,36 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'images:prune': (a) => {
         const v = check(Host.extend({ all: z.boolean().optional() }), a, 'images:prune');
         return s.images.prune(v.hostId, v.all);
+      },
+      'networks:list': (a) => s.networks.list(check(Host, a, 'networks:list').hostId),
+      'networks:create': (a) => {
+        const v = check(
+          Host.extend({
+            name: NetworkName,
+            driver: z.enum(['bridge']).optional(),
+            subnet: Cidr.optional(),
+            gateway: Ipv4.optional(),
+            ipRange: Cidr.optional(),
+            internal: z.boolean().optional(),
+            labels: z.record(z.string(), z.string()).optional(),
+          }).strict(),
+          a,
+          'networks:create',
+        );
+        return s.networks.create(v);
+      },
+      'networks:remove': (a) => {
+        const v = check(Host.extend({ id: z.string().min(1) }), a, 'networks:remove');
+        return s.networks.remove(v.hostId, v.id);
+      },
+      'networks:prune': (a) => s.networks.prune(check(Host, a, 'networks:prune').hostId),
+      'ports:check': (a) => {
+        const v = check(Host.extend({ ports: z.array(z.object({ port: PortNumber, proto: z.enum(['tcp', 'udp']), ip: z.union([Ipv4, z.literal('')]) })).max(64) }), a, 'ports:check');
+        return s.networks.checkPorts(v.hostId, v.ports);
+      },
+      'ports:open': (a) => {
+        const v = check(Host.extend({ port: PortNumber, ip: z.union([Ipv4, z.literal('')]).optional() }), a, 'ports:open');
+        return s.portTunnels.open(v.hostId, v.port, v.ip);
       },
       'volumes:list': (a) => s.volumes.list(check(Host, a, 'volumes:list').hostId),
       'volumes:create': (a) => {

@@ -15,6 +15,8 @@ import { HostsService } from './hosts-service';
 import { ImagesService } from './images-service';
 import { VolumesService } from './volumes-service';
 import { StacksService } from './stacks-service';
+import { NetworksService } from './networks-service';
+import { PortTunnelService } from './port-tunnel-service';
 import { LogsService } from './logs-service';
 import { MirrorsService } from './mirrors-service';
 import { StatsService } from './stats-service';
@@ -61,6 +63,8 @@ export interface AppServices {
   volumes: VolumesService;
   /** Compose stacks: actions on every container of a project, its networks and volumes. */
   stacks: StacksService;
+  networks: NetworksService;
+  portTunnels: PortTunnelService;
   mirrors: MirrorsService;
   logs: LogsService;
   stats: StatsService;
@@ -99,6 +103,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
       })
     : undefined;
   const machines = new MachinesService(manager, hosts, opts.machines?.shareHome ?? homedir());
+  const portTunnels = new PortTunnelService(hosts);
   const dockerSockets = new DockerSocketService(hosts, { socketDir: join(opts.stateDir, 'sockets'), dockerConfigDir: opts.dockerConfigDir ?? join(homedir(), '.docker') });
   return {
     app: new AppService(opts),
@@ -109,6 +114,8 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     images: new ImagesService(hosts),
     volumes: new VolumesService(hosts),
     stacks: new StacksService(hosts),
+    networks: new NetworksService(hosts),
+    portTunnels,
     mirrors: new MirrorsService(hosts),
     logs: new LogsService(hosts),
     stats: new StatsService(hosts),
@@ -122,6 +129,7 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     close: () => {
       machines.close();
       void dockerSockets.close();
+      portTunnels.closeAll();
       hosts.close();
     },
   };

@@ -10,12 +10,14 @@ import type {
   ContainerProcessesView,
   ContainerState,
   ContainerView,
+  PortPublishSpec,
   PublishedPortView,
   RunSpec,
   StatsView,
 } from '../../src-shared/ipc/models/containers';
 import type { ContainerCreateRequest } from '../../src-shared/docker-api/containers';
 import { pid1Warning } from './pid1';
+import type { ContainerAddressView } from '../../src-shared/ipc/models/networks';
 
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 const asState = (s: string): ContainerState => (STATES.includes(s as ContainerState) ? (s as ContainerState) : 'dead');
@@ -49,6 +51,28 @@ function publishedPorts(raw: unknown[] | undefined): PublishedPortView[] {
     out.push({ hostIp: e.IP ?? '0.0.0.0', hostPort: e.PublicPort, containerPort: e.PrivatePort, proto: e.Type ?? 'tcp' });
   }
   return out.sort((a, b) => a.containerPort - b.containerPort);
+}
+
+/** `NetworkSettings.Networks` of an inspect: one address per attached network that gave one. */
+export function containerAddresses(ns: Record<string, unknown> | undefined): ContainerAddressView[] {
+  const nets = (ns?.Networks ?? {}) as Record<string, { IPAddress?: string; IPPrefixLen?: number; Gateway?: string; MacAddress?: string; Aliases?: string[] | null } | null>;
+  const out: ContainerAddressView[] = [];
+  for (const [network, e] of Object.entries(nets)) {
+    if (!e?.IPAddress) continue;
+    out.push({ network, ipv4: e.IPAddress, prefixLen: e.IPPrefixLen ?? 0, gateway: e.Gateway ?? '', mac: e.MacAddress ?? '', aliases: e.Aliases ?? [] });
+  }
+  return out.sort((a, b) => a.network.localeCompare(b.network));
+}
+
+/** `NetworkSettings.Ports` (`{"80/tcp": [{"HostIp":"0.0.0.0","HostPort":"8080"}]}`) as published ports, IPv4 only. */
+export function inspectPorts(ns: Record<string, unknown> | undefined): PublishedPortView[] {
+  const ports = (ns?.Ports ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+  const raw: unknown[] = [];
+  for (const [key, binds] of Object.entries(ports)) {
+    const [port, proto] = key.split('/');
+    for (const b of binds ?? []) raw.push({ IP: b.HostIp ?? '', PublicPort: Number(b.HostPort), PrivatePort: Number(port), Type: proto ?? 'tcp' });
+  }
+  return publishedPorts(raw);
 }
 
 export function toContainerDetailView(c: ContainerInspectResponse): ContainerDetailView {
@@ -105,8 +129,17 @@ export function toContainerDetailView(c: ContainerInspectResponse): ContainerDet
     mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination, rw: m.RW })),
     // The argv actually run is Path + Args (Entrypoint ++ Cmd after the merge with the image).
     pid1Warning: pid1Warning(null, [c.Path, ...(c.Args ?? [])], init),
+    addresses: containerAddresses(c.NetworkSettings),
+    ports: inspectPorts(c.NetworkSettings),
     raw: c,
   };
+}
+
+/** `-p` entries as HostConfig.PortBindings (several host ports for one container port are a list). */
+function portBindings(ports: PortPublishSpec[]): Record<string, { HostIp: string; HostPort: string }[]> {
+  const out: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ports) (out[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort === 0 ? '' : String(p.hostPort) });
+  return out;
 }
 
 /** The run dialog's spec as a create body. Exec form only: argv goes through untouched. */
@@ -120,6 +153,8 @@ export function toCreateRequest(spec: RunSpec): ContainerCreateRequest {
     ...(spec.cpus ? { NanoCpus: Math.round(spec.cpus * 1e9) } : {}),
     ...(spec.pidsLimit ? { PidsLimit: spec.pidsLimit } : {}),
     ...(spec.network && spec.network !== 'default' ? { NetworkMode: spec.network } : {}),
+    ...(spec.ports && spec.ports.length > 0 ? { PortBindings: portBindings(spec.ports) } : {}),
+    ...(spec.publishAll ? { PublishAllPorts: true } : {}),
     ...(spec.binds && spec.binds.length > 0 ? { Binds: spec.binds } : {}),
     ...(spec.restartPolicy && spec.restartPolicy.name !== 'no'
       ? { RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.name === 'on-failure' ? (spec.restartPolicy.maximumRetryCount ?? 0) : 0 } }
@@ -138,7 +173,12 @@ export function toCreateRequest(spec: RunSpec): ContainerCreateRequest {
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
     ...(spec.user ? { User: spec.user } : {}),
     ...(spec.labels ? { Labels: spec.labels } : {}),
+    // A published port is exposed too, as `docker run -p` does.
+    ...(spec.ports && spec.ports.length > 0 ? { ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p.containerPort}/${p.proto}`, {}])) } : {}),
     HostConfig: hostConfig,
+    ...(spec.aliases && spec.aliases.length > 0 && spec.network && !['default', 'none', 'host', 'bridge'].includes(spec.network)
+      ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
+      : {}),
   };
 }
 

@@ -104,6 +104,17 @@ export class HostSession {
     return c as EngineConnection & RemoteShell;
   }
 
+  /**
+   * Opens TCP connections on the host's side of its SSH link (brought up if needed); undefined for
+   * hosts reached over a local socket, whose ports are this machine's own.
+   */
+  async tcpOpener(): Promise<((host: string, port: number) => Promise<Duplex>) | undefined> {
+    const c = this.connection as EngineConnection & { openTcp?: (host: string, port: number) => Promise<Duplex> };
+    if (typeof c.openTcp !== 'function') return undefined;
+    await this.connection.connect();
+    return (host, port) => c.openTcp!(host, port);
+  }
+
   /** One raw stream to the engine's socket (HTTP, or a hijacked attach, as the caller speaks it). */
   openEngineStream(): Promise<Duplex> {
     return this.engineConnection.openStream();

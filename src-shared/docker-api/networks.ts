@@ -74,3 +74,13 @@ export interface NetworkCreateResponse {
 export interface NetworkPruneResponse {
   NetworksDeleted: string[] | null;
 }
+
+/** Berth's `GET /berth/v1/ports/check?port=&proto=&ip=`: whether a host port can be published now. */
+export interface BerthPortCheckResponse {
+  Port: number;
+  Proto: 'tcp' | 'udp';
+  Available: boolean;
+  /** Set when a container publishes it (else a host process holds it, when not Available). */
+  ContainerId?: string;
+  ContainerName?: string;
+}

@@ -46,6 +46,7 @@ import type { ProvisionArgs, ProvisionCheckView, ProvisionProgressView, Provisio
 import type { StackActionResultView, StackArgs, StackResourcesView } from './models/stacks';
 import type { DiskUsageView, EngineEventView, EngineInfoView } from './models/system';
 import type { TerminalEvent, TerminalInput, TerminalOpenArgs } from './models/terminal';
+import type { NetworkCreateArgs, NetworkView, PortCheckView, PortTunnelView } from './models/networks';
 import type { VolumeCreateArgs, VolumeFilesView, VolumeFileView, VolumeView } from './models/volumes';
 
 type HostArgs = { hostId: string };
@@ -168,6 +169,19 @@ export interface InvokeContract {
   'volumes:files': { args: HostArgs & { name: string; path: string }; result: VolumeFilesView };
   /** The head of a file of the volume, for viewing. */
   'volumes:read': { args: HostArgs & { name: string; path: string }; result: VolumeFileView };
+
+  // ---- networks ----------------------------------------------------------------------------
+  /** Every network with its subnets and attached containers (predefined ones first). */
+  'networks:list': { args: HostArgs; result: NetworkView[] };
+  'networks:create': { args: NetworkCreateArgs; result: NetworkView };
+  /** Conflict while a container is attached; Forbidden for the predefined networks. */
+  'networks:remove': { args: HostArgs & { id: string }; result: void };
+  /** Removes networks no container uses. */
+  'networks:prune': { args: HostArgs; result: PruneResultView };
+  /** Whether host ports can be published now (the run dialog warns before running). */
+  'ports:check': { args: HostArgs & { ports: { port: number; proto: 'tcp' | 'udp'; ip: string }[] }; result: PortCheckView[] };
+  /** A desktop URL for a published port: the local engine's own, or an SSH tunnel the app keeps open. */
+  'ports:open': { args: HostArgs & { port: number; ip?: string }; result: PortTunnelView };
 
   // ---- mirrors -----------------------------------------------------------------------------
   'mirrors:get': { args: HostArgs; result: MirrorsConfigView };
@@ -299,6 +313,12 @@ export const INVOKE_CHANNELS = [
   'volumes:prune',
   'volumes:files',
   'volumes:read',
+  'networks:list',
+  'networks:create',
+  'networks:remove',
+  'networks:prune',
+  'ports:check',
+  'ports:open',
   'mirrors:get',
   'mirrors:validate',
   'mirrors:apply',

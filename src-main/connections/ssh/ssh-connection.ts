@@ -211,6 +211,23 @@ export class SshConnection implements EngineConnection, RemoteShell {
     });
   }
 
+  /**
+   * A TCP stream to `host:port` as the remote host sees it (`direct-tcpip`, what `ssh -L` does):
+   * how the app opens a remote container's published port on the desktop.
+   */
+  openTcp(host: string, port: number): Promise<Duplex> {
+    const client = this.upClient();
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
+        if (err) {
+          reject(new AppError('Unavailable', 'PORT_FORWARD_FAILED', `cannot reach ${host}:${port} on ${this.opts.host} (${err.message})`, { cause: err }));
+          return;
+        }
+        resolve(asSocketLike(channel));
+      });
+    });
+  }
+
   private upClient(): Client {
     const client = this.client;
     if (!client || this.state !== 'up') {

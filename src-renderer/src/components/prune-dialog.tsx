@@ -26,6 +26,7 @@ export function PruneDialog({
   run,
   onClose,
   children,
+  reportsSpace = true,
 }: {
   title: string;
   /** The report's start for `count` items, e.g. "Removed 2 containers". */
@@ -36,6 +37,8 @@ export function PruneDialog({
   run: () => void;
   onClose: () => void;
   children: ReactNode;
+  /** False for things that take no disk space (networks): the report then names no bytes. */
+  reportsSpace?: boolean;
 }): ReactNode {
   const close = (): void => {
     prune.reset();
@@ -46,7 +49,8 @@ export function PruneDialog({
       {prune.data ? (
         <p role="status">
           {removed(prune.data.deleted.length)}
-          {detail?.(prune.data) ? ` (${detail(prune.data)})` : ''}, reclaimed {formatBytes(prune.data.spaceReclaimed)}.
+          {detail?.(prune.data) ? ` (${detail(prune.data)})` : ''}
+          {reportsSpace ? `, reclaimed ${formatBytes(prune.data.spaceReclaimed)}` : ''}.
         </p>
       ) : (
         children

@@ -2,6 +2,7 @@
  * Container view models (camelCase). Built in main from the Engine API DTOs
  * (src-shared/docker-api/containers.ts) so the renderer never sees wire shapes except in `raw`.
  */
+import type { ContainerAddressView } from './networks';
 
 /** Engine states as in `State.Status`. */
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -105,6 +106,10 @@ export interface ContainerDetailView {
   overlay: OverlayDirsView;
   mounts: { type: string; source: string; destination: string; rw: boolean }[];
   pid1Warning: Pid1WarningView | null;
+  /** Its address on each network it is attached to (empty when not running on a bridge). */
+  addresses: ContainerAddressView[];
+  /** Published ports while it runs (`NetworkSettings.Ports`). */
+  ports: PublishedPortView[];
   /** The full inspect JSON as the engine returned it, for the JSON tab. */
   raw: unknown;
 }
@@ -131,8 +136,14 @@ export interface RunSpec {
   init?: boolean;
   /** `--rm`. */
   autoRemove?: boolean;
-  /** `default` = the engine's default (bridge, or none on berthd). */
-  network?: 'default' | 'none' | 'host';
+  /** `default` = the engine's default bridge; else `none`, `host` or a network's name. */
+  network?: string;
+  /** `--network-alias`: more names the container answers to on a user-defined network. */
+  aliases?: string[];
+  /** `-p`: host port 0 = one the engine picks; hostIp '' = every address. */
+  ports?: PortPublishSpec[];
+  /** `-P`: every port the image exposes, on a port the engine picks. */
+  publishAll?: boolean;
   /** `host:container[:ro]`. */
   binds?: string[];
   workingDir?: string;
@@ -140,6 +151,13 @@ export interface RunSpec {
   labels?: Record<string, string>;
   /** `--restart`; absent = `no`. `maximumRetryCount` only with `on-failure`. */
   restartPolicy?: RestartPolicySpec;
+}
+
+export interface PortPublishSpec {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  proto: 'tcp' | 'udp';
 }
 
 export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';

@@ -1,22 +1,42 @@
-import { NetworkConnectRequestSchema, NetworkCreateRequestSchema, NetworkDisconnectRequestSchema, type NetworkCreateResponse, type NetworkPruneResponse } from '../../../../src-shared/docker-api/networks';
+import { NetworkConnectRequestSchema, NetworkCreateRequestSchema, NetworkDisconnectRequestSchema, type BerthPortCheckResponse, type NetworkCreateResponse, type NetworkPruneResponse } from '../../../../src-shared/docker-api/networks';
 import type { NetworkService } from '../../engine/networks/network-service';
 import { invalidArgument, unavailable } from '../../lib/errors';
 import { toNetworkCreateInput, toNetworkDto } from '../dto/networks-dto';
 import { queryFilters, readJson, sendEmpty, sendJson } from '../http';
 import type { Route } from '../router';
 
-export type NetworkBackend = Pick<NetworkService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'connect' | 'disconnect' | 'endpoints' | 'endpointIdOf'>;
+export type NetworkBackend = Pick<NetworkService, 'list' | 'get' | 'create' | 'remove' | 'prune' | 'connect' | 'disconnect' | 'endpoints' | 'endpointIdOf' | 'portHolder'>;
 
 /** Resolves a container reference (name, ID, prefix) to its full ID; 404 when absent. */
 export type ContainerResolver = (ref: string) => string;
 
-/** `/networks/*` (moby api/server/router/network). */
-export function networkRoutes(networks: NetworkBackend, resolveContainer: ContainerResolver): Route[] {
+/** `/networks/*` (moby api/server/router/network) and Berth's `/berth/v1/ports/check` for the app's run dialog. */
+export function networkRoutes(networks: NetworkBackend, resolveContainer: ContainerResolver, containerName: (id: string) => string | undefined = () => undefined): Route[] {
   const dto = (id: string, withContainers: boolean): ReturnType<typeof toNetworkDto> => {
     const n = networks.get(id);
     return toNetworkDto(n, withContainers ? networks.endpoints(n.id) : undefined, (e) => networks.endpointIdOf(n.id, e.containerId));
   };
   return [
+    {
+      method: 'GET',
+      path: '/berth/v1/ports/check',
+      handler: async ({ res, query }) => {
+        const port = Number(query.get('port'));
+        const proto = query.get('proto') ?? 'tcp';
+        const ip = query.get('ip') ?? '';
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidArgument('PORT_INVALID', `port ${query.get('port') ?? ''}: a number from 1 to 65535`);
+        if (proto !== 'tcp' && proto !== 'udp') throw invalidArgument('PORT_PROTO', `proto ${proto}: tcp or udp`);
+        if (ip !== '' && !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) throw invalidArgument('PORT_IP', `ip ${ip}: an IPv4 address`);
+        const holder = await networks.portHolder(proto, ip === '0.0.0.0' ? '' : ip, port);
+        const body: BerthPortCheckResponse = { Port: port, Proto: proto, Available: holder === null };
+        if (holder && 'containerId' in holder) {
+          body.ContainerId = holder.containerId;
+          const name = containerName(holder.containerId);
+          if (name !== undefined) body.ContainerName = name.replace(/^\//, '');
+        }
+        sendJson(res, 200, body);
+      },
+    },
     {
       method: 'GET',
       path: '/networks',

@@ -19,7 +19,7 @@ import type { NetworkStore } from './network-store';
 import type { EndpointRecord, EndpointView, NetworkRecord, NetworkState, PortMappingRecord } from './network-types';
 import { buildRuleset, type NftPort } from './nft-rules';
 import type { PortReservation, PortReserver } from './port-reserver';
-import type { PortRequest, PublishedPort } from './port-spec';
+import type { PortProto, PortRequest, PublishedPort } from './port-spec';
 
 export type { EndpointView, NetworkRecord } from './network-types';
 
@@ -473,6 +473,26 @@ export class NetworkService {
   /** The ports a running container publishes (inspect's NetworkSettings.Ports, ps, `docker port`). */
   containerPorts(containerId: string): PublishedPort[] {
     return (this.state.ports ?? []).filter((m) => m.containerId === containerId).map(toPublished);
+  }
+
+  /**
+   * Who holds a host port right now, for the app's run dialog to warn before a start fails: a
+   * container's published port, another process (the port cannot be bound), or nobody (null).
+   * Serialised with publishing, so the probe's brief bind never makes a concurrent start fail.
+   */
+  portHolder(proto: PortProto, hostIp: string, port: number): Promise<{ containerId: string } | { otherProcess: true } | null> {
+    return this.serial(async () => {
+      const m = (this.state.ports ?? []).find((x) => x.proto === proto && x.hostPort === port && (x.hostIp === '' || hostIp === '' || x.hostIp === hostIp));
+      if (m) return { containerId: m.containerId };
+      if (!this.deps.portReserver) return null;
+      try {
+        (await this.deps.portReserver.reserve(proto, hostIp, port)).close();
+        return null;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') return { otherProcess: true };
+        throw err;
+      }
+    });
   }
 
   // ---- embedded DNS directory (engine/networks/embedded-dns.ts asks these) -----------------------

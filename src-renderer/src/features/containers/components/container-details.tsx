@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Pid1Warning } from '../../../components/pid1-warning';
 import { EmptyState, ErrorState, InlineError, Loading } from '../../../components/state-views';
 import { TabPanel, Tabs, type TabDef } from '../../../components/tabs';
+import { LOCAL_HOST_ID } from '../../../../../src-shared/ipc/models/hosts';
 import { useActiveHost } from '../../../lib/active-host';
 import { describeError } from '../../../lib/describe-error';
 import { useExtensions } from '../../../lib/extension-points';
@@ -15,6 +16,7 @@ import { toContainerOverview } from '../model/container-detail-mapper';
 import { stoppingLabel } from '../model/container-mapper';
 import { useNow } from '../../../lib/use-now';
 import { InspectPanel } from './inspect-panel';
+import { PortLink } from './port-link';
 import { LogsPanel } from './logs-panel';
 import { ProcessesPanel } from './processes-panel';
 import { StatsPanel } from './stats-panel';
@@ -71,7 +73,7 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
     );
   }
   const detail = query.data;
-  const o = toContainerOverview(detail);
+  const o = toContainerOverview(detail, hostId === LOCAL_HOST_ID ? '127.0.0.1' : undefined);
   const pending = pendingIds.has(o.id);
   const selectTab = (id: string): void => {
     setTab(id);
@@ -113,6 +115,22 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
           Remove
         </button>
       </div>
+      {o.addresses.length > 0 || o.ports.length > 0 ? (
+        <div className="container-endpoints" data-testid="container-endpoints">
+          {o.addresses.map((a) => (
+            <span key={a.network} className="hint" data-network={a.network}>
+              {a.network} <span className="mono">{a.text}</span>
+            </span>
+          ))}
+          {o.ports.length > 0 ? (
+            <span className="port-links">
+              {o.ports.map((p) => (
+                <PortLink key={p.key} port={p} />
+              ))}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
       <InlineError error={error} />
       {o.pid1Warning ? <Pid1Warning warning={o.pid1Warning} /> : null}
       <Tabs tabs={tabs} active={tab} onChange={selectTab} label="Container details">

@@ -1,22 +1,15 @@
 import type { ReactNode } from 'react';
-import type { ContainerRowView } from '../model/container-mapper';
+import type { PortLinkView } from '../model/container-mapper';
+import { PortLink } from './port-link';
 
-/** Published ports from `portLinks`: a link where the desktop can open the service, else the label only. */
-export function PortLinks({ ports }: { ports: ContainerRowView['ports'] }): ReactNode {
+/** Published ports from `portLinks`, one per line (a dash when there are none). */
+export function PortLinks({ ports }: { ports: readonly PortLinkView[] }): ReactNode {
   if (ports.length === 0) return <span className="hint">—</span>;
   return (
     <div className="port-links">
-      {ports.map((p) =>
-        p.url !== null ? (
-          <a key={p.key} href={p.url} target="_blank" rel="noreferrer noopener" className="link-button mono" title={`Open ${p.url}`}>
-            {p.label}
-          </a>
-        ) : (
-          <span key={p.key} className="mono" title="Published on the engine's host">
-            {p.label}
-          </span>
-        ),
-      )}
+      {ports.map((p) => (
+        <PortLink key={p.key} port={p} />
+      ))}
     </div>
   );
 }

@@ -26,6 +26,8 @@ function detail(over: { cmd?: string[]; init?: boolean; running?: boolean; oom?:
     overlay: { driver: 'overlay2', lowerDir: '/var/lib/berth/overlay2/x-init/diff:/var/lib/berth/overlay2/l1/diff', upperDir: '/u', mergedDir: '/m', workDir: '/w' },
     mounts: [],
     pid1Warning: null,
+    addresses: [{ network: 'app', ipv4: '172.20.0.2', prefixLen: 16, gateway: '172.20.0.1', mac: '', aliases: ['web', 'api', 'aaaaaaaaaaaa'] }],
+    ports: [{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp' }],
     raw: {},
   };
 }
@@ -43,6 +45,14 @@ describe('container overview', () => {
   it('flags a shell-form command unless --init is on', () => {
     expect(toContainerOverview(detail({ cmd: ['/bin/sh', '-c', 'sleep 1000'] })).pid1Warning?.title).toMatch(/PID 1/);
     expect(toContainerOverview(detail({ cmd: ['/bin/sh', '-c', 'sleep 1000'], init: true })).pid1Warning).toBeNull();
+  });
+
+  it('shows its addresses with the aliases a person gave, and port links only while running', () => {
+    const o = toContainerOverview(detail(), '127.0.0.1');
+    expect(o.addresses).toEqual([{ network: 'app', text: '172.20.0.2/16 (aka api)' }]);
+    expect(o.ports.map((p) => p.url)).toEqual(['http://127.0.0.1:8080/']);
+    expect(toContainerOverview(detail(), undefined).ports[0]?.tunnel).toEqual({ port: 8080, ip: '0.0.0.0' });
+    expect(toContainerOverview(detail({ running: false })).ports).toEqual([]);
   });
 
   it('says OOM killed', () => {

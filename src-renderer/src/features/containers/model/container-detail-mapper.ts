@@ -1,6 +1,7 @@
 import type { ContainerDetailView } from '../../../../../src-shared/ipc/models/containers';
 import type { BadgeTone } from '../../../components/badge';
 import { formatArgv, formatMemory, shortId } from '../../../lib/format';
+import { portLinks, type PortLinkView } from './container-mapper';
 import { detectShellForm, toShellFormWarning, type ShellFormWarningView } from '../../../lib/shell-form';
 
 export interface KeyValueView {
@@ -21,6 +22,10 @@ export interface ContainerOverviewView {
   limits: KeyValueView[];
   overlay: KeyValueView[];
   pid1Warning: ShellFormWarningView | null;
+  /** `app 172.20.0.2/16` per attached network, with its aliases (`aka web, www`). */
+  addresses: { network: string; text: string }[];
+  /** Published ports while it runs, as links (see portLinks). */
+  ports: PortLinkView[];
 }
 
 const NEVER = '0001-01-01T00:00:00Z';
@@ -29,7 +34,8 @@ function when(iso: string): string {
   return !iso || iso.startsWith('0001-') || iso === NEVER ? '—' : new Date(iso).toLocaleString();
 }
 
-export function toContainerOverview(d: ContainerDetailView): ContainerOverviewView {
+/** `linkHost`: where the desktop reaches the engine's published ports (undefined: a remote host). */
+export function toContainerOverview(d: ContainerDetailView, linkHost?: string): ContainerOverviewView {
   const s = d.state;
   let stateLabel = s.status.charAt(0).toUpperCase() + s.status.slice(1);
   if (!s.running && s.status === 'exited') stateLabel += ` (${s.exitCode})${s.oomKilled ? ' — OOM killed' : ''}`;
@@ -75,5 +81,11 @@ export function toContainerOverview(d: ContainerDetailView): ContainerOverviewVi
     limits,
     overlay,
     pid1Warning: finding ? toShellFormWarning(finding) : null,
+    addresses: (d.addresses ?? []).map((a) => {
+      // The short ID is an alias dockerd adds on its own; it says nothing the header does not.
+      const aliases = a.aliases.filter((x) => x !== shortId(d.id) && x !== d.name.replace(/^\//, ''));
+      return { network: a.network, text: `${a.ipv4}${a.prefixLen > 0 ? `/${a.prefixLen}` : ''}${aliases.length > 0 ? ` (aka ${aliases.join(', ')})` : ''}` };
+    }),
+    ports: s.running ? portLinks(d.ports, linkHost) : [],
   };
 }

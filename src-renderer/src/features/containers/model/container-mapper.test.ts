@@ -5,7 +5,7 @@ import { countContainers, sameRow, toContainerRowView, toContainerRowViews } fro
 const NOW = 1_700_000_000_000;
 
 describe('container row view', () => {
-  it('turns published ports into links on the local engine, plain labels on a remote one, none when stopped', () => {
+  it('turns published ports into links on the local engine, SSH tunnels on a remote one, none when stopped', () => {
     const ports = [
       { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp' },
       { hostIp: '127.0.0.1', hostPort: 9000, containerPort: 90, proto: 'tcp' },
@@ -17,7 +17,9 @@ describe('container row view', () => {
       ['9000→90/tcp', 'http://127.0.0.1:9000/'],
       ['5353→53/udp', null],
     ]);
-    expect(toContainerRowView(fakeContainer(1, { ports }), undefined, 0).ports.every((p) => p.url === null)).toBe(true);
+    const remote = toContainerRowView(fakeContainer(1, { ports }), undefined, 0).ports;
+    expect(remote.every((p) => p.url === null)).toBe(true);
+    expect(remote.map((p) => p.tunnel)).toEqual([{ port: 8080, ip: '0.0.0.0' }, { port: 9000, ip: '127.0.0.1' }, null]);
     expect(toContainerRowView(fakeContainer(4, { ports }), undefined, 0, undefined, '127.0.0.1').ports).toEqual([]);
   });
 

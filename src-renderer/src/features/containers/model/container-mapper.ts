@@ -26,8 +26,8 @@ export interface ContainerRowView {
   /** "Stopping… 7 s" while a stop is in flight, else null. */
   stoppingLabel: string | null;
   memoryTitle: string;
-  /** Published ports; `url` opens the service in the browser where the desktop can reach it (null: shown only). */
-  ports: { key: string; label: string; url: string | null }[];
+  /** Published ports (see portLinks). */
+  ports: PortLinkView[];
   /** Compose labels: the stack (project) this container belongs to, its service and replica number; null when standalone. */
   project: string | null;
   service: string | null;
@@ -50,6 +50,17 @@ const STATE_TONES: Record<ContainerState, BadgeTone> = {
   dead: 'danger',
 };
 
+/**
+ * A published port: `url` opens it in the browser where the desktop reaches it directly; `tunnel`
+ * says the app must first open an SSH tunnel to the engine's host (`ports:open`); neither: shown only.
+ */
+export interface PortLinkView {
+  key: string;
+  label: string;
+  url: string | null;
+  tunnel: { port: number; ip: string } | null;
+}
+
 export type StatsById = StatsSummaryView['byId'];
 
 /**
@@ -58,14 +69,17 @@ export type StatsById = StatsSummaryView['byId'];
  */
 /**
  * A published port as a link: on the local engine `0.0.0.0` means this machine's loopback; a port
- * bound to one address opens there. On a remote host the port is on that host, which the desktop
- * may not reach, so it is shown without a link (`linkHost` undefined).
+ * bound to one address opens there. On a remote host (`linkHost` undefined) the port is on that
+ * host, which the desktop may not reach: a TCP port opens through an SSH tunnel the app keeps.
  */
-export function portLinks(ports: ContainerView['ports'] | undefined, linkHost: string | undefined): ContainerRowView['ports'] {
+export function portLinks(ports: ContainerView['ports'] | undefined, linkHost: string | undefined): PortLinkView[] {
   return (ports ?? []).map((p) => {
     const label = `${p.hostPort}→${p.containerPort}/${p.proto}`;
-    const host = p.hostIp === '0.0.0.0' || p.hostIp === '' ? linkHost : linkHost !== undefined ? p.hostIp : undefined;
-    return { key: `${p.hostIp}:${p.hostPort}/${p.proto}`, label, url: host !== undefined && p.proto === 'tcp' ? `http://${host}:${p.hostPort}/` : null };
+    const key = `${p.hostIp}:${p.hostPort}/${p.proto}`;
+    if (p.proto !== 'tcp') return { key, label, url: null, tunnel: null };
+    if (linkHost === undefined) return { key, label, url: null, tunnel: { port: p.hostPort, ip: p.hostIp } };
+    const host = p.hostIp === '0.0.0.0' || p.hostIp === '' ? linkHost : p.hostIp;
+    return { key, label, url: `http://${host}:${p.hostPort}/`, tunnel: null };
   });
 }
 

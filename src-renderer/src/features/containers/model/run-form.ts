@@ -1,4 +1,5 @@
 import type { RestartPolicyName, RunSpec } from '../../../../../src-shared/ipc/models/containers';
+import { parseAliases, parsePorts } from './run-ports';
 
 /**
  * The run dialog's state. The command is an argument list (exec form) by default: each entry is
@@ -22,7 +23,14 @@ export interface RunForm {
   tty: boolean;
   init: boolean;
   autoRemove: boolean;
-  network: 'default' | 'none' | 'host';
+  /** `default`, `none`, `host` or a user-defined network's name. */
+  network: string;
+  /** `--network-alias` names (user-defined networks only), comma- or space-separated. */
+  aliases: string;
+  /** `-p` entries, comma- or newline-separated (run-ports.ts). */
+  ports: string;
+  /** `-P`. */
+  publishAll: boolean;
   /** One `host-path:container-path[:ro|:rw]` or `volume:container-path[:ro|:rw]` per line. */
   binds: string;
   restartPolicy: RestartPolicyName;
@@ -46,13 +54,16 @@ export const EMPTY_RUN_FORM: RunForm = {
   init: false,
   autoRemove: false,
   network: 'default',
+  aliases: '',
+  ports: '',
+  publishAll: false,
   binds: '',
   restartPolicy: 'no',
   maxRetries: '',
   labels: '',
 };
 
-export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds' | 'maxRetries' | 'labels', string>>;
+export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds' | 'maxRetries' | 'labels' | 'ports' | 'aliases', string>>;
 
 const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -103,6 +114,13 @@ export function validateRunForm(form: RunForm): RunFormErrors {
     const pids = Number(form.pidsLimit);
     if (!Number.isInteger(pids) || pids < 1) errors.pidsLimit = 'A whole number of processes, at least 1.';
   }
+  const ports = parsePorts(form.ports);
+  if (typeof ports === 'string') errors.ports = ports;
+  else if (ports.length > 0 && (form.network === 'none' || form.network === 'host')) errors.ports = `Ports are published only from a bridge network; with --network ${form.network} there is nothing to publish.`;
+  if (form.publishAll && (form.network === 'none' || form.network === 'host')) errors.ports = `Ports are published only from a bridge network; with --network ${form.network} there is nothing to publish.`;
+  const aliases = parseAliases(form.aliases);
+  if (typeof aliases === 'string') errors.aliases = aliases;
+  else if (aliases.length > 0 && ['default', 'none', 'host', 'bridge'].includes(form.network)) errors.aliases = 'Aliases work on a user-defined network: choose one above.';
   for (const { line, n } of lines(form.binds)) {
     const parts = line.split(':');
     const [src, dst, mode] = parts;
@@ -145,6 +163,11 @@ export function toRunSpec(form: RunForm): RunSpec {
   if (form.memory.trim() !== '') spec.memoryBytes = parseMemory(form.memory) ?? undefined;
   if (form.cpus.trim() !== '') spec.cpus = Number(form.cpus);
   if (form.pidsLimit.trim() !== '') spec.pidsLimit = Number(form.pidsLimit);
+  const ports = parsePorts(form.ports);
+  if (typeof ports !== 'string' && ports.length > 0) spec.ports = ports;
+  if (form.publishAll) spec.publishAll = true;
+  const aliases = parseAliases(form.aliases);
+  if (typeof aliases !== 'string' && aliases.length > 0) spec.aliases = aliases;
   const binds = lines(form.binds).map((l) => l.line);
   if (binds.length > 0) spec.binds = binds;
   if (form.restartPolicy !== 'no') {
