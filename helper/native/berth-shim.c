@@ -25,6 +25,7 @@
  *                      'S' "ok" or "error <message>"    'X' exit record (JSON, as exit.json)
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -982,6 +983,76 @@ static void read_sync(void) {
   }
 }
 
+/* `sysctl <path under /proc/sys> <value>` records, written at start: after the engine has plumbed
+   the network (an interface's sysctl needs its eth0, as with runc, which writes them late in its
+   init), before the process runs. The child cannot do it by then (its capabilities are gone), so a
+   helper joins its net, ipc and uts namespaces: /proc/sys resolves those per task. */
+/* errno text as Go (runc) words it, lower case: the CLI's exit code keys off "no such file or directory". */
+static const char *go_errtext(int e) {
+  static char b[128];
+  snprintf(b, sizeof b, "%s", strerror(e));
+  b[0] = (char)tolower((unsigned char)b[0]);
+  return b;
+}
+
+static int write_sysctls(char *err, size_t cap) {
+  int have = 0;
+  for (int i = 0; i < nrecs && !have; i++) have = strcmp(recs[i].f[0], "sysctl") == 0;
+  if (!have) return 0;
+  int ep[2];
+  if (pipe2(ep, O_CLOEXEC) < 0) {
+    snprintf(err, cap, "sysctl: pipe: %s", strerror(errno));
+    return -1;
+  }
+  pid_t h = fork();
+  if (h < 0) {
+    snprintf(err, cap, "sysctl: fork: %s", strerror(errno));
+    close(ep[0]);
+    close(ep[1]);
+    return -1;
+  }
+  if (h == 0) {
+    static const char *const ns[] = {"net", "ipc", "uts"};
+    int fds[3];
+    char path[4200];
+    for (int i = 0; i < 3; i++) {
+      snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)child_pid, ns[i]);
+      fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0) {
+        dprintf(ep[1], "open %s: %s", path, go_errtext(errno));
+        _exit(1);
+      }
+    }
+    for (int i = 0; i < 3; i++)
+      if (setns(fds[i], 0) < 0) {
+        dprintf(ep[1], "setns %s: %s", ns[i], go_errtext(errno));
+        _exit(1);
+      }
+    for (int i = 0; i < nrecs; i++) {
+      struct rec *r = &recs[i];
+      if (strcmp(r->f[0], "sysctl") != 0) continue;
+      snprintf(path, sizeof path, "/proc/sys/%s", fld(r, 1));
+      int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+      if (fd < 0 || write_all(fd, fld(r, 2), strlen(fld(r, 2))) < 0) {
+        dprintf(ep[1], "%s %s: %s", fd < 0 ? "open" : "write", path, go_errtext(errno));
+        _exit(1);
+      }
+      close(fd);
+    }
+    _exit(0);
+  }
+  close(ep[1]);
+  int st = 0;
+  while (waitpid(h, &st, 0) < 0 && errno == EINTR) {
+  }
+  ssize_t n = read(ep[0], err, cap - 1);
+  close(ep[0]);
+  if (WIFEXITED(st) && WEXITSTATUS(st) == 0) return 0;
+  err[n > 0 ? n : 0] = 0;
+  if (!err[0]) snprintf(err, cap, "sysctl: helper failed (status %d)", st);
+  return -1;
+}
+
 static void handle_frame(struct client *c, int type, const unsigned char *p, size_t len) {
   switch (type) {
   case 'A':
@@ -1024,6 +1095,13 @@ static void handle_frame(struct client *c, int type, const unsigned char *p, siz
       frame_str(c, 'S', start_error[0] ? start_error : "error container has exited");
     } else {
       c->wants_start = 1;
+      char err[4000];
+      if (write_sysctls(err, sizeof err) < 0) {
+        /* Answered with this error once the child's end of the sync socket closes (read_sync). */
+        snprintf(start_error, sizeof start_error, "error %s", err);
+        kill(child_pid, SIGKILL);
+        break;
+      }
       clock_gettime(CLOCK_REALTIME, &started_at);
       send(sync_fd, "start", 5, MSG_NOSIGNAL);
     }

@@ -76,4 +76,49 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     expect(unknown.stderr).toContain('Unable to find group nosuch: no matching entries in group file');
     expect((await env.d(['inspect', 'ga2'])).code).not.toBe(0);
   });
+
+  it('--sysctl writes namespaced sysctls in the container (net, ipc, mqueue), over moby\'s defaults; the host keeps its own', async () => {
+    const hostPortStart = (await readFile('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')).trim();
+    const files = ['net/ipv4/ip_unprivileged_port_start', 'kernel/shmmax', 'fs/mqueue/msg_max', 'net/ipv4/conf/all/forwarding', 'net/ipv4/tcp_syncookies'].map((f) => `/proc/sys/${f}`);
+    const run = await env.d([
+      'run', '--name', 'sc1', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=80', '--sysctl', 'kernel.shmmax=12345', '--sysctl', 'fs.mqueue.msg_max=20',
+      '--sysctl', 'net.ipv4.conf.all.forwarding=1', env.image, 'cat', ...files,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 4)).toEqual(['80', '12345', '20', '1']);
+    expect(await inspectHc('sc1')).toMatchObject({ Sysctls: { 'net.ipv4.ip_unprivileged_port_start': '80', 'kernel.shmmax': '12345' } });
+    await env.d(['rm', 'sc1']);
+    // The API also takes runc's slash form.
+    const slash = await create({ Cmd: ['cat', '/proc/sys/net/ipv4/tcp_syncookies'], HostConfig: { Sysctls: { 'net/ipv4/tcp_syncookies': '0' } } });
+    expect(slash.status).toBe(201);
+    const slashId = (JSON.parse(slash.body) as { Id: string }).Id;
+    expect((await env.d(['start', '-a', slashId])).stdout.trim()).toBe('0');
+    await env.d(['rm', slashId]);
+    // moby's defaults in a network namespace of the container's own: ports below 1024 and ping for everyone.
+    const dflt = await env.d(['run', '--rm', '-u', 'app', env.image, 'sh', '-c', 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/ping_group_range; nc -l -p 80 -w 1 2>&1 & sleep 0.3; netstat -ltn | grep -c ":80 "']);
+    expect(dflt.stdout.split('\n').slice(0, 3)).toEqual(['0', '0\t2147483647', '1']);
+    // Not in the host's network namespace: neither the user's nor the defaults.
+    const host = await env.d(['run', '--rm', '--network', 'host', env.image, 'cat', '/proc/sys/net/ipv4/ip_unprivileged_port_start']);
+    expect(host.stdout.trim()).toBe(hostPortStart);
+    expect((await readFile('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')).trim()).toBe(hostPortStart);
+  });
+
+  it('refuses at create the sysctls runc refuses (not namespaced, host network), with runc\'s words; a missing one fails the start as in dockerd', async () => {
+    const hostNet = await env.d(['create', '--network', 'host', '--sysctl', 'net.ipv4.ip_forward=1', env.image]);
+    expect(hostNet.code).not.toBe(0);
+    expect(hostNet.stderr).toContain('HostConfig.Sysctls: sysctl "net.ipv4.ip_forward" not allowed in host network namespace');
+    for (const [key, message] of [
+      ['kernel.pid_max', 'sysctl "kernel.pid_max" is not in a separate kernel namespace'],
+      ['kernel.hostname', 'sysctl "kernel.hostname" is not allowed as it conflicts with the OCI "hostname" field'],
+      ['net/../../../etc/x', 'invalid sysctl name'],
+    ] as const) {
+      const res = await create({ HostConfig: { Sysctls: { [key]: '1' } } });
+      expect(res.status, key).toBe(400);
+      expect((JSON.parse(res.body) as { message: string }).message).toContain(message);
+    }
+    const missing = await env.d(['run', '--name', 'sc2', '--sysctl', 'net.ipv4.conf.nosuchif.forwarding=1', env.image, 'true']);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('open /proc/sys/net/ipv4/conf/nosuchif/forwarding: no such file or directory');
+    await env.d(['rm', '-f', 'sc2']);
+  });
 });

@@ -191,6 +191,11 @@ export interface ContainerSpec {
   logRotation?: { maxBytes: number; maxFiles: number };
   /** json-file `attrs` written on every log line (labels/env log options). */
   logAttrs?: Record<string, string>;
+  /**
+   * Kernel parameters written in the container's namespaces at start, after the network is plumbed
+   * and before the process runs (HostConfig.Sysctls over moby's defaults; checked by the engine).
+   */
+  sysctls?: Record<string, string>;
   /** Overrides of dockerd's default masked / read-only path lists (HostConfig.MaskedPaths…). */
   maskedPaths?: string[];
   readonlyPaths?: string[];

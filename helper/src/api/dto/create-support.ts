@@ -52,7 +52,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   BlkioDeviceWriteBps: { owner: 'opts' },
   BlkioDeviceReadIOps: { owner: 'opts' },
   BlkioDeviceWriteIOps: { owner: 'opts' },
-  Sysctls: { owner: 'opts' },
 };
 
 /** Top-level Config fields not applied yet. */

@@ -11,6 +11,8 @@ import { defaultOverlayOptions } from './container-helpers';
 import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './security-opts';
 import { logSettingsOf, type LogSettings } from './log-driver';
 import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/tmpfs-options';
+import { defaultNetworkSysctls } from '../../runtime/spec/sysctls';
+import { isContainerNetworkMode } from './container-netmode';
 
 /** The monitor's state dir, inside the container's dir. */
 const STATE_DIR = 'runtime';
@@ -71,9 +73,17 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     logPath: log.path,
     ...(log.rotation ? { logRotation: log.rotation } : {}),
     ...(log.attrs ? { logAttrs: log.attrs } : {}),
+    ...sysctlsOf(hc),
     maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
     readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
   };
+}
+
+/** HostConfig.Sysctls over moby's defaults for a network namespace of its own. */
+function sysctlsOf(hc: ContainerRecord['hostConfig']): Pick<ContainerSpec, 'sysctls'> {
+  const privateNetwork = hc.networkMode !== 'host' && !isContainerNetworkMode(hc.networkMode);
+  const sysctls = { ...defaultNetworkSysctls(privateNetwork), ...hc.sysctls };
+  return Object.keys(sysctls).length > 0 ? { sysctls } : {};
 }
 
 /** Per-process settings of a container that its execs share too (runc copies them from the container's spec). */

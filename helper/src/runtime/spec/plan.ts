@@ -11,6 +11,7 @@
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *             oomscoreadj <n>  (written to /proc/self/oom_score_adj by the child, run and exec)
  *   repeated  rlimit <resource> <soft> <hard>  (setrlimit in the child before the creds change)
+ *             sysctl <path under /proc/sys> <value>  (run: written at start by the monitor's helper)
  *             seccomp <default action>  (absent: no filter; see seccomp/resolve.ts)
  *             apparmor <profile>  (absent: unconfined)
  *   repeated  cgroup <cgroup.procs path>  (monitor writes the child's pid there before it proceeds)
@@ -37,6 +38,7 @@ import {
 import { capabilityMask, hostBoundingSet, resolveCapabilities } from './capabilities';
 import { buildEnv } from './env';
 import { rlimitRecords } from './rlimits';
+import { sysctlRecords } from './sysctls';
 import { DEFAULT_SECCOMP_PROFILE } from './seccomp/profile';
 import { localSeccompHost, resolveSeccomp, seccompRecords } from './seccomp/resolve';
 import { invalidArgument } from '../../lib/errors';
@@ -234,6 +236,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
   p.push(['hostname', spec.hostname]);
   if (spec.domainname) p.push(['domainname', spec.domainname]);
   if (spec.network === 'none' && spec.joinNetns === undefined) p.push(['lo']);
+  p.push(...sysctlRecords(spec.sysctls ?? {}));
 
   const env = buildEnv(proc.env, { hostname: spec.hostname, tty: proc.tty, home: proc.home });
   const args = spec.init ? [INIT_PATH_IN_CONTAINER, '--', ...proc.args] : proc.args;
