@@ -57,6 +57,20 @@ describe('StacksService', () => {
     expect(engine.requests).not.toContain('DELETE /networks/n2');
   });
 
+  it('starts dependencies first and stops them last (compose v2 depends_on label)', async () => {
+    const web = { ...MEMBERS[0], State: 'exited', Labels: { ...labels('web'), 'com.docker.compose.depends_on': 'db:service_healthy:false' } };
+    const db = { ...MEMBERS[1], State: 'exited' };
+    // Listed dependant first, so only the ordering can put db first.
+    engine = await startFakeEngine({ 'GET /containers/json': json(200, [web, db]), 'POST /containers/aaa/start': ok, 'POST /containers/bbb/start': ok });
+    await service(engine).start('local', 'shop');
+    expect(engine.requests.filter((q) => q.endsWith('/start'))).toEqual(['POST /containers/bbb/start', 'POST /containers/aaa/start']);
+    engine.routes.set('GET /containers/json', json(200, [{ ...web, State: 'running' }, { ...db, State: 'running' }]));
+    engine.routes.set('POST /containers/aaa/stop', ok);
+    engine.routes.set('POST /containers/bbb/stop', ok);
+    await service(engine).stop('local', 'shop');
+    expect(engine.requests.filter((q) => q.includes('/stop'))).toEqual(['POST /containers/aaa/stop', 'POST /containers/bbb/stop']);
+  });
+
   it('says NotFound for a project without containers', async () => {
     engine = await startFakeEngine({ 'GET /containers/json': json(200, []) });
     await expect(service(engine).stop('local', 'gone')).rejects.toMatchObject({ kind: 'NotFound', code: 'STACK_NOT_FOUND' });

@@ -4,6 +4,7 @@ import type { EngineClient } from '../engine-client/engine-client';
 import { networkClient } from '../engine-client/network-client';
 import { AppError } from '../lib/app-error';
 import type { HostsService } from './hosts-service';
+import { startLayers } from './stack-order';
 
 type Member = ContainerSummaryDto;
 const nameOf = (c: Member): string => (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
@@ -13,7 +14,8 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 /**
  * Stack-wide actions on the containers of one compose project (label `com.docker.compose.project`),
  * the way docker-compose runs them: each member gets the same engine call the single-container
- * actions use, all at once; one member failing does not stop the others (each failure is returned).
+ * actions use, in dependency order (stack-order.ts: dependencies start first and stop last), the
+ * members of one layer at once. One member failing does not stop the others (each failure is returned).
  */
 export class StacksService {
   constructor(private readonly hosts: Pick<HostsService, 'client'>) {}
@@ -21,19 +23,19 @@ export class StacksService {
   async start(hostId: string, project: string): Promise<StackActionResultView> {
     const client = this.hosts.client(hostId);
     const members = await this.members(client, project);
-    return this.each(members.filter((c) => c.State !== 'running'), (c) => client.startContainer(c.Id));
+    return this.each(members.filter((c) => c.State !== 'running'), (c) => client.startContainer(c.Id), 'forward');
   }
 
   async stop(hostId: string, project: string, timeoutSeconds?: number): Promise<StackActionResultView> {
     const client = this.hosts.client(hostId);
     const members = await this.members(client, project);
-    return this.each(members.filter(isUp), (c) => client.stopContainer(c.Id, timeoutSeconds));
+    return this.each(members.filter(isUp), (c) => client.stopContainer(c.Id, timeoutSeconds), 'reverse');
   }
 
   async restart(hostId: string, project: string, timeoutSeconds?: number): Promise<StackActionResultView> {
     const client = this.hosts.client(hostId);
     const members = await this.members(client, project);
-    return this.each(members, (c) => client.restartContainer(c.Id, timeoutSeconds));
+    return this.each(members, (c) => client.restartContainer(c.Id, timeoutSeconds), 'forward');
   }
 
   /** `docker-compose down` without `-v`: stop, remove the containers, then the project's networks. */
@@ -46,6 +48,7 @@ export class StacksService {
         if (isUp(c)) await client.stopContainer(c.Id);
         await client.removeContainer(c.Id, { force: true });
       },
+      'reverse',
     );
     // compose names its networks `<project>_<name>`; an external network carries no project label.
     const networks = (await networkClient.list(client, { label: [`${COMPOSE_LABELS.project}=${project}`] })).filter((n) => n.Name.startsWith(`${project}_`));
@@ -80,9 +83,17 @@ export class StacksService {
     return list;
   }
 
-  private async each(targets: Member[], act: (c: Member) => Promise<void>): Promise<StackActionResultView> {
-    const settled = await Promise.allSettled(targets.map((c) => act(c)));
-    const failures = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ name: nameOf(targets[i] as Member), message: message(r.reason) }] : []));
+  /** Runs `act` on every target, layer by layer (`reverse`: dependants first), and collects the failures. */
+  private async each(targets: Member[], act: (c: Member) => Promise<void>, order: 'forward' | 'reverse'): Promise<StackActionResultView> {
+    const layers = startLayers(targets.map((c) => ({ service: c.Labels?.[COMPOSE_LABELS.service] ?? '', labels: c.Labels ?? {}, c })));
+    if (order === 'reverse') layers.reverse();
+    const failures: StackActionResultView['failures'] = [];
+    for (const layer of layers) {
+      const settled = await Promise.allSettled(layer.map((m) => act(m.c)));
+      settled.forEach((r, i) => {
+        if (r.status === 'rejected') failures.push({ name: nameOf((layer[i] as { c: Member }).c), message: message(r.reason) });
+      });
+    }
     return { containers: targets.map(nameOf), networksRemoved: [], failures };
   }
 }

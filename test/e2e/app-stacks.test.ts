@@ -3,7 +3,9 @@
  * without docker-compose: two containers carrying the labels compose writes (project `shop`,
  * services `web` and `db`), each printing its own line every 0.2 s. The containers list groups
  * them under one stack row; stopping and starting the stack acts on both; the stack's combined
- * log shows the lines of every service, prefixed with the service, and keeps following.
+ * log shows the lines of every service, prefixed with the service, and keeps following. The
+ * stack page shows each service's health and the stack's volume; removing the stack removes its
+ * containers and keeps the volume, like `docker-compose down`.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +30,16 @@ describe.skipIf(!IS_ROOT)('app: compose stacks', () => {
   beforeAll(async () => {
     stack = await startAppStack();
     expect((await d(['pull', stack.busyboxRef])).code).toBe(0);
-    for (const service of ['web', 'db']) {
+    const volume = await d(['volume', 'create', '--label', `com.docker.compose.project=${PROJECT}`, '--label', 'com.docker.compose.volume=data', `${PROJECT}_data`]);
+    expect(volume.code, volume.stderr).toBe(0);
+    // What compose would create for: db (named volume, healthcheck) and web (depends_on db healthy).
+    const extra: Record<string, string[]> = {
+      db: ['-v', `${PROJECT}_data:/data`, '--health-cmd', 'true', '--health-interval', '1s'],
+      web: ['--label', 'com.docker.compose.depends_on=db:service_healthy:false'],
+    };
+    for (const service of ['db', 'web']) {
       const labels = [`com.docker.compose.project=${PROJECT}`, `com.docker.compose.service=${service}`, 'com.docker.compose.container-number=1', 'com.docker.compose.oneoff=False'];
-      const run = await d(['run', '-d', '--name', `${PROJECT}-${service}-1`, ...labels.flatMap((l) => ['--label', l]), stack.busyboxRef, 'sh', '-c', chatter(service)]);
+      const run = await d(['run', '-d', '--name', `${PROJECT}-${service}-1`, ...labels.flatMap((l) => ['--label', l]), ...(extra[service] ?? []), stack.busyboxRef, 'sh', '-c', chatter(service)]);
       expect(run.code, run.stderr).toBe(0);
     }
     // A standalone container stays outside the stack.
@@ -85,5 +94,26 @@ describe.skipIf(!IS_ROOT)('app: compose stacks', () => {
     const colours = await log.locator('.log-line .service').evaluateAll((els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
     expect(colours.length).toBe(2);
     await screenshot(page, 'stacks-3-combined-log');
+  });
+
+  it('shows the services with their health and the stack’s volume on the stack page', async () => {
+    await page.getByRole('tab', { name: 'Services' }).click();
+    const services = page.getByRole('table', { name: 'Services' });
+    await waitFor('db to be reported healthy', async () => (await services.locator('tr[data-service="db"]').getByTestId('service-health').innerText()) === 'healthy', 20_000);
+    expect(await services.locator('tr[data-service="web"]').getByTestId('service-health').innerText()).toBe('—');
+    const volume = page.getByRole('table', { name: 'Stack volumes' }).locator(`tr[data-volume="${PROJECT}_data"]`);
+    await volume.waitFor({ timeout: 10_000 });
+    expect(await volume.innerText()).toMatch(/shop_data\s+data\s+local/);
+    await screenshot(page, 'stacks-4-services');
+  });
+
+  it('removes the stack’s containers and keeps its volume and other containers', async () => {
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.getByRole('dialog', { name: `Remove stack ${PROJECT}?` }).getByRole('button', { name: 'Stop and remove' }).click();
+    await page.getByRole('heading', { name: 'Containers', level: 1 }).waitFor({ timeout: 20_000 });
+    await waitFor('the stack row to go', async () => (await stackRow().count()) === 0, 20_000);
+    expect(await states()).toBe('');
+    expect((await d(['volume', 'inspect', '--format', '{{.Name}}', `${PROJECT}_data`])).stdout.trim()).toBe(`${PROJECT}_data`);
+    expect(await page.locator('tr[data-container-name="loner"]').count()).toBe(1);
   });
 });
