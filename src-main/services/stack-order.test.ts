@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dependenciesOf, startLayers } from './stack-order';
 
-const m = (service: string, dependsOn?: string) => ({ service, labels: dependsOn ? { 'com.docker.compose.depends_on': dependsOn } : {} });
+const m = (service: string, dependsOn?: string): { service: string; labels: Record<string, string> } => ({ service, labels: dependsOn ? { 'com.docker.compose.depends_on': dependsOn } : {} });
 const names = (layers: { service: string }[][]) => layers.map((l) => l.map((x) => x.service).sort());
 
 describe('stack order', () => {
