@@ -11,8 +11,10 @@ export interface WebModeHandle {
 }
 
 /** Starts the built web mode (out/main/web.js) against a berthd socket and waits for its URL. */
-export async function startWebMode(opts: { socket?: string; stateDir?: string; env?: Record<string, string> } = {}): Promise<WebModeHandle> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'out/main/web.js')], {
+export async function startWebMode(opts: { socket?: string; stateDir?: string; env?: Record<string, string>; netns?: string } = {}): Promise<WebModeHandle> {
+  // In a test's network namespace (netns-sandbox.ts) the app's loopback is the sandbox's, where berthd publishes ports.
+  const [cmd, args] = opts.netns ? ['ip', ['netns', 'exec', opts.netns, process.execPath, join(REPO_ROOT, 'out/main/web.js')]] : [process.execPath, [join(REPO_ROOT, 'out/main/web.js')]];
+  const child = spawn(cmd, args, {
     env: {
       ...process.env,
       BERTH_WEB_PORT: '0',
