@@ -67,7 +67,9 @@ export function StackServicesPanel({ hostId, stack }: { hostId: string; stack: S
                   {r.networks.map((n) => (
                     <tr key={n.id} data-network={n.name}>
                       <td className="mono">
-                        {n.name}
+                        <a href={hrefFor('networks', n.name)} className="link-button">
+                          {n.name}
+                        </a>
                         {n.internal ? <span className="hint"> (internal)</span> : null}
                       </td>
                       <td>{n.driver}</td>
