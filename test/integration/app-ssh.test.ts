@@ -7,6 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT, startBerthd, type BerthdHandle } from '../harness/berthd';
@@ -90,6 +92,28 @@ describe.skipIf(!IS_ROOT)('app: remote host over SSH (ssh2 stream-local)', () =>
       await t.waitOutput(/over-ssh\r?\n/);
     } finally {
       t.close();
+    }
+  }, 30_000);
+
+  it("opens a remote host's published port on the desktop through an SSH tunnel the app keeps", async () => {
+    // A server on the remote host's loopback (sshd's host is this machine) plays a published port.
+    const server = createServer((req, res) => res.end(`remote page ${req.url ?? ''}`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const t = await app.services.portTunnels.open(hostId, port);
+      expect(t.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(t.url).not.toBe(`http://127.0.0.1:${port}/`);
+      expect(await (await fetch(`${t.url}a`)).text()).toBe('remote page /a');
+      // The tunnel is kept: opening the port again gives the same address, and it keeps answering.
+      expect((await app.services.portTunnels.open(hostId, port)).url).toBe(t.url);
+      expect(await (await fetch(`${t.url}b`)).text()).toBe('remote page /b');
+      // The local engine's ports need no tunnel.
+      expect((await app.services.portTunnels.open('local', port)).url).toBe(`http://127.0.0.1:${port}/`);
+      app.services.portTunnels.closeAll(hostId);
+      await expect(fetch(t.url)).rejects.toThrow();
+    } finally {
+      server.close();
     }
   }, 30_000);
 
