@@ -154,6 +154,11 @@ export interface ResourceLimits {
   cpuShares?: number;
   /** --pids-limit; 0 or -1 = unlimited. */
   pidsLimit?: number;
+  /** --memory-reservation, bytes: the soft limit reclaim pushes the container back to under pressure. */
+  memoryReservation?: number;
+  /** --cpuset-cpus / --cpuset-mems (`0-2,4`), checked against RuntimeInfo.cpuset by the engine. */
+  cpusetCpus?: string;
+  cpusetMems?: string;
 }
 
 export type NetworkMode = 'none' | 'host';
@@ -341,6 +346,8 @@ export interface RuntimeInfo {
   cpuCfsPeriod: boolean;
   cpuShares: boolean;
   pidsLimit: boolean;
+  /** The CPUs and memory nodes containers may be pinned to; undefined without a cpuset controller. */
+  cpuset?: { cpus: string; mems: string };
   /** Where berth-init is (bind-mounted at /sbin/docker-init for --init). */
   initPath: string;
 }

@@ -130,6 +130,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     cpuQuota: hc.CpuQuota ?? 0,
     cpuPeriod: hc.CpuPeriod ?? 0,
     cpusetCpus: hc.CpusetCpus ?? '',
+    cpusetMems: hc.CpusetMems ?? '',
     pidsLimit: hc.PidsLimit ?? 0,
     oomKillDisable: hc.OomKillDisable ?? false,
     oomScoreAdj: hc.OomScoreAdj ?? 0,

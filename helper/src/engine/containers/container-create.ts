@@ -23,7 +23,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
-  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
+  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, cpuset: deps.runtime.info().cpuset, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
   if (isContainerNetworkMode(input.hostConfig.networkMode)) {
     input.hostConfig = { ...input.hostConfig, networkMode: checkContainerNetworkMode(deps.store, input.hostConfig, input.config, input.endpoints ?? {}) };
   } else {

@@ -109,6 +109,9 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
     cpuPeriod: hc.cpuPeriod || undefined,
     cpuShares: hc.cpuShares || undefined,
     pidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : undefined,
+    memoryReservation: hc.memoryReservation || undefined,
+    cpusetCpus: hc.cpusetCpus || undefined,
+    cpusetMems: hc.cpusetMems || undefined,
   };
 }
 

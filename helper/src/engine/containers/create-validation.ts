@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { errnoCode, invalidArgument } from '../../lib/errors';
 import { CAPABILITY_NAMES } from '../../runtime/spec/defaults';
 import { validateRlimits } from '../../runtime/spec/rlimits';
+import { checkCpuList } from '../../runtime/cgroups/cpuset-list';
 import { validateSysctls } from '../../runtime/spec/sysctls';
 import type { RuntimeInfo } from '../../runtime/runtime';
 import { tmpfsMounts } from './container-spec';
@@ -56,8 +57,33 @@ function validateMount(m: BindMount): void {
   if (m.type === 'tmpfs' && m.source !== '') bad('INVALID_MOUNT', `${kind}: field Source must not be specified`);
 }
 
+/** moby verifyPlatformContainerResources on --memory-reservation and --cpuset-*; may clear the cpuset (with dockerd's warning). */
+function validateReservationAndCpuset(hc: HostConfig, cpuset: RuntimeInfo['cpuset'], warnings: string[]): void {
+  if (hc.memory > 0 && hc.memoryReservation > 0 && hc.memory < hc.memoryReservation) {
+    bad('MEMORY_RESERVATION', 'Minimum memory limit can not be less than memory reservation limit, see usage');
+  }
+  if (hc.memoryReservation > 0 && hc.memoryReservation < 6 * 1024 * 1024) bad('MEMORY_RESERVATION', 'Minimum memory reservation allowed is 6MB');
+  if (hc.cpusetCpus === '' && hc.cpusetMems === '') return;
+  if (cpuset === undefined) {
+    warnings.push('Your kernel does not support cpuset or the cgroup is not mounted. Cpuset discarded.');
+    hc.cpusetCpus = '';
+    hc.cpusetMems = '';
+    return;
+  }
+  const check = (requested: string, available: string, what: 'cpus' | 'mems'): void => {
+    if (requested === '') return;
+    const r = checkCpuList(requested, available);
+    if (r === 'invalid') bad('INVALID_CPUSET', `Invalid value ${requested} for cpuset ${what}: invalid format: ${requested}`);
+    if (r === 'unavailable') {
+      bad('CPUSET_UNAVAILABLE', what === 'cpus' ? `Requested CPUs are not available - requested ${requested}, available: ${available}` : `Requested memory nodes are not available - requested ${requested}, available: ${available}`);
+    }
+  };
+  check(hc.cpusetCpus, cpuset.cpus, 'cpus');
+  check(hc.cpusetMems, cpuset.mems, 'mems');
+}
+
 /** Synchronous checks of the request; returns dockerd's warnings. */
-export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit'> & { ncpu: number; networksChecked?: boolean }): string[] {
+export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset'> & { ncpu: number; networksChecked?: boolean }): string[] {
   const warnings: string[] = [];
   if (config.workingDir !== '' && !config.workingDir.startsWith('/')) {
     bad('INVALID_WORKDIR', `the working directory '${config.workingDir}' is invalid, it needs to be an absolute path`);
@@ -80,6 +106,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
     bad('CPU_PERIOD_RANGE', 'CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)');
   }
   if (hc.cpuQuota > 0 && hc.cpuQuota < 1000) bad('CPU_QUOTA_RANGE', 'CPU cfs quota can not be less than 1ms (i.e. 1000)');
+  validateReservationAndCpuset(hc, info.cpuset, warnings);
   if (hc.shmSize < 0) bad('SHM_NEGATIVE', 'SHM size can not be less than 0');
   if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);

@@ -42,6 +42,8 @@ export interface CgroupFeatures {
   cpuCfsPeriod: boolean;
   cpuShares: boolean;
   pidsLimit: boolean;
+  /** The CPUs and memory nodes a container's cpuset may name; undefined without a cpuset controller. */
+  cpuset?: { cpus: string; mems: string };
 }
 
 /** Filesystem operations the managers need; the real one is node:fs, tests use a temp dir. */
@@ -75,6 +77,9 @@ export function toCgroupLimits(r: ResourceLimits | undefined): CgroupLimits {
   }
   if (r.cpuShares && r.cpuShares > 0) out.cpuShares = r.cpuShares;
   if (r.pidsLimit && r.pidsLimit > 0) out.pidsMax = r.pidsLimit;
+  if (r.memoryReservation && r.memoryReservation > 0) out.memoryReservation = r.memoryReservation;
+  if (r.cpusetCpus) out.cpusetCpus = r.cpusetCpus;
+  if (r.cpusetMems) out.cpusetMems = r.cpusetMems;
   return out;
 }
 

@@ -18,6 +18,11 @@ export interface CgroupLimits {
   cpuShares?: number;
   /** undefined = unlimited. */
   pidsMax?: number;
+  /** Soft limit in bytes (v1 memory.soft_limit_in_bytes, v2 memory.low); undefined = none. */
+  memoryReservation?: number;
+  /** cpuset.cpus / cpuset.mems lists; undefined = the parent's. */
+  cpusetCpus?: string;
+  cpusetMems?: string;
   /** Privileged: no device restrictions (v1 devices cgroup left open, no v2 device filter). */
   allowAllDevices?: boolean;
   /** Allowed on top of DEFAULT_DEVICE_RULES (--device, --device-cgroup-rule). */

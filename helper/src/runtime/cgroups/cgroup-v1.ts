@@ -29,6 +29,7 @@ export class CgroupV1Manager implements CgroupManager {
   readonly version = 1 as const;
   private controllers: Controller[] = [];
   private swap = false;
+  private cpuset: { cpus: string; mems: string } | undefined;
 
   private constructor(private readonly opts: CgroupV1Options) {}
 
@@ -38,12 +39,16 @@ export class CgroupV1Manager implements CgroupManager {
     for (const c of CONTROLLERS) if (await opts.fs.exists(join(opts.root, c, 'cgroup.procs'))) m.controllers.push(c);
     if (!m.controllers.includes('memory')) throw internal('CGROUP_UNAVAILABLE', `no cgroup v1 memory hierarchy under ${opts.root}`);
     m.swap = await opts.fs.exists(join(opts.root, 'memory', 'memory.memsw.limit_in_bytes'));
+    if (m.controllers.includes('cpuset')) {
+      const read = (f: string): Promise<string> => opts.fs.readFile(join(opts.root, 'cpuset', f)).then((t) => t.trim());
+      m.cpuset = { cpus: await read('cpuset.cpus'), mems: await read('cpuset.mems') };
+    }
     return m;
   }
 
   features(): CgroupFeatures {
     const has = (c: Controller): boolean => this.controllers.includes(c);
-    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids') };
+    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...(this.cpuset ? { cpuset: this.cpuset } : {}) };
   }
 
   private dir(c: Controller, id: string): string {
@@ -107,6 +112,12 @@ export class CgroupV1Manager implements CgroupManager {
       if (l.cpuShares !== undefined) await w('cpu', 'cpu.shares', l.cpuShares);
     }
     if (this.controllers.includes('pids')) await w('pids', 'pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
+    if (l.memoryReservation !== undefined) await w('memory', 'memory.soft_limit_in_bytes', l.memoryReservation);
+    // After inheritCpuset at create: the parent's lists are in place, these narrow them.
+    if (this.controllers.includes('cpuset')) {
+      if (l.cpusetCpus !== undefined) await w('cpuset', 'cpuset.cpus', l.cpusetCpus);
+      if (l.cpusetMems !== undefined) await w('cpuset', 'cpuset.mems', l.cpusetMems);
+    }
   }
 
   async freeze(id: string, frozen: boolean): Promise<void> {

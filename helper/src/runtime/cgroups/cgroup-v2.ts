@@ -37,6 +37,7 @@ export interface CgroupV2Options {
 export class CgroupV2Manager implements CgroupManager {
   readonly version = 2 as const;
   private available: string[] = [];
+  private cpuset: { cpus: string; mems: string } | undefined;
 
   private constructor(private readonly opts: CgroupV2Options) {}
 
@@ -44,6 +45,10 @@ export class CgroupV2Manager implements CgroupManager {
     const m = new CgroupV2Manager(opts);
     const text = await opts.fs.readFile(join(opts.root, 'cgroup.controllers')).catch(() => '');
     m.available = text.trim().split(/\s+/).filter(Boolean);
+    if (m.available.includes('cpuset')) {
+      const read = (f: string): Promise<string> => opts.fs.readFile(join(opts.root, f)).then((t) => t.trim(), () => '');
+      m.cpuset = { cpus: await read('cpuset.cpus.effective'), mems: await read('cpuset.mems.effective') };
+    }
     return m;
   }
 
@@ -56,6 +61,7 @@ export class CgroupV2Manager implements CgroupManager {
       cpuCfsPeriod: has('cpu'),
       cpuShares: has('cpu'),
       pidsLimit: has('pids'),
+      ...(this.cpuset ? { cpuset: this.cpuset } : {}),
     };
   }
 
@@ -63,15 +69,17 @@ export class CgroupV2Manager implements CgroupManager {
     return join(this.opts.root, this.opts.parent, id);
   }
 
-  private controllersToEnable(): string[] {
-    return WANTED.filter((c) => this.available.includes(c));
+  /** cpuset only when the container is pinned: enabling it makes every new cgroup copy the lists. */
+  private controllersToEnable(limits: CgroupLimits): string[] {
+    const pinned = limits.cpusetCpus !== undefined || limits.cpusetMems !== undefined;
+    return [...WANTED, ...(pinned ? ['cpuset'] : [])].filter((c) => this.available.includes(c));
   }
 
   async create(id: string, limits: CgroupLimits): Promise<void> {
     checkCgroupId(id);
     await this.remove(id);
     const fs = this.opts.fs;
-    const enable = this.controllersToEnable()
+    const enable = this.controllersToEnable(limits)
       .map((c) => `+${c}`)
       .join(' ');
     const parentDir = join(this.opts.root, this.opts.parent);
@@ -104,6 +112,11 @@ export class CgroupV2Manager implements CgroupManager {
       if (l.cpuShares !== undefined) await w('cpu.weight', cpuSharesToWeight(l.cpuShares));
     }
     if (has('pids')) await w('pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
+    if (has('memory') && l.memoryReservation !== undefined) await w('memory.low', l.memoryReservation);
+    if (has('cpuset')) {
+      if (l.cpusetCpus !== undefined) await w('cpuset.cpus', l.cpusetCpus);
+      if (l.cpusetMems !== undefined) await w('cpuset.mems', l.cpusetMems);
+    }
   }
 
   async freeze(id: string, frozen: boolean): Promise<void> {

@@ -101,6 +101,17 @@ describe('CgroupV2Manager on a fake cgroupfs', () => {
     await m2.remove(ID); // idempotent
   });
 
+  it('writes the memory reservation as memory.low and delegates cpuset only to a pinned container', async () => {
+    const t = await tree('v2');
+    const m = await CgroupV2Manager.open({ root: t.root, parent: 'berth', fs: t.fs, attachDeviceFilter: async () => undefined });
+    const dir = join(t.root, 'berth', ID);
+    await m.create(ID, toCgroupLimits({ memoryReservation: 64 << 20, cpusetCpus: '0', cpusetMems: '0' }));
+    expect(await readFile(join(t.root, 'berth', 'cgroup.subtree_control'), 'utf8')).toBe('+cpu +memory +pids +io +cpuset');
+    expect(await readFile(join(dir, 'memory.low'), 'utf8')).toBe(String(64 << 20));
+    expect(await readFile(join(dir, 'cpuset.cpus'), 'utf8')).toBe('0');
+    expect(await readFile(join(dir, 'cpuset.mems'), 'utf8')).toBe('0');
+  });
+
   it('a privileged container gets no device filter; without a loader an unprivileged one is refused', async () => {
     const t = await tree('v2');
     const filters: string[] = [];

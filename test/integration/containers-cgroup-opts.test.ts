@@ -1,0 +1,60 @@
+/**
+ * Issue 9, cgroup options through the stock docker CLI: the container's cgroup carries them (seen
+ * from inside, through its own /sys/fs/cgroup, and from the host), inspect reports them, and the
+ * values dockerd refuses are refused at create with its words.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IS_ROOT } from '../harness/berthd';
+import { startContainersEnv, type ContainersEnv } from './containers-env';
+
+const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+
+describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
+  let env: ContainersEnv;
+  beforeAll(async () => {
+    env = await startContainersEnv();
+  });
+  afterAll(async () => {
+    await env?.cleanup();
+  });
+
+  const inspectHc = async (name: string): Promise<Record<string, unknown>> =>
+    JSON.parse((await env.d(['inspect', '-f', '{{json .HostConfig}}', name])).stdout) as Record<string, unknown>;
+
+  it('--memory-reservation is the soft limit of the container\'s memory cgroup', async () => {
+    const file = V2 ? '/sys/fs/cgroup/memory.low' : '/sys/fs/cgroup/memory/memory.soft_limit_in_bytes';
+    const run = await env.d(['run', '--name', 'mr1', '--memory-reservation', '100m', env.image, 'cat', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe(String(100 * 1024 * 1024));
+    expect(await inspectHc('mr1')).toMatchObject({ MemoryReservation: 100 * 1024 * 1024 });
+    await env.d(['rm', 'mr1']);
+    for (const [args, message] of [
+      [['--memory-reservation', '1m'], 'Minimum memory reservation allowed is 6MB'],
+      [['-m', '10m', '--memory-reservation', '20m'], 'Minimum memory limit can not be less than memory reservation limit, see usage'],
+    ] as const) {
+      const res = await env.d(['create', ...args, env.image]);
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(message);
+    }
+  });
+
+  it('--cpuset-cpus and --cpuset-mems pin the container (Cpus_allowed_list, its cpuset cgroup); unavailable ones are refused', async () => {
+    const cpusFile = V2 ? '/sys/fs/cgroup/cpuset.cpus' : '/sys/fs/cgroup/cpuset/cpuset.cpus';
+    const memsFile = V2 ? '/sys/fs/cgroup/cpuset.mems' : '/sys/fs/cgroup/cpuset/cpuset.mems';
+    const run = await env.d(['run', '-d', '--name', 'cs1', '--cpuset-cpus', '0', '--cpuset-mems', '0', env.image, 'sleep', '60']);
+    expect(run.code, run.stderr).toBe(0);
+    const ex = await env.d(['exec', 'cs1', 'sh', '-c', `grep -E "^(Cpus|Mems)_allowed_list" /proc/1/status; cat ${cpusFile} ${memsFile}`]);
+    expect(ex.stdout).toMatch(/^Cpus_allowed_list:\s+0$/m);
+    expect(ex.stdout).toMatch(/^Mems_allowed_list:\s+0$/m);
+    expect(ex.stdout.split('\n').slice(2, 4)).toEqual(['0', '0']);
+    expect(await inspectHc('cs1')).toMatchObject({ CpusetCpus: '0', CpusetMems: '0' });
+    await env.d(['rm', '-f', 'cs1']);
+    const bad = await env.d(['create', '--cpuset-cpus', '0-a', env.image]);
+    expect(bad.stderr).toContain('Invalid value 0-a for cpuset cpus: invalid format: 0-a');
+    const missing = await env.d(['create', '--cpuset-cpus', '4095', env.image]);
+    expect(missing.stderr).toMatch(/Requested CPUs are not available - requested 4095, available: \d/);
+    const mems = await env.d(['create', '--cpuset-mems', '1023', env.image]);
+    expect(mems.stderr).toMatch(/Requested memory nodes are not available - requested 1023, available: \d/);
+  });
+});
