@@ -3,7 +3,8 @@
  * from "the outside" namespace (DNAT) and from the host's own loopback (kernel DNAT with
  * route_localnet, no proxy process), `-p 80` and `-P` with ports `docker port` reports, UDP, a
  * taken port refused at start with nothing left half-made, survival of a berthd kill -9, and no
- * rule left after rm. No packet leaves the sandbox's two namespaces.
+ * rule left after rm. The IPv6 side of a port (`[::]`, as dockerd publishes on a host with IPv6)
+ * goes through berthd's proxy to the container's IPv4 address. No packet leaves the sandbox's two namespaces.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,11 +56,13 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
     expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:8080/`)).toBe('hello from web\n');
     expect(await fetchFrom('sandbox', 'http://127.0.0.1:8080/')).toBe('hello from web\n');
     expect(await fetchFrom('sandbox', `http://${SANDBOX_ADDR}:8080/`)).toBe('hello from web\n');
-    expect(await ok(['port', 'web'])).toBe('80/tcp -> 0.0.0.0:8080');
+    // As dockerd on a host with IPv6: the port is published on [::] too (berthd proxies it to the container's IPv4).
+    expect(await fetchFrom('sandbox', 'http://[::1]:8080/')).toBe('hello from web\n');
+    expect(await ok(['port', 'web'])).toBe('80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080');
     const ports = JSON.parse(await ok(['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'web'])) as Record<string, unknown>;
-    expect(ports).toEqual({ '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
+    expect(ports).toEqual({ '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }] });
     expect(JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig.PortBindings}}', 'web']))).toEqual({ '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
-    expect(await ok(['ps', '--filter', 'name=web', '--format', '{{.Ports}}'])).toBe('0.0.0.0:8080->80/tcp');
+    expect(await ok(['ps', '--filter', 'name=web', '--format', '{{.Ports}}'])).toBe('0.0.0.0:8080->80/tcp, [::]:8080->80/tcp');
     // No proxy process: the kernel forwards (and nothing else listens for the container).
     expect(await nftTable()).toMatch(/tcp dport 8080 dnat to [\d.]+:80/);
   });
@@ -83,17 +86,30 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
 
   it('-p 80 and -P pick free host ports that docker port reports, and they answer', async () => {
     await ok(['run', '-d', '--name', 'rnd', '-p', '80', image, ...WEB]);
-    const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)$/.exec(await ok(['port', 'rnd']));
+    const m = /^80\/tcp -> 0\.0\.0\.0:(\d+)\n80\/tcp -> \[::\]:(\d+)$/.exec(await ok(['port', 'rnd']));
     expect(m).not.toBeNull();
+    expect(m![2]).toBe(m![1]);
     expect(Number(m![1])).toBeGreaterThan(1023);
     expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:${m![1]}/`)).toContain('hello');
     await ok(['run', '-d', '--name', 'all', '--expose', '80', '--expose', '81', '-P', image, ...WEB]);
-    const lines = (await ok(['port', 'all'])).split('\n').sort();
+    const lines = (await ok(['port', 'all'])).split('\n').filter((l) => l.includes('0.0.0.0')).sort();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^80\/tcp -> 0\.0\.0\.0:\d+$/);
     expect(lines[1]).toMatch(/^81\/tcp -> 0\.0\.0\.0:\d+$/);
     const p80 = lines[0]!.split(':')[1]!;
     expect(await fetchFrom('sandbox', `http://127.0.0.1:${p80}/`)).toContain('hello');
+  });
+
+  it('-p [::]:9090:80 publishes on IPv6 only', async () => {
+    await ok(['run', '-d', '--name', 'v6only', '-p', '[::]:9090:80', image, ...WEB]);
+    expect(await ok(['port', 'v6only'])).toBe('80/tcp -> [::]:9090');
+    expect(await fetchFrom('sandbox', 'http://[::1]:9090/')).toContain('hello');
+    expect((await sb.exec('sandbox', ['curl', '-s', '--max-time', '2', 'http://127.0.0.1:9090/'])).code).not.toBe(0);
+    expect(await nftTable()).not.toContain('dport 9090');
+    await ok(['rm', '-f', 'v6only']);
+    // The proxy let the port go with the container.
+    await ok(['run', '-d', '--name', 'v6again', '-p', '[::]:9090:80', image, ...WEB]);
+    await ok(['rm', '-f', 'v6again']);
   });
 
   it('publishes UDP', async () => {
@@ -105,10 +121,14 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
       const client = `const s=require('dgram').createSocket('udp4');const t=setInterval(()=>s.send('ping',5353,'${SANDBOX_ADDR}'),200);s.on('message',(m)=>{console.log(String(m));clearInterval(t);s.close()});setTimeout(()=>process.exit(1),10000).unref()`;
       const r = await sb.exec('outside', [process.execPath, '-e', client], { timeoutMs: 15_000 });
       expect(r.stdout).toBe('pong ping\n');
+      // The IPv6 side, through berthd's UDP proxy: the reply comes back to the IPv6 client.
+      const client6 = `const s=require('dgram').createSocket('udp6');const t=setInterval(()=>s.send('ping6',5353,'::1'),200);s.on('message',(m)=>{console.log(String(m));clearInterval(t);s.close()});setTimeout(()=>process.exit(1),10000).unref()`;
+      const r6 = await sb.exec('sandbox', [process.execPath, '-e', client6], { timeoutMs: 15_000 });
+      expect(r6.stdout).toBe('pong ping6\n');
     } finally {
       echo.kill();
     }
-    expect(await ok(['port', 'udp'])).toBe('5353/udp -> 0.0.0.0:5353');
+    expect(await ok(['port', 'udp'])).toBe('5353/udp -> 0.0.0.0:5353\n5353/udp -> [::]:5353');
   });
 
   it('keeps published ports across kill -9 of berthd, without duplicating rules', async () => {
@@ -116,7 +136,8 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
     await sb.killAndRestart();
     expect(await nftTable()).toBe(before);
     expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:8080/`)).toBe('hello from web\n');
-    expect(await ok(['port', 'web'])).toBe('80/tcp -> 0.0.0.0:8080');
+    expect(await fetchFrom('sandbox', 'http://[::1]:8080/')).toBe('hello from web\n');
+    expect(await ok(['port', 'web'])).toBe('80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080');
     // The port is still held: another container cannot have it.
     const r = await sb.d(['run', '-d', '--name', 'web4', '-p', '8080:80', image, ...WEB]);
     expect(r.stderr).toContain('port is already allocated');

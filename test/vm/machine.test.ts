@@ -137,8 +137,9 @@ describe.skipIf(reason !== undefined)('Berth machine: a local VM that runs berth
     // Published in the guest (-p, its default bridge and DNAT), then forwarded to the desktop.
     const run = await docker(['run', '-d', '--name', 'web', '-p', `${port}:80`, '-v', `${home}/www:/www`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www']);
     expect(run.code, run.stderr).toBe(0);
-    const published = (await docker(['port', 'web', '80/tcp'])).stdout.trim();
-    expect(published).toBe(`0.0.0.0:${port}`);
+    // The guest has IPv6 as well: the port is also on [::], as dockerd publishes it.
+    const published = (await docker(['port', 'web', '80/tcp'])).stdout.trim().split('\n');
+    expect(published[0]).toBe(`0.0.0.0:${port}`);
     expect(await manager.syncForwards('test-machine', [port])).toEqual([port]);
     const deadline = Date.now() + 60_000;
     let got: { status: number; body: string } | undefined;

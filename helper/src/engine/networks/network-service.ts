@@ -454,9 +454,9 @@ export class NetworkService {
       const held: PortReservation[] = [];
       try {
         for (const r of requests) {
-          const { port, reservation } = await this.takePort(r, made, ep);
-          if (reservation) held.push(reservation);
-          made.push({ containerId, proto: r.proto, hostIp: r.hostIp, hostPort: port, containerPort: r.containerPort });
+          const { port, reservations, families } = await this.takePort(r, made, ep);
+          held.push(...reservations);
+          for (const family of families) made.push({ containerId, proto: r.proto, hostIp: r.hostIp, hostPort: port, containerPort: r.containerPort, ...(family === 6 ? { family } : {}) });
         }
       } catch (err) {
         for (const h of held) h.close();
@@ -553,17 +553,27 @@ export class NetworkService {
 
   // ---- internals --------------------------------------------------------------------------------
 
-  private async takePort(r: PortRequest, pending: PortMappingRecord[], ep: EndpointRecord): Promise<{ port: number; reservation?: PortReservation }> {
-    const shown = r.hostIp === '' ? '0.0.0.0' : r.hostIp;
+  /**
+   * One host port for `r`: IPv4 by kernel DNAT, and — for every-address binds on a host with IPv6,
+   * as dockerd — the same port on `[::]` through berthd's proxy; a `::`/IPv6 bind is IPv6 only.
+   */
+  private async takePort(r: PortRequest, pending: PortMappingRecord[], ep: EndpointRecord): Promise<{ port: number; reservations: PortReservation[]; families: (4 | 6)[] }> {
+    const v6Only = r.hostIp.includes(':');
+    const reserver = this.deps.portReserver;
+    const families: (4 | 6)[] = v6Only ? [6] : r.hostIp === '' && reserver?.hasIpv6?.() && reserver.reserveIpv6 ? [4, 6] : [4];
+    const shownFor = (family: 4 | 6): string => (family === 6 ? `[${r.hostIp === '' || r.hostIp === '::' ? '::' : r.hostIp}]` : r.hostIp === '' ? '0.0.0.0' : r.hostIp);
+    const shown = shownFor(families[0]!);
     const clash = (port: number): boolean =>
-      [...(this.state.ports ?? []), ...pending].some((m) => m.proto === r.proto && m.hostPort === port && (m.hostIp === '' || r.hostIp === '' || m.hostIp === r.hostIp));
+      [...(this.state.ports ?? []), ...pending].some(
+        (m) => m.proto === r.proto && m.hostPort === port && families.includes(m.family ?? 4) && (m.hostIp === '' || r.hostIp === '' || m.hostIp === r.hostIp || m.hostIp === '::' || r.hostIp === '::'),
+      );
     const fail = (why: string): never => {
       const name = this.deps.containerName(ep.containerId) ?? ep.containerId;
       throw conflict('PORT_ALLOCATED', `driver failed programming external connectivity on endpoint ${name} (${ep.endpointId}): ${why}`);
     };
     let [first, last] = [r.first, r.last];
     const random = first === 0;
-    if (random) [first, last] = (await this.deps.portReserver?.ephemeralRange()) ?? [32768, 60999];
+    if (random) [first, last] = (await reserver?.ephemeralRange()) ?? [32768, 60999];
     const span = last - first + 1;
     // A random start spreads containers over the range; a fixed range is tried in order, as dockerd.
     const offset = random ? Math.floor(Math.random() * span) : 0;
@@ -573,13 +583,21 @@ export class NetworkService {
         if (span === 1) fail(`Bind for ${shown}:${port} failed: port is already allocated`);
         continue;
       }
-      if (!this.deps.portReserver) return { port };
+      if (!reserver) return { port, reservations: [], families: families.filter((f) => f === 4) };
+      const got: PortReservation[] = [];
       try {
-        return { port, reservation: await this.deps.portReserver.reserve(r.proto, r.hostIp, port) };
+        for (const family of families) {
+          if (family === 4) got.push(await reserver.reserve(r.proto, r.hostIp, port));
+          else got.push(await reserver.reserveIpv6!(r.proto, r.hostIp === '' ? '::' : r.hostIp, port, { ip: ep.ipv4!, port: r.containerPort }));
+        }
+        return { port, reservations: got, families };
       } catch (err) {
+        for (const g of got) g.close();
         const code = (err as NodeJS.ErrnoException).code;
+        const family = families[got.length] ?? 4;
         if (span === 1 || (code !== 'EADDRINUSE' && code !== 'EACCES')) {
-          fail(`failed to bind port ${shown}:${port}/${r.proto}: listen ${r.proto}4 ${shown}:${port}: bind: ${code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message}`);
+          const at = `${shownFor(family)}:${port}`;
+          fail(`failed to bind port ${at}/${r.proto}: listen ${r.proto}${family === 6 ? '6' : '4'} ${at}: bind: ${code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message}`);
         }
       }
     }
@@ -590,7 +608,12 @@ export class NetworkService {
   private async reserveAgain(m: PortMappingRecord): Promise<void> {
     if (!this.deps.portReserver) return;
     try {
-      const r = await this.deps.portReserver.reserve(m.proto, m.hostIp, m.hostPort);
+      let r: PortReservation;
+      if (m.family === 6) {
+        const ep = this.state.endpoints.find((e) => e.containerId === m.containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
+        if (!ep?.ipv4 || !this.deps.portReserver.reserveIpv6) return;
+        r = await this.deps.portReserver.reserveIpv6(m.proto, m.hostIp === '' ? '::' : m.hostIp, m.hostPort, { ip: ep.ipv4, port: m.containerPort });
+      } else r = await this.deps.portReserver.reserve(m.proto, m.hostIp, m.hostPort);
       this.reservations.set(m.containerId, [...(this.reservations.get(m.containerId) ?? []), r]);
     } catch (err) {
       this.deps.log.warn({ err, containerId: m.containerId, port: m.hostPort }, 'cannot hold a published port again after restart');
@@ -746,6 +769,7 @@ export class NetworkService {
     const nets = this.state.networks.filter((n) => n.driver === 'bridge' && n.ipam[0]).map((n) => ({ bridge: n.bridge!, subnet: n.ipam[0]!.subnet, internal: n.internal }));
     const ports: NftPort[] = [];
     for (const m of this.state.ports ?? []) {
+      if (m.family === 6) continue; // the IPv6 side is proxied, not NATed
       const ep = this.state.endpoints.find((e) => e.containerId === m.containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
       if (ep?.ipv4 !== undefined) ports.push({ proto: m.proto, hostIp: m.hostIp, hostPort: m.hostPort, containerIp: ep.ipv4, containerPort: m.containerPort });
     }
@@ -835,7 +859,7 @@ export class NetworkService {
 }
 
 function toPublished(m: PortMappingRecord): PublishedPort {
-  return { proto: m.proto, containerPort: m.containerPort, hostIp: m.hostIp, hostPort: m.hostPort };
+  return { proto: m.proto, containerPort: m.containerPort, hostIp: m.family === 6 && m.hostIp === '' ? '::' : m.hostIp, hostPort: m.hostPort };
 }
 
 function clearRuntime(e: EndpointRecord): void {

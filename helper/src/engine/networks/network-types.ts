@@ -54,10 +54,12 @@ export interface EndpointRecord {
 export interface PortMappingRecord {
   containerId: string;
   proto: 'tcp' | 'udp';
-  /** '' for every local IPv4 address. */
+  /** '' for every local address of the family. */
   hostIp: string;
   hostPort: number;
   containerPort: number;
+  /** 6: the IPv6 side, served by berthd's proxy (ipv6-proxy.ts); absent: IPv4, by kernel DNAT. */
+  family?: 6;
 }
 
 /** What networks.json holds. */

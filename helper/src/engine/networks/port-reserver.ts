@@ -6,8 +6,10 @@
  * port a host process already listens on fail at start with "address already in use", as dockerd.
  */
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { hostHasIpv6, openIpv6Proxy, type ProxyTarget } from './ipv6-proxy';
 import type { PortProto } from './port-spec';
 
 export interface PortReservation {
@@ -19,6 +21,10 @@ export interface PortReserver {
   reserve(proto: PortProto, hostIp: string, port: number): Promise<PortReservation>;
   /** The kernel's ephemeral range, where random host ports come from (as dockerd). */
   ephemeralRange(): Promise<[number, number]>;
+  /** Whether the host has IPv6, so `-p 8080:80` is published on `[::]` too (dockerd's default). */
+  hasIpv6?(): boolean;
+  /** Holds an IPv6 host port and proxies it to the container's IPv4 address (ipv6-proxy.ts). */
+  reserveIpv6?(proto: PortProto, hostIp: string, port: number, target: ProxyTarget): Promise<PortReservation>;
 }
 
 export class SocketPortReserver implements PortReserver {
@@ -47,6 +53,23 @@ export class SocketPortReserver implements PortReserver {
     });
     server.unref();
     return { close: () => server.close() };
+  }
+
+  private ipv6: boolean | undefined;
+
+  hasIpv6(): boolean {
+    this.ipv6 ??= hostHasIpv6((path) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return null;
+      }
+    });
+    return this.ipv6;
+  }
+
+  reserveIpv6(proto: PortProto, hostIp: string, port: number, target: ProxyTarget): Promise<PortReservation> {
+    return openIpv6Proxy(proto, hostIp, port, target);
   }
 
   async ephemeralRange(): Promise<[number, number]> {

@@ -12,10 +12,11 @@ describe('published port specs', () => {
     expect(() => parsePortKey('70000')).toThrow(/invalid port/);
   });
 
-  it('normalises PortBindings: host IPs checked (IPv6 refused by name), host port ranges validated', () => {
+  it('normalises PortBindings: host IPs checked (IPv6 ones kept bare), host port ranges validated', () => {
     expect(normalizeBindings({ '80/tcp': [{ HostIp: '', HostPort: '8080' }], '53/udp': null })).toEqual({ '80/tcp': [{ hostIp: '', hostPort: '8080' }], '53/udp': [{ hostIp: '', hostPort: '' }] });
     expect(normalizeBindings({ '80': [{ HostIp: '127.0.0.1', HostPort: '9000-9010' }] })).toEqual({ '80/tcp': [{ hostIp: '127.0.0.1', hostPort: '9000-9010' }] });
-    expect(() => normalizeBindings({ '80/tcp': [{ HostIp: '::', HostPort: '80' }] })).toThrow(/IPv6/);
+    expect(normalizeBindings({ '80/tcp': [{ HostIp: '::', HostPort: '80' }], '81/tcp': [{ HostIp: '[::1]', HostPort: '81' }] })).toEqual({ '80/tcp': [{ hostIp: '::', hostPort: '80' }], '81/tcp': [{ hostIp: '::1', hostPort: '81' }] });
+    expect(() => normalizeBindings({ '80/tcp': [{ HostIp: ':::1', HostPort: '80' }] })).toThrow(/invalid IP/);
     expect(() => normalizeBindings({ '80/tcp': [{ HostIp: '1.2.3', HostPort: '80' }] })).toThrow(/invalid IP/);
     expect(() => normalizeBindings({ '80/tcp': [{ HostIp: '', HostPort: 'http' }] })).toThrow(/invalid hostPort/);
   });

@@ -3,6 +3,7 @@
  * config's and image's ExposedPorts) and as berthd applies them: which container ports go to
  * which host address and port range. Pure; the network engine allocates and reserves the ports.
  */
+import { isIPv6 } from 'node:net';
 import { invalidArgument } from '../../lib/errors';
 
 export type PortProto = 'tcp' | 'udp';
@@ -14,7 +15,7 @@ export type PortBindings = Record<string, { hostIp: string; hostPort: string }[]
 export interface PortRequest {
   proto: PortProto;
   containerPort: number;
-  /** '' or 0.0.0.0: every local IPv4 address. */
+  /** '': every local address (IPv4, and IPv6 where the host has it); `::` or an IPv6 address: IPv6 only. */
   hostIp: string;
   first: number;
   last: number;
@@ -58,8 +59,8 @@ function parseHostPort(hostPort: string, key: string): { first: number; last: nu
 function checkHostIp(ip: string): string {
   if (ip === '' || ip === '0.0.0.0') return '';
   if (ip.includes(':')) {
-    if (ip === '::') return bad('HostIp ::: IPv6 port publishing is not supported by berthd (IPv4 only)');
-    return bad(`HostIp ${ip}: IPv6 port publishing is not supported by berthd (IPv4 only)`);
+    const bare = ip.replace(/^\[(.*)\]$/, '$1');
+    return isIPv6(bare) ? bare : bad(`invalid IP address: ${ip}`);
   }
   const parts = ip.split('.');
   if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return bad(`invalid IP address: ${ip}`);
