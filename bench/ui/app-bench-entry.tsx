@@ -35,6 +35,7 @@ const bridge = new FakeBridge()
     dockerRootDir: '/var/lib/berth',
     containers: n,
     containersRunning: containers.filter((c) => c.state === 'running').length,
+    containersPaused: 0,
     containersStopped: containers.filter((c) => c.state !== 'running').length,
     images: 1,
     registryMirrors: [],

@@ -28,7 +28,7 @@ import type {
   ImageSummaryDto,
   JsonMessageDto,
 } from '../../src-shared/docker-api/images';
-import type { SystemDfDto, SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
+import type { BuildCachePruneResponse, SystemDfDto, SystemInfoResponse, VersionResponse } from '../../src-shared/docker-api/system';
 import type { BerthVolumeDto, BerthVolumeFilesResponse, VolumeCreateRequest, VolumeDto, VolumeListResponse, VolumePruneResponse } from '../../src-shared/docker-api/volumes';
 import type { EngineConnection } from '../connections/engine-connection';
 import { AppError } from '../lib/app-error';
@@ -179,6 +179,10 @@ export class EngineClient {
 
   async removeContainer(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     await this.http.call({ method: 'DELETE', path: `/containers/${enc(id)}`, query: { force: opts.force, v: opts.volumes }, subject: 'container' });
+  }
+
+  pruneBuildCache(): Promise<BuildCachePruneResponse> {
+    return this.http.json({ method: 'POST', path: '/build/prune' });
   }
 
   pruneContainers(): Promise<ContainerPruneResponse> {

@@ -138,6 +138,7 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
 
       'system:info': (a) => s.system.info(check(Host, a, 'system:info').hostId),
       'system:df': (a) => s.system.diskUsage(check(Host, a, 'system:df').hostId),
+      'builds:prune': (a) => s.builds.pruneCache(check(Host, a, 'builds:prune').hostId),
 
       'containers:list': (a) => {
         const v = check(z.object({ hostId, all: z.boolean().optional() }), a, 'containers:list');

@@ -3,6 +3,7 @@ import { isAbsolute } from 'node:path';
 import { packContext } from '../builds/context-tar';
 import { AppError } from '../lib/app-error';
 import type { BuildArgs, BuildProgressView, BuildRecordView } from '../../src-shared/ipc/models/builds';
+import type { PruneResultView } from '../../src-shared/ipc/models/containers';
 import type { HostsService } from './hosts-service';
 
 const HISTORY = 50;
@@ -20,6 +21,12 @@ export class BuildsService {
 
   list(hostId?: string): BuildRecordView[] {
     return this.history.filter((b) => hostId === undefined || b.hostId === hostId).map((b) => ({ ...b }));
+  }
+
+  /** `docker builder prune` (unused cache records only, as the CLI's default). */
+  async pruneCache(hostId: string): Promise<PruneResultView> {
+    const r = await this.hosts.client(hostId).pruneBuildCache();
+    return { deleted: r.CachesDeleted ?? [], spaceReclaimed: r.SpaceReclaimed ?? 0 };
   }
 
   async build(args: BuildArgs, onProgress: (p: BuildProgressView) => void, signal: AbortSignal): Promise<BuildRecordView> {

@@ -24,9 +24,11 @@ export class SystemService {
       dockerRootDir: info.DockerRootDir,
       containers: info.Containers,
       containersRunning: info.ContainersRunning,
+      containersPaused: info.ContainersPaused ?? 0,
       containersStopped: info.ContainersStopped,
       images: info.Images,
       registryMirrors: info.RegistryConfig?.Mirrors ?? [],
+      ...(info.BerthDefaultBridge ? { defaultBridge: { subnet: info.BerthDefaultBridge.Subnet, gateway: info.BerthDefaultBridge.Gateway } } : {}),
       isBerth: mirrors !== null,
       warnings: info.Warnings ?? [],
     };

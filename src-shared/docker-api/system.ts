@@ -75,6 +75,12 @@ export interface SystemInfoResponse {
   Warnings: string[];
 }
 
+/** POST /build/prune (`docker builder prune`). */
+export interface BuildCachePruneResponse {
+  CachesDeleted: string[] | null;
+  SpaceReclaimed: number;
+}
+
 /** GET /system/df BuildCache item. */
 export interface BuildCacheRecordDto {
   ID: string;

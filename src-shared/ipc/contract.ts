@@ -96,6 +96,8 @@ export interface InvokeContract {
   'system:info': { args: HostArgs; result: EngineInfoView };
   /** `docker system df`: images (each layer once), containers, volumes, build cache. */
   'system:df': { args: HostArgs; result: DiskUsageView };
+  /** `docker builder prune`: removes the build cache records not in use. */
+  'builds:prune': { args: HostArgs; result: PruneResultView };
 
   // ---- containers --------------------------------------------------------------------------
   /** `all`: include stopped containers (default true). */
@@ -278,6 +280,7 @@ export const INVOKE_CHANNELS = [
   'hosts:provisionCheck',
   'system:info',
   'system:df',
+  'builds:prune',
   'containers:list',
   'containers:inspect',
   'containers:run',

@@ -117,7 +117,7 @@ export async function waitTerminal(page: Page, re: RegExp, timeoutMs = 15_000): 
   throw new Error(`terminal never matched ${re}; it shows:\n${text}`);
 }
 
-export async function gotoView(page: Page, label: 'Containers' | 'Images' | 'Volumes' | 'Mirrors' | 'Hosts' | 'Builds' | 'Networks'): Promise<void> {
+export async function gotoView(page: Page, label: 'Dashboard' | 'Containers' | 'Images' | 'Volumes' | 'Mirrors' | 'Hosts' | 'Builds' | 'Networks'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
   await page.getByRole('heading', { name: label, level: 1 }).waitFor({ state: 'visible', timeout: 10_000 });
 }

@@ -15,9 +15,12 @@ export interface EngineInfoView {
   dockerRootDir: string;
   containers: number;
   containersRunning: number;
+  containersPaused: number;
   containersStopped: number;
   images: number;
   registryMirrors: string[];
+  /** The default bridge's subnet and gateway, when the engine says (berthd does; dockerd's /info does not). */
+  defaultBridge?: { subnet: string; gateway: string };
   isBerth: boolean;
   warnings: string[];
 }
