@@ -3,7 +3,8 @@
  * inside the container (and in its execs, which dockerd gives the container's settings too), and
  * inspect reports it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineRequest, IS_ROOT } from '../harness/berthd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
@@ -120,5 +121,48 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     expect(missing.code).toBe(127);
     expect(missing.stderr).toContain('open /proc/sys/net/ipv4/conf/nosuchif/forwarding: no such file or directory');
     await env.d(['rm', '-f', 'sc2']);
+  });
+
+  it('--pid host, --ipc host|none and --uts host share the host\'s namespaces as dockerd does', async () => {
+    const hostNs = async (ns: string): Promise<string> => readlink(`/proc/self/ns/${ns}`);
+    const hostBefore = hostname();
+    const pid = await env.d(['run', '-d', '--name', 'ns1', '--pid', 'host', '--ipc', 'host', '--uts', 'host', env.image, 'sleep', '60']);
+    expect(pid.code, pid.stderr).toBe(0);
+    const shmName = `berth-ns-test-${process.pid}`;
+    await writeFile(`/dev/shm/${shmName}`, 'from the host');
+    try {
+      const ex = await env.d(['exec', 'ns1', 'sh', '-c', `for n in pid ipc uts; do readlink /proc/self/ns/$n; done; cat /proc/1/cmdline | tr "\\0" " "; echo; hostname; cat /etc/hostname; cat /dev/shm/${shmName}; echo; echo $$`]);
+      const lines = ex.stdout.split('\n');
+      expect(lines.slice(0, 3)).toEqual([await hostNs('pid'), await hostNs('ipc'), await hostNs('uts')]);
+      expect(lines[3]?.trim()).toBe((await readFile('/proc/1/cmdline', 'utf8')).split('\0').join(' ').trim());
+      expect(lines[4]).toBe(hostname());
+      const id = (await env.d(['inspect', '-f', '{{.Id}}', 'ns1'])).stdout.trim();
+      expect(lines[5]).toBe(id.slice(0, 12));
+      expect(lines[6]).toBe('from the host');
+      expect(Number(lines[7])).toBeGreaterThan(1);
+    } finally {
+      await rm(`/dev/shm/${shmName}`, { force: true });
+    }
+    expect(await inspectHc('ns1')).toMatchObject({ PidMode: 'host', IpcMode: 'host', UTSMode: 'host' });
+    await env.d(['rm', '-f', 'ns1']);
+    // Nothing renamed the host.
+    expect(hostname()).toBe(hostBefore);
+    // Private by default: its own namespaces, and PID 1 is the container's process.
+    const priv = await env.d(['run', '--rm', env.image, 'sh', '-c', 'for n in pid ipc uts; do readlink /proc/self/ns/$n; done; echo $$']);
+    const pl = priv.stdout.split('\n');
+    expect(pl[0]).not.toBe(await hostNs('pid'));
+    expect(pl[1]).not.toBe(await hostNs('ipc'));
+    expect(pl[2]).not.toBe(await hostNs('uts'));
+    expect(pl[3]).toBe('1');
+    const none = await env.d(['run', '--rm', '--ipc', 'none', env.image, 'sh', '-c', 'grep -c " /dev/shm " /proc/mounts']);
+    expect(none.stdout.trim()).toBe('0');
+    const conflict = await env.d(['create', '-h', 'foo', '--uts', 'host', env.image]);
+    expect(conflict.stderr).toContain('conflicting options: hostname and the UTS mode');
+    const join = await create({ HostConfig: { IpcMode: 'container:abc' } });
+    expect(join.status).toBe(400);
+    expect(join.body).toContain('HostConfig.IpcMode');
+    const invalid = await create({ HostConfig: { IpcMode: 'bogus' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toContain('invalid IPC mode: bogus');
   });
 });

@@ -174,6 +174,12 @@ export interface ContainerSpec {
   joinNetns?: string;
   /** 'none': new netns with only `lo`, up. 'host': the host's netns (no CLONE_NEWNET). */
   network: NetworkMode;
+  /** `--pid host`: the host's pid namespace (the container sees, and is seen among, host processes). */
+  pidMode?: 'private' | 'host';
+  /** `--ipc host`: the host's IPC namespace and its /dev/shm; 'none': a private one without /dev/shm. */
+  ipcMode?: 'private' | 'host' | 'none';
+  /** `--uts host`: the host's UTS namespace; `hostname` is then only written to /etc/hostname and HOSTNAME. */
+  utsMode?: 'private' | 'host';
   binds?: BindMount[];
   /** tmpfs mounts (HostConfig.Tmpfs and Mounts of type tmpfs), mounted with binds by depth. */
   tmpfs?: TmpfsMount[];

@@ -135,6 +135,10 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     oomKillDisable: hc.OomKillDisable ?? false,
     oomScoreAdj: hc.OomScoreAdj ?? 0,
     groupAdd: hc.GroupAdd ?? [],
+    pidMode: hc.PidMode ?? '',
+    // dockerd's default-ipc-mode: private.
+    ipcMode: hc.IpcMode || d.ipcMode,
+    utsMode: hc.UTSMode ?? '',
     ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],

@@ -35,9 +35,9 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   MemorySwappiness: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === -1 },
   Devices: { owner: 'opts' },
   DeviceCgroupRules: { owner: 'opts' },
-  PidMode: { owner: 'opts' },
-  IpcMode: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === 'private' },
-  UTSMode: { owner: 'opts' },
+  // Joining another container's pid or IPC namespace: not yet (the other modes are checked at create).
+  PidMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
+  IpcMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
   CgroupnsMode: { owner: 'opts' },
   CgroupParent: { owner: 'opts' },
   OomKillDisable: { owner: 'opts' },

@@ -4,7 +4,7 @@ import { invalidArgument } from '../../lib/errors';
 import { mergeRunConfig } from './command-merge';
 import { availableParallelism } from 'node:os';
 import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser } from './container-helpers';
-import { checkMountSources, validateCreate } from './create-validation';
+import { checkMountSources, validateCreate, validateNamespaceModes } from './create-validation';
 import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 import { validateSecurity } from './security-opts';
@@ -23,6 +23,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
+  validateNamespaceModes(input.config, input.hostConfig);
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, cpuset: deps.runtime.info().cpuset, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
   if (isContainerNetworkMode(input.hostConfig.networkMode)) {
     input.hostConfig = { ...input.hostConfig, networkMode: checkContainerNetworkMode(deps.store, input.hostConfig, input.config, input.endpoints ?? {}) };

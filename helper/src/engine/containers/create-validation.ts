@@ -82,6 +82,18 @@ function validateReservationAndCpuset(hc: HostConfig, cpuset: RuntimeInfo['cpuse
   check(hc.cpusetMems, cpuset.mems, 'mems');
 }
 
+/**
+ * moby's PidMode/IpcMode/UTSMode.Valid() and the UTS conflicts (runconfig, runc's domainname
+ * sysctl). Create only: a record's hostname is filled in by then.
+ */
+export function validateNamespaceModes(config: ContainerConfig, hc: HostConfig): void {
+  if (!['', 'host'].includes(hc.pidMode)) bad('INVALID_PID_MODE', `invalid PID mode: ${hc.pidMode}`);
+  if (!['private', 'shareable', 'host', 'none'].includes(hc.ipcMode)) bad('INVALID_IPC_MODE', `invalid IPC mode: ${hc.ipcMode}`);
+  if (!['', 'host'].includes(hc.utsMode)) bad('INVALID_UTS_MODE', `invalid UTS mode: ${hc.utsMode}`);
+  if (hc.utsMode === 'host' && config.hostname !== '') bad('UTS_HOSTNAME_CONFLICT', 'conflicting options: hostname and the UTS mode');
+  if (hc.utsMode === 'host' && config.domainname !== '') bad('UTS_DOMAINNAME_CONFLICT', 'sysctl "kernel.domainname" is not in a separate kernel namespace');
+}
+
 /** Synchronous checks of the request; returns dockerd's warnings. */
 export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset'> & { ncpu: number; networksChecked?: boolean }): string[] {
   const warnings: string[] = [];

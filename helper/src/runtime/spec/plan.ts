@@ -151,7 +151,8 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
   const { rootfs, process: proc } = spec;
   checkAbsolute('rootfs', rootfs.path);
   const privileged = proc.privileged === true;
-  let flags = CLONE.NEWNS | CLONE.NEWUTS | CLONE.NEWIPC;
+  const hostUts = spec.utsMode === 'host';
+  let flags = CLONE.NEWNS | (hostUts ? 0 : CLONE.NEWUTS) | (spec.ipcMode === 'host' ? 0 : CLONE.NEWIPC);
   if (spec.network === 'none' && spec.joinNetns === undefined) flags |= CLONE.NEWNET;
   if (cgroup.version === 2) flags |= CLONE.NEWCGROUP;
   const p: PlanRecord[] = [
@@ -161,7 +162,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
     ...(spec.logRotation ? ([['logmax', spec.logRotation.maxBytes], ['logfiles', spec.logRotation.maxFiles]] satisfies PlanRecord[]) : []),
     ...(spec.logAttrs ? ([['logattrs', JSON.stringify(spec.logAttrs)]] satisfies PlanRecord[]) : []),
     ...stdioRecords(proc),
-    ['newpid', 1],
+    ...(spec.pidMode === 'host' ? [] : ([['newpid', 1]] satisfies PlanRecord[])),
     ...(spec.joinNetns !== undefined ? ([['joinns', spec.joinNetns]] satisfies PlanRecord[]) : []),
     ['unshare', flags],
     // Slave, not private: host unmounts still propagate in (so a removed host mount does not stay
@@ -201,8 +202,10 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
     p.push(['remount', MS.RDONLY | nosuidNoexecNodev, '/sys/fs/cgroup']);
   }
   p.push(mount(nosuidNoexecNodev, 'mqueue', 'mqueue', '/dev/mqueue'));
-  p.push(mount(nosuidNoexecNodev, 'tmpfs', 'shm', '/dev/shm', `mode=1777,size=${spec.shmSize && spec.shmSize > 0 ? spec.shmSize : DEFAULT_SHM_SIZE}`));
   const rprivate = MS.PRIVATE | MS.REC;
+  // moby: the host's /dev/shm for --ipc host, none at all for --ipc none.
+  if (spec.ipcMode === 'host') p.push(mount(MS.BIND | MS.REC, '', '/dev/shm', '/dev/shm', '', rprivate));
+  else if (spec.ipcMode !== 'none') p.push(mount(nosuidNoexecNodev, 'tmpfs', 'shm', '/dev/shm', `mode=1777,size=${spec.shmSize && spec.shmSize > 0 ? spec.shmSize : DEFAULT_SHM_SIZE}`));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.resolvConf, '/etc/resolv.conf', '', rprivate));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hostname, '/etc/hostname', '', rprivate));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hosts, '/etc/hosts', '', rprivate));
@@ -233,8 +236,11 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
     for (const r of spec.readonlyPaths ?? DEFAULT_READONLY_PATHS) p.push(['ropath', r]);
   }
   if (rootfs.readonly) p.push(['rootro']);
-  p.push(['hostname', spec.hostname]);
-  if (spec.domainname) p.push(['domainname', spec.domainname]);
+  // In the host's UTS namespace these would rename the host.
+  if (!hostUts) {
+    p.push(['hostname', spec.hostname]);
+    if (spec.domainname) p.push(['domainname', spec.domainname]);
+  }
   if (spec.network === 'none' && spec.joinNetns === undefined) p.push(['lo']);
   p.push(...sysctlRecords(spec.sysctls ?? {}));
 
