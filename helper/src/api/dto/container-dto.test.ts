@@ -34,6 +34,11 @@ describe('create body', () => {
     expect(Object.keys(echo)).toEqual(expect.arrayContaining(['BlkioWeightDevice', 'CpuRealtimePeriod', 'CpusetMems', 'DeviceCgroupRules', 'MemorySwappiness', 'GroupAdd', 'Devices']));
   });
 
+  it('a read-only bind posted in Mounts has an empty Mode, as on dockerd (compose long syntax)', () => {
+    const body = parseJson(JSON.stringify({ Image: 'b', HostConfig: { Mounts: [{ Type: 'bind', Source: '/h', Target: '/c', ReadOnly: true }] } }), ContainerCreateRequestSchema);
+    expect(toContainerCreateInput(body, 'x').hostConfig.mounts).toEqual([{ type: 'bind', source: '/h', destination: '/c', readOnly: true, mode: '' }]);
+  });
+
   it('refuses keys outside the Engine API schema, naming them', () => {
     expect(() => parseJson('{"Image":"b","HostConfig":{"Future":1}}', ContainerCreateRequestSchema)).toThrow(/HostConfig.*Future/);
     expect(() => parseJson('{"Image":"b","Unknown":true}', ContainerCreateRequestSchema)).toThrow(/Unknown/);

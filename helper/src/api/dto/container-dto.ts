@@ -40,7 +40,8 @@ function toMount(m: MountRequestDto): BindMount {
         ...base,
         type: 'bind',
         source: m.Source ?? '',
-        mode: m.ReadOnly ? 'ro' : '',
+        // dockerd keeps Mode empty for a Mounts entry (ReadOnly shows as RW: false), unlike `-v …:ro`.
+        mode: '',
         ...(m.BindOptions?.Propagation ? { propagation: m.BindOptions.Propagation as BindMount['propagation'] } : {}),
       };
     case 'tmpfs':
@@ -48,7 +49,7 @@ function toMount(m: MountRequestDto): BindMount {
         ...base,
         type: 'tmpfs',
         source: m.Source ?? '',
-        mode: m.ReadOnly ? 'ro' : '',
+        mode: '',
         ...(m.TmpfsOptions ? { tmpfsOptions: { sizeBytes: m.TmpfsOptions.SizeBytes ?? 0, mode: m.TmpfsOptions.Mode ?? 0 } } : {}),
       };
     case 'volume': {
