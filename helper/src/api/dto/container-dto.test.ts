@@ -39,6 +39,13 @@ describe('create body', () => {
     expect(toContainerCreateInput(body, 'x').hostConfig.mounts).toEqual([{ type: 'bind', source: '/h', destination: '/c', readOnly: true, mode: '' }]);
   });
 
+  it('echoes HostConfig.Binds as posted: [] from compose stays [], absent (docker run) is null', () => {
+    const echo = (hc: object): unknown => toHostConfigDto(toContainerCreateInput(parseJson(JSON.stringify({ Image: 'b', HostConfig: hc }), ContainerCreateRequestSchema), 'x').hostConfig).Binds;
+    expect(echo({ Binds: [] })).toEqual([]);
+    expect(echo({})).toBeNull();
+    expect(echo({ Binds: ['/h:/c:ro'] })).toEqual(['/h:/c:ro']);
+  });
+
   it('refuses keys outside the Engine API schema, naming them', () => {
     expect(() => parseJson('{"Image":"b","HostConfig":{"Future":1}}', ContainerCreateRequestSchema)).toThrow(/HostConfig.*Future/);
     expect(() => parseJson('{"Image":"b","Unknown":true}', ContainerCreateRequestSchema)).toThrow(/Unknown/);

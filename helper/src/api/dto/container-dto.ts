@@ -113,6 +113,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
   const hostConfig: HostConfig = {
     ...d,
     binds: hc.Binds ?? [],
+    ...(hc.Binds ? { bindsPosted: true } : {}),
     mounts: (hc.Mounts ?? []).map(toMount),
     ...(hc.Mounts ? { postedMounts: hc.Mounts } : {}),
     ...(hc.VolumesFrom && hc.VolumesFrom.length > 0 ? { volumesFrom: hc.VolumesFrom } : {}),
@@ -176,7 +177,7 @@ const orNull = <T>(l: T[]): T[] | null => (l.length > 0 ? l : null);
 /** Inspect's HostConfig: every field dockerd reports, each with the value in force. */
 export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
   return {
-    Binds: orNull(hc.binds),
+    Binds: hc.bindsPosted === true ? hc.binds : orNull(hc.binds),
     ContainerIDFile: hc.containerIdFile,
     LogConfig: { Type: hc.logConfig.type, Config: hc.logConfig.config },
     NetworkMode: hc.networkMode,

@@ -122,6 +122,8 @@ export interface ThrottleDevice {
  */
 export interface HostConfig {
   binds: string[];
+  /** HostConfig.Binds was posted as a list (compose posts `[]`): dockerd then echoes `[]`, not null. */
+  bindsPosted?: boolean;
   mounts: BindMount[];
   /** HostConfig.Mounts as posted, echoed by inspect (absent in records older than volumes). */
   postedMounts?: Record<string, unknown>[];
