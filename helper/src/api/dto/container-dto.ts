@@ -18,6 +18,7 @@ import { defaultHostConfig, type BindMount, type ContainerConfig, type Container
 import { invalidArgument } from '../../lib/errors';
 import type { ContainerCreateInput, ContainerStats, ContainerView, ProcessMap, StatsSample } from '../../engine/containers/container-service';
 import { checkCreateSupport } from './create-support';
+import { mountsEcho } from './mount-echo';
 import { toHealthcheckDto, toHealthConfig, toHealthStateDto } from './health-dto';
 import { healthSuffix } from '../../engine/containers/health-config';
 
@@ -242,7 +243,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     IOMaximumBandwidth: 0,
     // Binds are parsed into the front of `mounts`; the rest came from the posted Mounts.
     ...(hc.postedMounts !== undefined
-      ? { Mounts: hc.postedMounts }
+      ? { Mounts: mountsEcho(hc.postedMounts) }
       : hc.mounts.length > hc.binds.length
         ? { Mounts: hc.mounts.slice(hc.binds.length).map((m) => ({ Type: m.type, Source: m.source, Target: m.destination, ReadOnly: m.readOnly })) }
         : {}),
