@@ -1,0 +1,302 @@
+/**
+ * Compose parity (#15): the same compose file brought up by Debian's dockerd and by berthd gives
+ * containers whose `docker inspect` match on the fields compose sets. Each daemon runs in a network
+ * namespace of its own with its own bridge (berthd: the netns sandbox; dockerd: a namespace this
+ * test creates, as the networking bench does), each pulls the busybox fixture from a loopback
+ * registry in its namespace (both serve the same storage) and tags it with the same name, so the
+ * compose file is byte for byte the same. Then `docker-compose -p parity up -d` against each
+ * daemon, wait for both services to be healthy, compare per service, and `down -v` on both.
+ *
+ * Normalised away, because they depend on the daemon's own run and not on what compose asked for:
+ * container IDs (dockerd and berthd add the short ID as a network alias), random host ports, and
+ * the data-root paths of named volumes. The reference dockerd runs with `--userland-proxy=false`,
+ * the published-port model berthd implements (see where it is started). Every label is compared,
+ * com.docker.compose.* included: none depends on the daemon (same client, same file).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IS_ROOT } from '../harness/berthd';
+import { docker, type DockerResult } from '../harness/docker-cli';
+import { findDockerdBinary, startDockerd, type PrivateDockerd } from '../harness/dockerd';
+import { busyboxImage, pushImage } from '../harness/fixtures';
+import { startNetnsSandbox, type NetnsSandbox } from '../harness/netns-sandbox';
+import { startRegistry, type RegistryHandle } from '../harness/registry';
+
+const execFileP = promisify(execFile);
+
+const hasCompose = await new Promise<boolean>((res) => {
+  const c = spawn('docker-compose', ['version', '--short'], { stdio: 'ignore' });
+  c.on('error', () => res(false));
+  c.on('close', (code) => res(code === 0));
+});
+
+const IMAGE = 'parity/busybox:latest';
+const SERVICES = ['web', 'db'] as const;
+type Service = (typeof SERVICES)[number];
+type Daemon = 'berthd' | 'dockerd';
+
+const COMPOSE_FILE = `version: "2.4"
+services:
+  web:
+    image: ${IMAGE}
+    command: ["httpd", "-f", "-p", "80", "-h", "/www"]
+    restart: unless-stopped
+    labels:
+      com.example.tier: front
+      com.example.owner: parity
+    environment:
+      GREETING: hello
+      EMPTY: ""
+    ports:
+      - "18080:80"
+      - "81"
+      - "127.0.0.1:18082:82"
+      - "18083:83/udp"
+    volumes:
+      - data:/data
+      - ./site:/www:ro
+    tmpfs:
+      - /run:size=1m
+      - /scratch
+    healthcheck:
+      test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1/ || exit 1"]
+      interval: 1s
+      timeout: 3s
+      retries: 30
+      start_period: 1s
+    networks:
+      front:
+        aliases: [www, site]
+      default: {}
+  db:
+    image: ${IMAGE}
+    command: ["sh", "-c", "touch /tmp/ready && exec sleep 3600"]
+    restart: on-failure:3
+    labels: [com.example.tier=back]
+    environment: [MODE=primary, PATH=/usr/local/bin:/usr/bin:/bin]
+    expose: ["5432"]
+    volumes:
+      - type: volume
+        source: data
+        target: /var/lib/db
+        volume:
+          nocopy: true
+      - type: bind
+        source: ./conf
+        target: /conf
+        read_only: true
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ready"]
+      interval: 1s
+      retries: 30
+    networks:
+      front:
+        aliases: [database]
+      default: {}
+volumes:
+  data: {}
+networks:
+  front: {}
+`;
+
+interface Side {
+  d: (args: string[]) => Promise<DockerResult>;
+  dockerHost: string;
+}
+
+type Inspect = Record<string, unknown> & {
+  Id: string;
+  Config: Record<string, unknown> & { Labels: Record<string, string> | null; Env: string[] | null };
+  HostConfig: Record<string, unknown>;
+  NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }>; Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
+  Mounts: { Type: string; Name?: string; Source: string; Destination: string; Driver?: string; Mode: string; RW: boolean; Propagation: string }[];
+  State: { Health?: { Status: string } };
+};
+
+describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('compose parity: the same stack on dockerd and berthd (each in its own netns)', () => {
+  let seed: RegistryHandle;
+  let sb: NetnsSandbox;
+  let ddNetns: string;
+  let ddRegistry: RegistryHandle | undefined;
+  let dd: PrivateDockerd | undefined;
+  let dir: string;
+  const sides = {} as Record<Daemon, Side>;
+  const inspected = {} as Record<Daemon, Record<Service, Inspect>>;
+  const before = {} as Record<Daemon, { networks: string; volumes: string }>;
+
+  // compose 1.29 builds some lists (HostConfig.Binds) from Python sets: a fixed hash seed makes it
+  // post them in the same order to both daemons, so the echoed order can be compared as is.
+  const compose = (side: Side, args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('docker-compose', ['-p', 'parity', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: side.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '1', PYTHONHASHSEED: '0' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`docker-compose ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+      }, timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(t);
+        resolve({ code: code ?? 1, stdout, stderr });
+      });
+    });
+  const composeOk = async (name: Daemon, args: string[]): Promise<void> => {
+    const r = await compose(sides[name], args);
+    if (r.code !== 0) throw new Error(`${name}: docker-compose ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  };
+  const ok = async (side: Side, args: string[]): Promise<string> => {
+    const r = await side.d(args);
+    if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout;
+  };
+  const snapshot = async (side: Side): Promise<{ networks: string; volumes: string }> => ({
+    networks: (await ok(side, ['network', 'ls', '--format', '{{.Name}}'])).split('\n').sort().join('\n'),
+    volumes: (await ok(side, ['volume', 'ls', '-q'])).split('\n').sort().join('\n'),
+  });
+  const waitHealthy = async (name: Daemon): Promise<void> => {
+    for (let i = 0; i < 120; i++) {
+      const r = await sides[name].d(['inspect', '-f', '{{.State.Health.Status}}', 'parity_web_1', 'parity_db_1']);
+      if (r.code === 0 && r.stdout.trim().split('\n').every((s) => s === 'healthy')) return;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    throw new Error(`${name}: the services did not become healthy`);
+  };
+
+  beforeAll(async () => {
+    seed = await startRegistry();
+    await pushImage(seed.url, 'busybox', 'latest', await busyboxImage());
+    sb = await startNetnsSandbox({ registryStorage: seed.storageDir });
+    sides.berthd = { d: (args) => sb.d(args, { timeoutMs: 120_000 }), dockerHost: sb.berthd.dockerHost };
+    ddNetns = `berth-parity-${randomBytes(3).toString('hex')}`;
+    await execFileP('ip', ['netns', 'add', ddNetns]);
+    await execFileP('ip', ['-n', ddNetns, 'link', 'set', 'lo', 'up']);
+    ddRegistry = await startRegistry({ netns: ddNetns, storageDir: seed.storageDir });
+    // Published ports as berthd makes them: kernel DNAT, no docker-proxy. With its default
+    // userland proxy, dockerd also lists a "::" binding per published port, served by docker-proxy
+    // listening on [::] and relaying to the container's IPv4 address; berthd is IPv4-only by design
+    // (network-service.ts), so that entry depends on the reference daemon's proxy setting.
+    dd = await startDockerd({ netns: ddNetns, extraArgs: ['--userland-proxy=false'] });
+    const ddHost = dd.dockerHost;
+    sides.dockerd = { d: (args) => docker(ddHost, args, { timeoutMs: 120_000 }), dockerHost: ddHost };
+    for (const [name, reg] of [['berthd', sb.registry], ['dockerd', ddRegistry]] as const) {
+      await ok(sides[name], ['pull', '-q', `${reg.host}/busybox:latest`]);
+      await ok(sides[name], ['tag', `${reg.host}/busybox:latest`, IMAGE]);
+      before[name] = await snapshot(sides[name]);
+    }
+    dir = await mkdtemp(join(tmpdir(), 'berth-parity-'));
+    await mkdir(join(dir, 'site'));
+    await mkdir(join(dir, 'conf'));
+    await writeFile(join(dir, 'site/index.html'), 'parity\n');
+    await writeFile(join(dir, 'conf/db.conf'), 'x=1\n');
+    await writeFile(join(dir, 'docker-compose.yml'), COMPOSE_FILE);
+    // One daemon at a time: the machine is shared.
+    for (const name of ['dockerd', 'berthd'] as const) {
+      await composeOk(name, ['up', '-d']);
+      await waitHealthy(name);
+      const out = await ok(sides[name], ['inspect', 'parity_web_1', 'parity_db_1']);
+      const [web, db] = JSON.parse(out) as [Inspect, Inspect];
+      inspected[name] = { web, db };
+    }
+  }, 420_000);
+
+  afterAll(async () => {
+    await dd?.stop();
+    await ddRegistry?.stop();
+    if (ddNetns) await execFileP('ip', ['netns', 'del', ddNetns]).catch(() => undefined);
+    await sb?.cleanup();
+    await seed?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  /** Runs `pick` on both daemons' inspect of each service and expects berthd's to equal dockerd's. */
+  const same = (pick: (c: Inspect) => unknown): void => {
+    for (const s of SERVICES) {
+      const want = pick(inspected.dockerd[s]);
+      const got = pick(inspected.berthd[s]);
+      expect({ service: s, value: got }).toEqual({ service: s, value: want });
+    }
+  };
+  const shortId = (c: Inspect): string => c.Id.slice(0, 12);
+
+  it('labels: every label compose sets (and the service labels) are the same', () => {
+    same((c) => c.Config.Labels);
+    expect(inspected.berthd.web.Config.Labels?.['com.docker.compose.project']).toBe('parity');
+  });
+
+  it('environment and healthcheck config are the same', () => {
+    same((c) => c.Config.Env);
+    same((c) => c.Config.Healthcheck);
+  });
+
+  it('both services are healthy on both daemons', () => {
+    same((c) => c.State.Health?.Status);
+    expect(inspected.berthd.web.State.Health?.Status).toBe('healthy');
+  });
+
+  it('restart policy, tmpfs and network mode are the same', () => {
+    same((c) => c.HostConfig.RestartPolicy);
+    same((c) => c.HostConfig.Tmpfs ?? null);
+    same((c) => c.HostConfig.NetworkMode);
+  });
+
+  it('networks and their aliases are the same (the container short ID normalised)', () => {
+    same((c) =>
+      Object.fromEntries(
+        Object.entries(c.NetworkSettings.Networks)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([net, ep]) => [net, (ep.Aliases ?? []).map((a) => (a === shortId(c) ? '<short-id>' : a)).sort()]),
+      ),
+    );
+  });
+
+  it('port bindings, exposed ports and published ports are the same (random host ports normalised)', () => {
+    same((c) => c.HostConfig.PortBindings);
+    same((c) => c.Config.ExposedPorts);
+    same((c) => Object.keys(c.NetworkSettings.Ports).sort());
+    // Each published port: same host addresses, fixed host ports as asked, random ones just set.
+    same((c) =>
+      Object.fromEntries(
+        Object.entries(c.NetworkSettings.Ports).map(([port, bindings]) => [
+          port,
+          (bindings ?? []).map((b) => ({ HostIp: b.HostIp, HostPort: /^180\d\d$/.test(b.HostPort) ? b.HostPort : b.HostPort === '' ? '' : '<random>' })).sort((x, y) => x.HostIp.localeCompare(y.HostIp)),
+        ]),
+      ),
+    );
+  });
+
+  it('mounts are the same (named volumes: data-root paths normalised; binds: the same source)', () => {
+    same((c) =>
+      [...c.Mounts]
+        .sort((a, b) => a.Destination.localeCompare(b.Destination))
+        .map((m) => ({
+          Type: m.Type,
+          Name: m.Name ?? null,
+          Destination: m.Destination,
+          Driver: m.Driver ?? null,
+          RW: m.RW,
+          Mode: m.Mode,
+          Propagation: m.Propagation,
+          ...(m.Type === 'bind' ? { Source: m.Source } : {}),
+        })),
+    );
+    same((c) => c.HostConfig.Binds ?? null);
+    // compose does not post Mounts in a stable order from one run to the next (not even with a fixed
+    // hash seed), and each daemon echoes the order it got: compare them by target.
+    same((c) => ((c.HostConfig.Mounts ?? null) as { Target: string }[] | null)?.slice().sort((a, b) => a.Target.localeCompare(b.Target)) ?? null);
+  });
+
+  it('down -v leaves no container, network or volume on either daemon', async () => {
+    for (const name of ['dockerd', 'berthd'] as const) {
+      await composeOk(name, ['down', '-v']);
+      expect((await ok(sides[name], ['ps', '-aq'])).trim()).toBe('');
+      expect(await snapshot(sides[name])).toEqual(before[name]);
+    }
+  }, 240_000);
+});
