@@ -313,6 +313,9 @@ static void op_mknod(int rootfd, struct rec *r) {
   if (mknodat(pfd, slash + 1, mode, dev) < 0) fail("mknod %s: %s", target, strerror(errno));
   /* fchmodat: the umask must not narrow the device's mode. */
   if (fchmodat(pfd, slash + 1, mode & 07777, 0) < 0) fail("chmod %s: %s", target, strerror(errno));
+  /* A host device keeps its owner (e.g. root:kvm), as runc creates it. */
+  if (r->n > 6 && fchownat(pfd, slash + 1, (uid_t)strtoul(fld(r, 5), NULL, 10), (gid_t)strtoul(fld(r, 6), NULL, 10), AT_SYMLINK_NOFOLLOW) < 0)
+    fail("chown %s: %s", target, strerror(errno));
   close(pfd);
 }
 

@@ -3,9 +3,9 @@
  * from inside, through its own /sys/fs/cgroup, and from the host), inspect reports them, and the
  * values dockerd refuses are refused at create with its words.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IS_ROOT } from '../harness/berthd';
+import { engineRequest, IS_ROOT } from '../harness/berthd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
 
 const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
@@ -56,5 +56,45 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     expect(missing.stderr).toMatch(/Requested CPUs are not available - requested 4095, available: \d/);
     const mems = await env.d(['create', '--cpuset-mems', '1023', env.image]);
     expect(mems.stderr).toMatch(/Requested memory nodes are not available - requested 1023, available: \d/);
+  });
+
+  // A host device outside runc's default allow-list, so only the container's own rules open it.
+  const DEV = ['/dev/kvm', '/dev/fuse', '/dev/loop0'].find((p) => existsSync(p));
+
+  it.skipIf(DEV === undefined)('--device recreates the host node (type, numbers, mode, owner) and allows it with the given permissions only', async () => {
+    const dev = DEV!;
+    const st = statSync(dev);
+    const kind = st.isBlockDevice() ? 'block special file' : 'character special file';
+    const want = `${kind} ${(st.mode & 0o777).toString(8)} ${st.uid} ${st.gid} ${(Number(BigInt(st.rdev) >> 8n) & 0xfff).toString(16)} ${(st.rdev & 0xff).toString(16)}`;
+    const probe = (p: string): string => `stat -c "%F %a %u %g %t %T" ${p}; (exec 3<${p}) 2>/dev/null && echo read-ok || echo read-denied; (exec 4>${p}) 2>/dev/null && echo write-ok || echo write-denied`;
+    const run = await env.d(['run', '--name', 'dv1', '--device', `${dev}:/dev/sub/mine:r`, env.image, 'sh', '-c', probe('/dev/sub/mine')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 3)).toEqual([want, 'read-ok', 'write-denied']);
+    expect(await inspectHc('dv1')).toMatchObject({ Devices: [{ PathOnHost: dev, PathInContainer: '/dev/sub/mine', CgroupPermissions: 'r' }] });
+    await env.d(['rm', 'dv1']);
+    const rw = await env.d(['run', '--rm', '--device', dev, env.image, 'sh', '-c', probe(dev)]);
+    expect(rw.stdout.split('\n').slice(1, 3)).toEqual(['read-ok', 'write-ok']);
+    // Without it: no node, and one made with mknod cannot be opened.
+    const major = Number(BigInt(st.rdev) >> 8n) & 0xfff;
+    const minor = st.rdev & 0xff;
+    const type = st.isBlockDevice() ? 'b' : 'c';
+    const none = await env.d(['run', '--rm', env.image, 'sh', '-c', `test -e ${dev} && echo present; mknod /tmp/d ${type} ${major} ${minor} && ${probe('/tmp/d')}`]);
+    expect(none.stdout).not.toContain('present');
+    expect(none.stdout.split('\n').slice(1, 3)).toEqual(['read-denied', 'write-denied']);
+    // --device-cgroup-rule opens it without a node.
+    const rule = await env.d(['run', '--rm', '--device-cgroup-rule', `${type} ${major}:${minor} r`, env.image, 'sh', '-c', `mknod /tmp/d ${type} ${major} ${minor} && ${probe('/tmp/d')}`]);
+    expect(rule.stdout.split('\n').slice(1, 3)).toEqual(['read-ok', 'write-denied']);
+  });
+
+  it('refuses a missing device at create, and a bad mapping or rule', async () => {
+    const missing = await env.d(['create', '--device', '/dev/berth-nonexistent', env.image]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('error gathering device information while adding custom device "/dev/berth-nonexistent": no such file or directory');
+    const badMode = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/n', CgroupPermissions: 'rwx' }] } }));
+    expect(badMode.status).toBe(400);
+    expect(badMode.body).toContain('bad mode specified: rwx');
+    const badRule = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { DeviceCgroupRules: ['x 1:5 r'] } }));
+    expect(badRule.status).toBe(400);
+    expect(badRule.body).toContain('invalid device cgroup rule');
   });
 });

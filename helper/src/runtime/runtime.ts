@@ -43,6 +43,8 @@ import type { CgroupStats } from './cgroups/cgroup-types';
 import type { TmpfsMount } from './spec/tmpfs-options';
 import type { SeccompProfile } from './spec/seccomp/profile';
 import type { Rlimit } from './spec/rlimits';
+import type { DeviceRequest } from './spec/devices';
+import type { DeviceRule } from './cgroups/device-rules';
 
 export type { CgroupStats } from './cgroups/cgroup-types';
 export type { TmpfsMount } from './spec/tmpfs-options';
@@ -207,6 +209,10 @@ export interface ContainerSpec {
    * and before the process runs (HostConfig.Sysctls over moby's defaults; checked by the engine).
    */
   sysctls?: Record<string, string>;
+  /** HostConfig.Devices: host nodes (read at create) recreated in the container's /dev and allowed in its device cgroup. */
+  devices?: DeviceRequest[];
+  /** HostConfig.DeviceCgroupRules, parsed: allowed in the device cgroup on top of the defaults. */
+  deviceCgroupRules?: DeviceRule[];
   /** Overrides of dockerd's default masked / read-only path lists (HostConfig.MaskedPaths…). */
   maskedPaths?: string[];
   readonlyPaths?: string[];

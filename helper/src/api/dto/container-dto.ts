@@ -138,6 +138,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     oomKillDisable: hc.OomKillDisable ?? false,
     oomScoreAdj: hc.OomScoreAdj ?? 0,
     groupAdd: hc.GroupAdd ?? [],
+    devices: (hc.Devices ?? []).map((x) => ({ pathOnHost: x.PathOnHost ?? '', pathInContainer: x.PathInContainer ?? '', cgroupPermissions: x.CgroupPermissions ?? '' })),
+    deviceCgroupRules: hc.DeviceCgroupRules ?? [],
     pidMode: hc.PidMode ?? '',
     // dockerd's default-ipc-mode: private.
     ipcMode: hc.IpcMode || d.ipcMode,

@@ -33,8 +33,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   DeviceRequests: { owner: 'opts' },
   KernelMemoryTCP: { owner: 'opts' },
   MemorySwappiness: { owner: 'opts', accept: (v) => isDefaultValue(v) || v === -1 },
-  Devices: { owner: 'opts' },
-  DeviceCgroupRules: { owner: 'opts' },
   // Joining another container's pid or IPC namespace: not yet (the other modes are checked at create).
   PidMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
   IpcMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },

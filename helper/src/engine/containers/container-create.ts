@@ -5,6 +5,8 @@ import { mergeRunConfig } from './command-merge';
 import { availableParallelism } from 'node:os';
 import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser } from './container-helpers';
 import { checkMountSources, validateCreate, validateNamespaceModes } from './create-validation';
+import { resolveDevices } from '../../runtime/spec/devices';
+import { deviceRequestOf } from './container-spec';
 import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 import { validateSecurity } from './security-opts';
@@ -34,6 +36,8 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   validateSecurity(input.hostConfig, deps.hostLsm);
   validateHealthcheck(input.config.healthcheck);
   await checkMountSources(input.hostConfig.mounts);
+  // The devices must exist now (dockerd finds out at start); they are read again at each start.
+  await resolveDevices(input.hostConfig.devices.map(deviceRequestOf));
   let binds = cliBinds.concat(input.hostConfig.mounts);
   const image = await images.resolve(input.config.image);
   const merged = mergeRunConfig(input.config, image.config);

@@ -12,6 +12,8 @@ import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './secur
 import { logSettingsOf, type LogSettings } from './log-driver';
 import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/tmpfs-options';
 import { defaultNetworkSysctls } from '../../runtime/spec/sysctls';
+import type { DeviceRequest } from '../../runtime/spec/devices';
+import { parseDeviceRule } from '../../runtime/cgroups/device-rules';
 import { isContainerNetworkMode } from './container-netmode';
 
 /** The monitor's state dir, inside the container's dir. */
@@ -77,10 +79,15 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     ...(log.rotation ? { logRotation: log.rotation } : {}),
     ...(log.attrs ? { logAttrs: log.attrs } : {}),
     ...sysctlsOf(hc),
+    ...(hc.devices.length > 0 ? { devices: hc.devices.map(deviceRequestOf) } : {}),
+    ...(hc.deviceCgroupRules.length > 0 ? { deviceCgroupRules: hc.deviceCgroupRules.map(parseDeviceRule) } : {}),
     maskedPaths: hc.maskedPaths.length > 0 ? hc.maskedPaths : undefined,
     readonlyPaths: hc.readonlyPaths.length > 0 ? hc.readonlyPaths : undefined,
   };
 }
+
+/** A HostConfig.Devices entry as the runtime takes it. */
+export const deviceRequestOf = (d: ContainerRecord['hostConfig']['devices'][number]): DeviceRequest => ({ pathOnHost: d.pathOnHost, pathInContainer: d.pathInContainer, permissions: d.cgroupPermissions });
 
 /** HostConfig.Sysctls over moby's defaults for a network namespace of its own. */
 function sysctlsOf(hc: ContainerRecord['hostConfig']): Pick<ContainerSpec, 'sysctls'> {

@@ -9,10 +9,12 @@ import { isAbsolute } from 'node:path';
 import { errnoCode, invalidArgument } from '../../lib/errors';
 import { CAPABILITY_NAMES } from '../../runtime/spec/defaults';
 import { validateRlimits } from '../../runtime/spec/rlimits';
+import { validateDeviceRequest } from '../../runtime/spec/devices';
+import { parseDeviceRule } from '../../runtime/cgroups/device-rules';
 import { checkCpuList } from '../../runtime/cgroups/cpuset-list';
 import { validateSysctls } from '../../runtime/spec/sysctls';
 import type { RuntimeInfo } from '../../runtime/runtime';
-import { tmpfsMounts } from './container-spec';
+import { deviceRequestOf, tmpfsMounts } from './container-spec';
 import { validateLogConfig } from './log-driver';
 import type { BindMount, ContainerConfig, HostConfig } from '../../store/containers/container-record';
 
@@ -123,6 +125,8 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);
   validateRlimits(hc.ulimits);
+  for (const d of hc.devices) validateDeviceRequest(deviceRequestOf(d));
+  for (const r of hc.deviceCgroupRules) parseDeviceRule(r);
   validateSysctls(hc.sysctls, { hostNetwork: hc.networkMode === 'host', hostIpc: hc.ipcMode === 'host', hostUts: hc.utsMode === 'host' });
   validateCaps('CapAdd', hc.capAdd);
   validateCaps('CapDrop', hc.capDrop);

@@ -22,6 +22,7 @@ import { ContainerStartError } from '../runtime-errors';
 import { toCgroupLimits, type CgroupManager } from '../cgroups/cgroup-manager';
 import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files';
 import { buildContainerPlan, buildExecPlan, serializePlan } from '../spec/plan';
+import { deviceRuleOf, resolveDevices } from '../spec/devices';
 import { MonitorConnection } from './monitor-connection';
 import { FRAME, encodeKill } from './monitor-protocol';
 import { EXIT_FILE, MonitoredProcess, readExitRecord, toExitStatus } from './monitored-process';
@@ -95,7 +96,9 @@ export class LinuxRuntime implements Runtime {
       throw conflict('CONTAINER_RUNNING', `container ${id} already has a running monitor`);
     }
     const cgroups = this.opts.cgroups;
-    const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary }));
+    const devices = await resolveDevices(spec.devices ?? []);
+    const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary, devices }));
+    const deviceRules = [...devices.map(deviceRuleOf), ...(spec.deviceCgroupRules ?? [])];
     try {
       // Independent preparations, together: the state dir, the etc files, the cgroups.
       const prepared = await Promise.allSettled([
@@ -104,7 +107,7 @@ export class LinuxRuntime implements Runtime {
           await mkdir(stateDir, { recursive: true, mode: 0o700 });
         })(),
         this.writeEtcFiles(spec),
-        cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true }),
+        cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true, devices: deviceRules }),
       ]);
       for (const p of prepared) if (p.status === 'rejected') throw p.reason;
       const t1 = performance.now();

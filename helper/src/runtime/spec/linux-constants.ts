@@ -23,3 +23,4 @@ export const CLONE = {
 } as const;
 
 export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;

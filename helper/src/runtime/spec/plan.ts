@@ -22,11 +22,12 @@
  *             scarch <SCMP_ARCH value>   scrule <action> <syscall> <idx:op:value:valueTwo,...>
  *   ordered operations (executed in plan order, paths are container paths resolved inside the root):
  *             mount <flags> <fstype> <source> <target> <data> <propagation flags>
- *             remount <flags> <target> | mkdir <path> <mode> | mknod <path> <mode> <major> <minor>
+ *             remount <flags> <target> | mkdir <path> <mode> | mknod <path> <mode> <major> <minor> [<uid> <gid>]
  *             symlink <target> <path> | pivot | pty | console <path> | mask <path> | ropath <path>
  *             rootro | hostname <name> | domainname <name> | lo
  */
-import { CLONE, MS, S_IFCHR } from './linux-constants';
+import { CLONE, MS, S_IFBLK, S_IFCHR } from './linux-constants';
+import type { DeviceNode } from './devices';
 import {
   DEFAULT_DEVICES,
   DEFAULT_DEV_SYMLINKS,
@@ -144,10 +145,12 @@ export interface ContainerPlanInput {
   cgroup: CgroupPlanPart;
   /** Host path of berth-init, for `--init`. */
   initBinary: string;
+  /** HostConfig.Devices as read from the host (runtime/spec/devices.ts). */
+  devices?: readonly DeviceNode[];
 }
 
 /** The plan of a container's init: namespaces, root, mounts, devices, then the process (§5.2). */
-export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanInput): PlanRecord[] {
+export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: ContainerPlanInput): PlanRecord[] {
   const { rootfs, process: proc } = spec;
   checkAbsolute('rootfs', rootfs.path);
   const privileged = proc.privileged === true;
@@ -227,6 +230,12 @@ export function buildContainerPlan({ spec, cgroup, initBinary }: ContainerPlanIn
   if (spec.init) p.push(mount(MS.BIND | MS.RDONLY, '', initBinary, INIT_PATH_IN_CONTAINER, '', rprivate));
 
   for (const d of DEFAULT_DEVICES) p.push(['mknod', d.path, S_IFCHR | 0o666, d.major, d.minor]);
+  for (const d of devices) {
+    checkAbsolute('device path', d.path);
+    const parent = d.path.slice(0, d.path.lastIndexOf('/'));
+    if (parent !== '' && parent !== '/dev') p.push(['mkdir', parent, 0o755]);
+    p.push(['mknod', d.path, (d.type === 'b' ? S_IFBLK : S_IFCHR) | d.fileMode, d.major, d.minor, d.uid, d.gid]);
+  }
   for (const s of DEFAULT_DEV_SYMLINKS) p.push(['symlink', s.target, s.path]);
   if (proc.cwd && proc.cwd !== '/') p.push(['mkdir', proc.cwd, 0o755]);
   p.push(['pivot']);
