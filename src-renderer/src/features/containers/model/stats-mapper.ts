@@ -8,8 +8,6 @@ export interface StatsPanelView {
   pids: string;
   network: string;
   block: string;
-  cpuSeries: number[];
-  memorySeries: number[];
 }
 
 export function toStatsPanelView(samples: readonly StatsView[]): StatsPanelView | null {
@@ -22,8 +20,6 @@ export function toStatsPanelView(samples: readonly StatsView[]): StatsPanelView 
     pids: last.pidsLimit ? `${last.pids} / ${last.pidsLimit}` : String(last.pids),
     network: `${formatBytes(last.netRx)} in / ${formatBytes(last.netTx)} out`,
     block: `${formatBytes(last.blockRead)} read / ${formatBytes(last.blockWrite)} written`,
-    cpuSeries: samples.map((s) => s.cpuPercent),
-    memorySeries: samples.map((s) => s.memoryPercent),
   };
 }
 

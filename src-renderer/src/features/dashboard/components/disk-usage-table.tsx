@@ -16,9 +16,9 @@ export function DiskUsageTable({ hostId, rows }: { hostId: string; rows: readonl
         <thead>
           <tr>
             <th scope="col">Type</th>
-            <th scope="col">Total (in use)</th>
-            <th scope="col">Size</th>
-            <th scope="col">Reclaimable</th>
+            <th scope="col" className="num">Total (in use)</th>
+            <th scope="col" className="num">Size</th>
+            <th scope="col" className="num">Reclaimable</th>
             <th scope="col">
               <span className="sr-only">Actions</span>
             </th>

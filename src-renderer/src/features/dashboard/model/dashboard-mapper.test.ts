@@ -46,13 +46,14 @@ describe('dashboard mapper', () => {
   it('gives the four system df rows in the CLI order with the size and reclaimable percent', () => {
     const rows = toDiskRows(df);
     expect(rows.map((r) => r.label)).toEqual(['Images', 'Containers', 'Local volumes', 'Build cache']);
-    expect(rows[0]).toMatchObject({ countLabel: '4 (1 in use)', sizeBytes: 253_400_000, size: '253 MB', reclaimable: '210 MB (83%)' });
+    expect(rows[0]).toMatchObject({ countLabel: '4 (1 in use)', sizeBytes: 253_400_000, size: '253 MB', reclaimable: '210 MB (82%)' });
     expect(rows[1]?.reclaimable).toBe('3.00 kB (25%)');
     expect(rows[3]?.reclaimable).toBe('1.50 kB (100%)');
   });
 
-  it('says 0% for an empty category instead of dividing by zero', () => {
-    expect(toDiskRows(df)[2]?.reclaimable).toBe('0 B (0%)');
+  it('cuts the percent as the CLI does, and gives none for an empty category instead of dividing by zero', () => {
+    expect(toDiskRows(df)[0]?.reclaimable).toBe('210 MB (82%)');
+    expect(toDiskRows(df)[2]?.reclaimable).toBe('0 B');
   });
 
   it('lists the engine resources, with the default bridge only when the engine reports it', () => {

@@ -20,7 +20,7 @@ export interface DiskRowView {
   sizeBytes: number;
   size: string;
   reclaimableBytes: number;
-  /** "210 MB (82%)", the CLI's RECLAIMABLE column (percent of the size). */
+  /** "210 MB (82%)", the CLI's RECLAIMABLE column (percent of the size, none when the size is 0). */
   reclaimable: string;
 }
 
@@ -40,9 +40,10 @@ export function toContainerCounts(info: EngineInfoView): ContainerCountView[] {
 const DISK_LABELS: Record<DiskCategory, string> = { images: 'Images', containers: 'Containers', volumes: 'Local volumes', buildCache: 'Build cache' };
 const DISK_ORDER: readonly DiskCategory[] = ['images', 'containers', 'volumes', 'buildCache'];
 
-/** The CLI's percentage: integer, of the size, 0 when the size is 0 (never NaN). */
-function reclaimablePercent(row: DiskUsageRowView): number {
-  return row.size > 0 ? Math.round((row.reclaimable * 100) / row.size) : 0;
+/** The CLI's figure: the percent of the size cut to an integer (Go's int division), none for an empty row. */
+function reclaimableLabel(row: DiskUsageRowView): string {
+  const bytes = formatBytes(row.reclaimable);
+  return row.size > 0 ? `${bytes} (${Math.floor((row.reclaimable * 100) / row.size)}%)` : bytes;
 }
 
 export function toDiskRows(df: DiskUsageView): DiskRowView[] {
@@ -57,7 +58,7 @@ export function toDiskRows(df: DiskUsageView): DiskRowView[] {
       sizeBytes: row.size,
       size: formatBytes(row.size),
       reclaimableBytes: row.reclaimable,
-      reclaimable: `${formatBytes(row.reclaimable)} (${reclaimablePercent(row)}%)`,
+      reclaimable: reclaimableLabel(row),
     };
   });
 }
