@@ -18,6 +18,15 @@ const Host = z.object({ hostId });
 const Container = z.object({ hostId, id: z.string().min(1) });
 // Compose v2 allows lowercase letters, digits, `-` and `_`; labels set by hand may be looser, so only refuse what cannot be a name.
 const Stack = z.object({ hostId, project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a compose project name') });
+const ComposeUpSchema = z
+  .object({
+    hostId,
+    file: z.string().min(1).refine((f) => f.startsWith('/'), 'must be an absolute path'),
+    // What compose itself accepts as a project name (lowercase letters, digits, `-` and `_`).
+    project: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a compose project name: lowercase letters, digits, - and _'),
+    build: z.boolean().optional(),
+  })
+  .strict();
 const Timeout = z.number().int().min(-1).optional();
 const Image = z.object({ hostId, ref: z.string().min(1).refine((r) => !/[?#\s]/.test(r), 'must be an image reference') });
 const VolumeName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'must be a volume name');
@@ -372,6 +381,10 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'images:build': (a, sink) => {
         const v = check(BuildArgsSchema, a, 'images:build');
         run(sink, s.builds.build(v, (p) => sink.emit(p), sink.signal));
+      },
+      'compose:up': (a, sink) => {
+        const v = check(ComposeUpSchema, a, 'compose:up');
+        run(sink, s.compose.up(v, (p) => sink.emit(p), sink.signal));
       },
       'hosts:provision': (a, sink) => {
         const v = check(ProvisionArgsSchema, a, 'hosts:provision');

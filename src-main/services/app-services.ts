@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AppInfo } from '../../src-shared/ipc/models/app';
 import { KnownHostsStore } from '../connections/ssh/known-hosts';
 import type { BackoffPolicy } from '../lib/backoff';
+import { ComposeService } from './compose-service';
 import { ContainersService } from './containers-service';
 import { ContainerDataService } from './container-data-service';
 import { DockerSocketService } from './docker-socket-service';
@@ -63,6 +65,8 @@ export interface AppServices {
   volumes: VolumesService;
   /** Compose stacks: actions on every container of a project, its networks and volumes. */
   stacks: StacksService;
+  /** "Run a compose file": the desktop's compose client against a host. */
+  compose: ComposeService;
   networks: NetworksService;
   portTunnels: PortTunnelService;
   mirrors: MirrorsService;
@@ -114,6 +118,12 @@ export function createAppServices(opts: AppServiceOptions & EngineServiceOptions
     images: new ImagesService(hosts),
     volumes: new VolumesService(hosts),
     stacks: new StacksService(hosts),
+    compose: new ComposeService({
+      spawn,
+      localSocket: opts.localSocket,
+      hostState: (id) => hosts.session(id).status.state,
+      forwardSocket: async (id) => (await dockerSockets.expose(id, `berth-${id}`)).socket,
+    }),
     networks: new NetworksService(hosts),
     portTunnels,
     mirrors: new MirrorsService(hosts),

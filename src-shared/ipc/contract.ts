@@ -29,6 +29,7 @@ import type {
   StatsSummaryView,
   StatsView,
 } from './models/containers';
+import type { ComposeUpArgs, ComposeUpProgressView } from './models/compose';
 import type { ContainerFileTextView, ContainerFileView, DownloadView } from './models/container-data';
 import type { AddSshHostArgs, HostStatusView, HostView, UpdateSshHostArgs } from './models/hosts';
 import type {
@@ -250,6 +251,14 @@ export interface StreamContract {
    * Closing the stream cancels the build.
    */
   'images:build': { args: BuildArgs; event: BuildProgressView; input: never };
+  /**
+   * "Run a compose file": `up -d` of a compose file on this machine against the host, through the
+   * compose client installed here (see src-main/services/compose-service.ts). Events carry the
+   * client's output and every service's state; the last has `done`. A failed `up` ends with
+   * InvalidArgument (`COMPOSE_UP_FAILED`, `COMPOSE_FILE_INVALID`); no client installed ends with
+   * NotImplemented (`COMPOSE_CLIENT_MISSING`). Closing the stream interrupts the client.
+   */
+  'compose:up': { args: ComposeUpArgs; event: ComposeUpProgressView; input: never };
   /** Installs, upgrades or uninstalls berthd on an SSH host (or installs Node.js there), step by step; then reconnects the host. */
   'hosts:provision': { args: ProvisionArgs; event: ProvisionProgressView; input: never };
   /** Creates a machine and starts it: one event per step (boot, install berthd, connect), the last with `done`. */
@@ -336,6 +345,7 @@ export const STREAM_CHANNELS = [
   'host:status',
   'images:build',
   'hosts:provision',
+  'compose:up',
   'engine:events',
   'containers:logs',
   'containers:stats',
