@@ -13,7 +13,7 @@ export interface ViewDef {
   icon: LucideIcon;
   /** 'main' = the resource lists, 'config' = mirrors, hosts, settings (below a separator). */
   group: 'main' | 'config';
-  /** Sidebar position within its group: dashboard 0, containers 10, images 20, mirrors 80, hosts 90, settings 100. */
+  /** Sidebar position within its group: dashboard 5, containers 10, images 20, mirrors 80, hosts 90, settings 100. */
   order: number;
   Component: ComponentType;
 }
