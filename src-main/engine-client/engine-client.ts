@@ -177,6 +177,24 @@ export class EngineClient {
     await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/kill`, query: { signal }, subject: 'container' });
   }
 
+  async pauseContainer(id: string): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/pause`, subject: 'container' });
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/unpause`, subject: 'container' });
+  }
+
+  /** 409 when the name is taken. */
+  async renameContainer(id: string, name: string): Promise<void> {
+    await this.http.call({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name }, subject: 'container' });
+  }
+
+  /** `docker update`: limits and restart policy of a (running) container. */
+  updateContainer(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] | null }> {
+    return this.http.json({ method: 'POST', path: `/containers/${enc(id)}/update`, body, subject: 'container' });
+  }
+
   async removeContainer(id: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     await this.http.call({ method: 'DELETE', path: `/containers/${enc(id)}`, query: { force: opts.force, v: opts.volumes }, subject: 'container' });
   }

@@ -64,7 +64,23 @@ const RunSpecSchema = z.object({
     .object({ name: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maximumRetryCount: z.number().int().nonnegative().optional() })
     .refine((p) => p.maximumRetryCount === undefined || p.name === 'on-failure', 'maximumRetryCount only applies to on-failure')
     .optional(),
+  healthcheck: z
+    .object({
+      command: z.string().min(1),
+      intervalSeconds: z.number().positive().optional(),
+      timeoutSeconds: z.number().positive().optional(),
+      retries: z.number().int().positive().optional(),
+      startPeriodSeconds: z.number().nonnegative().optional(),
+    })
+    .optional(),
+  logRotation: z.object({ maxSize: z.string().regex(/^\d+[kmg]?$/i, 'must be a size such as 10m'), maxFile: z.number().int().min(1) }).optional(),
 });
+const RestartPolicySchema = z
+  .object({ name: z.enum(['no', 'always', 'unless-stopped', 'on-failure']), maximumRetryCount: z.number().int().nonnegative().optional() })
+  .refine((p) => p.maximumRetryCount === undefined || p.name === 'on-failure', 'maximumRetryCount only applies to on-failure');
+const ContainerUpdateSchema = z
+  .object({ memoryBytes: z.number().nonnegative().optional(), cpus: z.number().nonnegative().optional(), pidsLimit: z.number().int().min(-1).optional(), restartPolicy: RestartPolicySchema.optional() })
+  .strict();
 const MirrorsUpdateSchema = z.union([
   z.object({ raw: z.string() }),
   z.object({ registryMirrors: StrList, mirrors: z.record(z.string(), StrList).optional(), insecureRegistries: StrList.optional() }),
@@ -176,6 +192,22 @@ export function createContractHandlers(s: AppServices): ContractHandlers {
       'containers:kill': (a) => {
         const v = check(Container.extend({ signal: z.string().regex(/^[A-Z0-9+-]+$/i).optional() }), a, 'containers:kill');
         return s.containers.kill(v.hostId, v.id, v.signal);
+      },
+      'containers:pause': (a) => {
+        const v = check(Container, a, 'containers:pause');
+        return s.containers.pause(v.hostId, v.id);
+      },
+      'containers:unpause': (a) => {
+        const v = check(Container, a, 'containers:unpause');
+        return s.containers.unpause(v.hostId, v.id);
+      },
+      'containers:rename': (a) => {
+        const v = check(Container.extend({ name: z.string().regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a container name') }), a, 'containers:rename');
+        return s.containers.rename(v.hostId, v.id, v.name.replace(/^\//, ''));
+      },
+      'containers:update': (a) => {
+        const v = check(Container.extend({ update: ContainerUpdateSchema }), a, 'containers:update');
+        return s.containers.update(v.hostId, v.id, v.update);
       },
       'containers:remove': (a) => {
         const v = check(Container.extend({ force: z.boolean().optional(), volumes: z.boolean().optional() }), a, 'containers:remove');

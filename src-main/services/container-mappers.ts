@@ -10,7 +10,10 @@ import type {
   ContainerProcessesView,
   ContainerState,
   ContainerView,
+  HealthcheckSpec,
+  HealthView,
   PortPublishSpec,
+  RestartPolicySpec,
   PublishedPortView,
   RunSpec,
   StatsView,
@@ -75,6 +78,41 @@ export function inspectPorts(ns: Record<string, unknown> | undefined): Published
   return publishedPorts(raw);
 }
 
+function healthOf(raw: unknown): HealthView | null {
+  const h = raw as { Status?: string; FailingStreak?: number; Log?: { Start?: string; End?: string; ExitCode?: number; Output?: string }[] | null } | undefined;
+  if (!h?.Status) return null;
+  const status = (['starting', 'healthy', 'unhealthy', 'none'] as const).find((x) => x === h.Status) ?? 'none';
+  return {
+    status,
+    failingStreak: h.FailingStreak ?? 0,
+    log: (h.Log ?? []).map((l) => ({ start: l.Start ?? '', end: l.End ?? '', exitCode: l.ExitCode ?? 0, output: l.Output ?? '' })),
+  };
+}
+
+function restartPolicyOf(raw: unknown): RestartPolicySpec {
+  const p = raw as { Name?: string; MaximumRetryCount?: number } | undefined;
+  const name = (['always', 'unless-stopped', 'on-failure'] as const).find((x) => x === p?.Name) ?? 'no';
+  return name === 'on-failure' ? { name, maximumRetryCount: p?.MaximumRetryCount ?? 0 } : { name };
+}
+
+function logConfigOf(raw: unknown): { type: string; config: Record<string, string> } {
+  const l = raw as { Type?: string; Config?: Record<string, string> | null } | undefined;
+  return { type: l?.Type ?? '', config: l?.Config ?? {} };
+}
+
+const NS = 1e9;
+
+/** `--health-cmd` and friends as the create body's Healthcheck (nanoseconds). */
+function healthcheckBody(h: HealthcheckSpec): Record<string, unknown> {
+  return {
+    Test: ['CMD-SHELL', h.command],
+    ...(h.intervalSeconds ? { Interval: Math.round(h.intervalSeconds * NS) } : {}),
+    ...(h.timeoutSeconds ? { Timeout: Math.round(h.timeoutSeconds * NS) } : {}),
+    ...(h.retries ? { Retries: h.retries } : {}),
+    ...(h.startPeriodSeconds ? { StartPeriod: Math.round(h.startPeriodSeconds * NS) } : {}),
+  };
+}
+
 export function toContainerDetailView(c: ContainerInspectResponse): ContainerDetailView {
   const hc = (c.HostConfig ?? {}) as Record<string, unknown>;
   const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -131,6 +169,10 @@ export function toContainerDetailView(c: ContainerInspectResponse): ContainerDet
     pid1Warning: pid1Warning(null, [c.Path, ...(c.Args ?? [])], init),
     addresses: containerAddresses(c.NetworkSettings),
     ports: inspectPorts(c.NetworkSettings),
+    health: healthOf((c.State as { Health?: unknown }).Health),
+    restartPolicy: restartPolicyOf(hc.RestartPolicy),
+    restartCount: typeof (c as { RestartCount?: unknown }).RestartCount === 'number' ? (c as unknown as { RestartCount: number }).RestartCount : 0,
+    logConfig: logConfigOf(hc.LogConfig),
     raw: c,
   };
 }
@@ -155,6 +197,7 @@ export function toCreateRequest(spec: RunSpec): ContainerCreateRequest {
     ...(spec.network && spec.network !== 'default' ? { NetworkMode: spec.network } : {}),
     ...(spec.ports && spec.ports.length > 0 ? { PortBindings: portBindings(spec.ports) } : {}),
     ...(spec.publishAll ? { PublishAllPorts: true } : {}),
+    ...(spec.logRotation ? { LogConfig: { Type: 'json-file', Config: { 'max-size': spec.logRotation.maxSize, 'max-file': String(spec.logRotation.maxFile) } } } : {}),
     ...(spec.binds && spec.binds.length > 0 ? { Binds: spec.binds } : {}),
     ...(spec.restartPolicy && spec.restartPolicy.name !== 'no'
       ? { RestartPolicy: { Name: spec.restartPolicy.name, MaximumRetryCount: spec.restartPolicy.name === 'on-failure' ? (spec.restartPolicy.maximumRetryCount ?? 0) : 0 } }
@@ -173,6 +216,7 @@ export function toCreateRequest(spec: RunSpec): ContainerCreateRequest {
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
     ...(spec.user ? { User: spec.user } : {}),
     ...(spec.labels ? { Labels: spec.labels } : {}),
+    ...(spec.healthcheck ? { Healthcheck: healthcheckBody(spec.healthcheck) } : {}),
     // A published port is exposed too, as `docker run -p` does.
     ...(spec.ports && spec.ports.length > 0 ? { ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p.containerPort}/${p.proto}`, {}])) } : {}),
     HostConfig: hostConfig,

@@ -1,4 +1,4 @@
-import type { ContainerDetailView, ContainerProcessesView, ContainerView, PruneResultView, RunResultView, RunSpec } from '../../src-shared/ipc/models/containers';
+import type { ContainerDetailView, ContainerProcessesView, ContainerUpdateSpec, ContainerView, PruneResultView, RunResultView, RunSpec } from '../../src-shared/ipc/models/containers';
 import { httpStatusOf } from '../engine-client/engine-error';
 import { AppError } from '../lib/app-error';
 import { fromBerthProcesses, fromTop, toContainerDetailView, toContainerView, toCreateRequest } from './container-mappers';
@@ -46,6 +46,33 @@ export class ContainersService {
 
   kill(hostId: string, id: string, signal?: string): Promise<void> {
     return this.hosts.client(hostId).killContainer(id, signal);
+  }
+
+  pause(hostId: string, id: string): Promise<void> {
+    return this.hosts.client(hostId).pauseContainer(id);
+  }
+
+  unpause(hostId: string, id: string): Promise<void> {
+    return this.hosts.client(hostId).unpauseContainer(id);
+  }
+
+  rename(hostId: string, id: string, name: string): Promise<void> {
+    return this.hosts.client(hostId).renameContainer(id, name);
+  }
+
+  /** As `docker update`: only the given fields change; 0 memory/cpus/pids means unlimited. */
+  async update(hostId: string, id: string, u: ContainerUpdateSpec): Promise<{ warnings: string[] }> {
+    const body: Record<string, unknown> = {};
+    if (u.memoryBytes !== undefined) {
+      body.Memory = Math.round(u.memoryBytes);
+      // Swap follows memory (as `docker run -m` leaves it: twice the limit), else an old swap limit below the new memory is refused.
+      body.MemorySwap = u.memoryBytes > 0 ? Math.round(u.memoryBytes) * 2 : -1;
+    }
+    if (u.cpus !== undefined) body.NanoCpus = Math.round(u.cpus * 1e9);
+    if (u.pidsLimit !== undefined) body.PidsLimit = u.pidsLimit;
+    if (u.restartPolicy !== undefined) body.RestartPolicy = { Name: u.restartPolicy.name, MaximumRetryCount: u.restartPolicy.name === 'on-failure' ? (u.restartPolicy.maximumRetryCount ?? 0) : 0 };
+    const r = await this.hosts.client(hostId).updateContainer(id, body);
+    return { warnings: r.Warnings ?? [] };
   }
 
   remove(hostId: string, id: string, force?: boolean, volumes?: boolean): Promise<void> {

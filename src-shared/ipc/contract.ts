@@ -20,6 +20,7 @@ import type { BuildArgs, BuildProgressView, BuildRecordView } from './models/bui
 import type {
   ContainerDetailView,
   ContainerProcessesView,
+  ContainerUpdateSpec,
   ContainerView,
   LogBatchView,
   LogsArgs,
@@ -113,6 +114,13 @@ export interface InvokeContract {
   /** `signal`: default SIGKILL. */
   'containers:kill': { args: ContainerArgs & { signal?: string }; result: void };
   /** `force`: kill a running container first. */
+  /** Freezes every process (cgroup freezer); `unpause` thaws them. */
+  'containers:pause': { args: ContainerArgs; result: void };
+  'containers:unpause': { args: ContainerArgs; result: void };
+  /** Conflict when the name is taken. */
+  'containers:rename': { args: ContainerArgs & { name: string }; result: void };
+  /** Limits and restart policy of a container, live. */
+  'containers:update': { args: ContainerArgs & { update: ContainerUpdateSpec }; result: { warnings: string[] } };
   'containers:remove': { args: ContainerArgs & { force?: boolean; volumes?: boolean }; result: void };
   /** Removes all stopped containers. */
   'containers:prune': { args: HostArgs; result: PruneResultView };
@@ -298,6 +306,10 @@ export const INVOKE_CHANNELS = [
   'containers:restart',
   'containers:kill',
   'containers:remove',
+  'containers:pause',
+  'containers:unpause',
+  'containers:rename',
+  'containers:update',
   'containers:prune',
   'containers:processes',
   'containers:files',

@@ -110,6 +110,13 @@ export interface ContainerDetailView {
   addresses: ContainerAddressView[];
   /** Published ports while it runs (`NetworkSettings.Ports`). */
   ports: PublishedPortView[];
+  /** Null without a healthcheck. */
+  health: HealthView | null;
+  restartPolicy: RestartPolicySpec;
+  /** `RestartCount`. */
+  restartCount: number;
+  /** `HostConfig.LogConfig`. */
+  logConfig: { type: string; config: Record<string, string> };
   /** The full inspect JSON as the engine returned it, for the JSON tab. */
   raw: unknown;
 }
@@ -144,6 +151,9 @@ export interface RunSpec {
   ports?: PortPublishSpec[];
   /** `-P`: every port the image exposes, on a port the engine picks. */
   publishAll?: boolean;
+  healthcheck?: HealthcheckSpec;
+  /** json-file rotation (`--log-opt max-size=10m --log-opt max-file=3`). */
+  logRotation?: { maxSize: string; maxFile: number };
   /** `host:container[:ro]`. */
   binds?: string[];
   workingDir?: string;
@@ -151,6 +161,35 @@ export interface RunSpec {
   labels?: Record<string, string>;
   /** `--restart`; absent = `no`. `maximumRetryCount` only with `on-failure`. */
   restartPolicy?: RestartPolicySpec;
+}
+
+/** `docker update`: only the fields given change. */
+export interface ContainerUpdateSpec {
+  /** Bytes; 0 = unlimited. */
+  memoryBytes?: number;
+  /** Cores; 0 = unlimited. */
+  cpus?: number;
+  /** 0 or -1 = unlimited. */
+  pidsLimit?: number;
+  restartPolicy?: RestartPolicySpec;
+}
+
+/** `--health-cmd` and its timings, as the run dialog sets them. */
+export interface HealthcheckSpec {
+  /** Run by /bin/sh -c in the container; exit 0 = healthy. */
+  command: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  retries?: number;
+  startPeriodSeconds?: number;
+}
+
+/** `State.Health` of a container with a healthcheck. */
+export interface HealthView {
+  status: 'starting' | 'healthy' | 'unhealthy' | 'none';
+  failingStreak: number;
+  /** Newest last, as the engine keeps them (up to 5). */
+  log: { start: string; end: string; exitCode: number; output: string }[];
 }
 
 export interface PortPublishSpec {

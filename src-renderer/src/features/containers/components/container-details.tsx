@@ -9,13 +9,18 @@ import { useActiveHost } from '../../../lib/active-host';
 import { describeError } from '../../../lib/describe-error';
 import { useExtensions } from '../../../lib/extension-points';
 import { hrefFor, navigate } from '../../../lib/navigation';
+import { useContainerLifecycle } from '../api/container-lifecycle';
 import { useContainer } from '../api/inspect-container';
+import { useToast } from '../../../components/toast';
 import { useContainerActions } from '../hooks/use-container-actions';
 import { useContainerEvents } from '../hooks/use-container-events';
 import { toContainerOverview } from '../model/container-detail-mapper';
 import { stoppingLabel } from '../model/container-mapper';
 import { useNow } from '../../../lib/use-now';
+import { HealthBadge, HealthResults } from './health-summary';
 import { InspectPanel } from './inspect-panel';
+import { RenameDialog } from './rename-dialog';
+import { UpdateDialog } from './update-dialog';
 import { PortLink } from './port-link';
 import { LogsPanel } from './logs-panel';
 import { ProcessesPanel } from './processes-panel';
@@ -46,6 +51,10 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
   const terminalOpened = opened.has('terminal');
   const [stopping, setStopping] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const [renaming, setRenaming] = useState(false);
+  const [updating, setUpdating] = useState(false);
+  const lifecycle = useContainerLifecycle();
+  const toast = useToast();
   const { commands, error, pendingIds, stopping: stoppingMap } = useContainerActions(hostId);
   const stopDeadline = stoppingMap[query.data?.id ?? containerId];
   const now = useNow(1000, stopDeadline !== undefined);
@@ -92,6 +101,7 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
         ) : (
           <Badge tone={o.tone}>{o.stateLabel}</Badge>
         )}
+        {detail.health && detail.state.status !== 'exited' ? <HealthBadge health={detail.health} /> : null}
         <span className="hint mono">{o.shortId}</span>
         <div className="spacer" />
         {!o.running ? (
@@ -103,8 +113,23 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
             Stop
           </button>
         )}
+        {o.paused ? (
+          <button type="button" disabled={lifecycle.unpause.isPending} onClick={() => lifecycle.unpause.mutate({ hostId, id: o.id }, { onError: (e) => toast.error('Resume failed', e) })}>
+            Resume
+          </button>
+        ) : o.running ? (
+          <button type="button" disabled={pending || lifecycle.pause.isPending} onClick={() => lifecycle.pause.mutate({ hostId, id: o.id }, { onError: (e) => toast.error('Pause failed', e) })}>
+            Pause
+          </button>
+        ) : null}
         <button type="button" disabled={pending} onClick={() => commands.restart(o.id)}>
           Restart
+        </button>
+        <button type="button" onClick={() => setRenaming(true)}>
+          Rename
+        </button>
+        <button type="button" onClick={() => setUpdating(true)}>
+          Edit limits
         </button>
         {o.running ? (
           <button type="button" disabled={pending} onClick={() => commands.kill(o.id)}>
@@ -130,6 +155,14 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
             </span>
           ) : null}
         </div>
+      ) : null}
+      {detail.health && detail.health.status === 'unhealthy' ? (
+        <details className="problems" data-testid="health-details">
+          <summary>
+            Unhealthy: {detail.health.failingStreak} failing check{detail.health.failingStreak === 1 ? '' : 's'} in a row
+          </summary>
+          <HealthResults health={detail.health} />
+        </details>
       ) : null}
       <InlineError error={error} />
       {o.pid1Warning ? <Pid1Warning warning={o.pid1Warning} /> : null}
@@ -167,6 +200,50 @@ export function ContainerDetails({ containerId, initialTab }: { containerId: str
             commands.stop(o.id, t);
             setStopping(false);
           }}
+        />
+      ) : null}
+      {renaming ? (
+        <RenameDialog
+          name={o.name}
+          busy={lifecycle.rename.isPending}
+          error={lifecycle.rename.error}
+          onClose={() => {
+            lifecycle.rename.reset();
+            setRenaming(false);
+          }}
+          onRename={(name) =>
+            lifecycle.rename.mutate(
+              { hostId, id: o.id, name },
+              {
+                onSuccess: () => {
+                  toast.success('Renamed', `${o.name} → ${name}`);
+                  setRenaming(false);
+                },
+              },
+            )
+          }
+        />
+      ) : null}
+      {updating ? (
+        <UpdateDialog
+          detail={detail}
+          busy={lifecycle.update.isPending}
+          error={lifecycle.update.error}
+          onClose={() => {
+            lifecycle.update.reset();
+            setUpdating(false);
+          }}
+          onUpdate={(update) =>
+            lifecycle.update.mutate(
+              { hostId, id: o.id, update },
+              {
+                onSuccess: (r) => {
+                  toast.success('Limits applied', r.warnings.join(' ') || undefined);
+                  setUpdating(false);
+                },
+              },
+            )
+          }
         />
       ) : null}
       {removing ? (

@@ -47,7 +47,12 @@ function columns(pendingIds: ReadonlySet<string>, handlers: RowHandlers, compact
         <>
           <Badge tone={r.stoppingLabel ? 'warn' : r.tone} title={r.status}>
             {r.stoppingLabel ?? r.stateLabel}
-          </Badge>
+          </Badge>{' '}
+          {r.health !== null ? (
+            <span data-testid="row-health" data-health={r.health}>
+              <Badge tone={r.health === 'healthy' ? 'ok' : r.health === 'unhealthy' ? 'danger' : 'info'}>{r.health}</Badge>
+            </span>
+          ) : null}
           <div className="hint truncate" title={r.status}>
             {r.status}
           </div>

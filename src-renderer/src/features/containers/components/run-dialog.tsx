@@ -16,6 +16,7 @@ import { commandOf, EMPTY_RUN_FORM, toRunSpec, validateRunForm, type RunForm, ty
 import { matchLocalImage, toImageSuggestions, toRunPid1View } from '../model/run-image';
 import { CommandSection } from './run-sections/command-section';
 import { EnvironmentSection } from './run-sections/environment-section';
+import { HealthSection } from './run-sections/health-section';
 import { ImageSection } from './run-sections/image-section';
 import { MountsSection } from './run-sections/mounts-section';
 import { NetworkSection } from './run-sections/network-section';
@@ -30,6 +31,7 @@ const CORE_SECTIONS: { id: string; order: number; Component: (p: CoreSectionProp
   { id: 'options', order: 50, Component: OptionsSection },
   { id: 'network', order: 60, Component: NetworkSection },
   { id: 'mounts', order: 70, Component: MountsSection },
+  { id: 'health', order: 80, Component: HealthSection },
 ];
 
 type Phase = { kind: 'form' } | { kind: 'pulling'; ref: string } | { kind: 'starting' };

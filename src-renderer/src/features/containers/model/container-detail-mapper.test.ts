@@ -28,6 +28,10 @@ function detail(over: { cmd?: string[]; init?: boolean; running?: boolean; oom?:
     pid1Warning: null,
     addresses: [{ network: 'app', ipv4: '172.20.0.2', prefixLen: 16, gateway: '172.20.0.1', mac: '', aliases: ['web', 'api', 'aaaaaaaaaaaa'] }],
     ports: [{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp' }],
+    health: null,
+    restartPolicy: { name: 'no' },
+    restartCount: 0,
+    logConfig: { type: 'json-file', config: {} },
     raw: {},
   };
 }

@@ -16,6 +16,8 @@ export interface ContainerOverviewView {
   stateLabel: string;
   tone: BadgeTone;
   running: boolean;
+  /** Frozen by `docker pause` (still counts as running, as the engine says). */
+  paused: boolean;
   /** The container allocates a TTY: the terminal attaches to it instead of exec'ing a shell. */
   tty: boolean;
   facts: KeyValueView[];
@@ -30,6 +32,18 @@ export interface ContainerOverviewView {
 
 const NEVER = '0001-01-01T00:00:00Z';
 
+function restartLabel(d: ContainerDetailView): string {
+  const p = d.restartPolicy ?? { name: 'no' };
+  const name = p.name === 'on-failure' && p.maximumRetryCount ? `on-failure:${p.maximumRetryCount}` : p.name;
+  return d.restartCount > 0 ? `${name} (restarted ${d.restartCount}×)` : name;
+}
+
+function logLabel(d: ContainerDetailView): string {
+  const l = d.logConfig ?? { type: '', config: {} };
+  const opts = Object.entries(l.config).map(([k, v]) => `${k}=${v}`);
+  return `${l.type || 'default'}${opts.length > 0 ? ` (${opts.join(', ')})` : ''}`;
+}
+
 function when(iso: string): string {
   return !iso || iso.startsWith('0001-') || iso === NEVER ? '—' : new Date(iso).toLocaleString();
 }
@@ -39,7 +53,7 @@ export function toContainerOverview(d: ContainerDetailView, linkHost?: string): 
   const s = d.state;
   let stateLabel = s.status.charAt(0).toUpperCase() + s.status.slice(1);
   if (!s.running && s.status === 'exited') stateLabel += ` (${s.exitCode})${s.oomKilled ? ' — OOM killed' : ''}`;
-  const tone: BadgeTone = s.running ? 'ok' : s.oomKilled || s.status === 'dead' ? 'danger' : 'muted';
+  const tone: BadgeTone = s.status === 'paused' ? 'warn' : s.running ? 'ok' : s.oomKilled || s.status === 'dead' ? 'danger' : 'muted';
   const argv = [d.path, ...d.args].filter((a) => a !== '');
   const facts: KeyValueView[] = [
     { key: 'ID', value: d.id },
@@ -51,6 +65,8 @@ export function toContainerOverview(d: ContainerDetailView, linkHost?: string): 
     { key: 'Host PID', value: s.running && s.pid > 0 ? String(s.pid) : '—' },
     { key: 'TTY', value: d.config.tty ? 'yes' : 'no' },
     { key: 'Network', value: d.hostConfig.networkMode || 'default' },
+    { key: 'Restart policy', value: restartLabel(d) },
+    { key: 'Log driver', value: logLabel(d) },
   ];
   if (s.error) facts.push({ key: 'Error', value: s.error });
   if (d.hostConfig.binds.length > 0) facts.push({ key: 'Binds', value: d.hostConfig.binds.join(', ') });
@@ -76,6 +92,7 @@ export function toContainerOverview(d: ContainerDetailView, linkHost?: string): 
     stateLabel,
     tone,
     running: s.running,
+    paused: s.status === 'paused',
     tty: d.config.tty,
     facts,
     limits,

@@ -69,4 +69,18 @@ describe('run form', () => {
     expect(validateRunForm(form({ binds: '/a:/b:rx' })).binds).toMatch(/ro or rw/);
     expect(validateRunForm(form({}))).toEqual({});
   });
+
+  it('maps the health check, log rotation, ports and aliases, and checks them', () => {
+    const spec = toRunSpec(form({ healthCmd: 'exit 1', healthInterval: '0.5', healthRetries: '2', logMaxSize: '1M', logMaxFile: '3', network: 'shop', aliases: 'api', ports: '8080:80' }));
+    expect(spec.healthcheck).toEqual({ command: 'exit 1', intervalSeconds: 0.5, retries: 2 });
+    expect(spec.logRotation).toEqual({ maxSize: '1m', maxFile: 3 });
+    expect(spec.aliases).toEqual(['api']);
+    expect(spec.ports).toEqual([{ hostIp: '', hostPort: 8080, containerPort: 80, proto: 'tcp' }]);
+    expect(validateRunForm(form({ healthInterval: '5' })).health).toMatch(/check command/);
+    expect(validateRunForm(form({ healthCmd: 'true', healthRetries: '0' })).health).toMatch(/Retries/);
+    expect(validateRunForm(form({ logMaxFile: '2' })).logs).toMatch(/maximum size/);
+    expect(validateRunForm(form({ logMaxSize: '10x' })).logs).toMatch(/like 10m/);
+    expect(validateRunForm(form({ aliases: 'api' })).aliases).toMatch(/user-defined network/);
+    expect(validateRunForm(form({ network: 'host', ports: '80' })).ports).toMatch(/bridge network/);
+  });
 });

@@ -38,6 +38,14 @@ export interface RunForm {
   maxRetries: string;
   /** One `key=value` per line. */
   labels: string;
+  /** `--health-cmd` (run by /bin/sh -c); empty = the image's healthcheck, if any. */
+  healthCmd: string;
+  /** Seconds. */
+  healthInterval: string;
+  healthRetries: string;
+  /** json-file rotation: `10m`; empty = the daemon's default. */
+  logMaxSize: string;
+  logMaxFile: string;
 }
 
 export const EMPTY_RUN_FORM: RunForm = {
@@ -61,9 +69,14 @@ export const EMPTY_RUN_FORM: RunForm = {
   restartPolicy: 'no',
   maxRetries: '',
   labels: '',
+  healthCmd: '',
+  healthInterval: '',
+  healthRetries: '',
+  logMaxSize: '',
+  logMaxFile: '',
 };
 
-export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds' | 'maxRetries' | 'labels' | 'ports' | 'aliases', string>>;
+export type RunFormErrors = Partial<Record<'image' | 'name' | 'command' | 'env' | 'memory' | 'cpus' | 'pidsLimit' | 'binds' | 'maxRetries' | 'labels' | 'ports' | 'aliases' | 'health' | 'logs', string>>;
 
 const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
@@ -136,6 +149,12 @@ export function validateRunForm(form: RunForm): RunFormErrors {
     if (!Number.isInteger(n) || n < 0) errors.maxRetries = 'A whole number of retries (0 = unlimited).';
   }
   if (form.autoRemove && form.restartPolicy !== 'no') errors.maxRetries = 'A container removed when it exits cannot be restarted: choose --rm or a restart policy.';
+  if (form.healthCmd.trim() === '' && (form.healthInterval.trim() !== '' || form.healthRetries.trim() !== '')) errors.health = 'Give the check command, or clear the interval and retries.';
+  else if (form.healthInterval.trim() !== '' && !(Number(form.healthInterval) >= 0.001)) errors.health = 'The interval is a number of seconds, e.g. 30 or 0.5.';
+  else if (form.healthRetries.trim() !== '' && !(Number.isInteger(Number(form.healthRetries)) && Number(form.healthRetries) >= 1)) errors.health = 'Retries: a whole number, at least 1.';
+  if (form.logMaxSize.trim() !== '' && !/^\d+[kmg]?$/i.test(form.logMaxSize.trim())) errors.logs = 'The maximum size is like 10m, 512k or 1g.';
+  else if (form.logMaxFile.trim() !== '' && !(Number.isInteger(Number(form.logMaxFile)) && Number(form.logMaxFile) >= 1)) errors.logs = 'The number of files is a whole number, at least 1.';
+  else if (form.logMaxFile.trim() !== '' && form.logMaxSize.trim() === '') errors.logs = 'Files are rotated by size: give the maximum size too.';
   for (const { line, n } of lines(form.labels)) {
     if (!/^[^=\s]+=/.test(line)) {
       errors.labels = `Line ${n}: expected key=value.`;
@@ -174,6 +193,12 @@ export function toRunSpec(form: RunForm): RunSpec {
     spec.restartPolicy = { name: form.restartPolicy };
     if (form.restartPolicy === 'on-failure' && form.maxRetries.trim() !== '') spec.restartPolicy.maximumRetryCount = Number(form.maxRetries);
   }
+  if (form.healthCmd.trim() !== '') {
+    spec.healthcheck = { command: form.healthCmd.trim() };
+    if (form.healthInterval.trim() !== '') spec.healthcheck.intervalSeconds = Number(form.healthInterval);
+    if (form.healthRetries.trim() !== '') spec.healthcheck.retries = Number(form.healthRetries);
+  }
+  if (form.logMaxSize.trim() !== '') spec.logRotation = { maxSize: form.logMaxSize.trim().toLowerCase(), maxFile: form.logMaxFile.trim() === '' ? 1 : Number(form.logMaxFile) };
   const labels = lines(form.labels);
   if (labels.length > 0) {
     spec.labels = Object.fromEntries(labels.map(({ line }) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
