@@ -97,4 +97,34 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     expect(badRule.status).toBe(400);
     expect(badRule.body).toContain('invalid device cgroup rule');
   });
+
+  it('--oom-kill-disable, --memory-swappiness and KernelMemoryTCP set the v1 memory cgroup; on v2 they are discarded with dockerd\'s warnings', async () => {
+    const res = await engineRequest(env.berthd.socket, 'POST', '/containers/create?name=mx1', JSON.stringify({
+      Image: env.image,
+      Cmd: ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory/memory.swappiness /sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes'],
+      HostConfig: { Memory: 64 << 20, OomKillDisable: true, MemorySwappiness: 17, KernelMemoryTCP: 50 << 20 },
+    }));
+    expect(res.status).toBe(201);
+    const warnings = (JSON.parse(res.body) as { Warnings: string[] }).Warnings;
+    if (V2) {
+      expect(warnings).toEqual(expect.arrayContaining([
+        'Your kernel does not support OomKillDisable. OomKillDisable discarded.',
+        'Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.',
+      ]));
+      expect(await inspectHc('mx1')).toMatchObject({ OomKillDisable: false, MemorySwappiness: null });
+    } else {
+      expect(warnings).toEqual([]);
+      const out = (await env.d(['start', '-a', 'mx1'])).stdout.split('\n');
+      expect(out[0]).toBe('oom_kill_disable 1');
+      expect(out.slice(3, 5)).toEqual(['17', String(50 << 20)]);
+      expect(await inspectHc('mx1')).toMatchObject({ OomKillDisable: true, MemorySwappiness: 17, KernelMemoryTCP: 50 << 20 });
+    }
+    await env.d(['rm', 'mx1']);
+    // Unset: the kernel's defaults, and dockerd's warning for an OOM killer disabled without a limit.
+    const dflt = await env.d(['run', '--rm', '--oom-kill-disable', env.image, 'true']);
+    if (!V2) expect(dflt.stderr).toContain('OOM killer is disabled for the container, but no memory limit is set');
+    const bad = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { MemorySwappiness: 101 } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('Invalid value: 101, valid memory swappiness range is 0-100');
+  });
 });

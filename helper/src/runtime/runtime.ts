@@ -161,6 +161,10 @@ export interface ResourceLimits {
   /** --cpuset-cpus / --cpuset-mems (`0-2,4`), checked against RuntimeInfo.cpuset by the engine. */
   cpusetCpus?: string;
   cpusetMems?: string;
+  /** --oom-kill-disable, --memory-swappiness (0..100), --kernel-memory-tcp (bytes): cgroup v1 only. */
+  oomKillDisable?: boolean;
+  memorySwappiness?: number;
+  kernelMemoryTcp?: number;
 }
 
 export type NetworkMode = 'none' | 'host';
@@ -360,6 +364,9 @@ export interface RuntimeInfo {
   pidsLimit: boolean;
   /** The CPUs and memory nodes containers may be pinned to; undefined without a cpuset controller. */
   cpuset?: { cpus: string; mems: string };
+  oomKillDisable?: boolean;
+  memorySwappiness?: boolean;
+  kernelMemoryTcp?: boolean;
   /** Where berth-init is (bind-mounted at /sbin/docker-init for --init). */
   initPath: string;
 }

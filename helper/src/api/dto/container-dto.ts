@@ -136,6 +136,9 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     cpusetMems: hc.CpusetMems ?? '',
     pidsLimit: hc.PidsLimit ?? 0,
     oomKillDisable: hc.OomKillDisable ?? false,
+    // -1 is the CLI's "unset".
+    memorySwappiness: hc.MemorySwappiness === undefined || hc.MemorySwappiness === null || hc.MemorySwappiness === -1 ? null : hc.MemorySwappiness,
+    kernelMemoryTcp: hc.KernelMemoryTCP ?? 0,
     oomScoreAdj: hc.OomScoreAdj ?? 0,
     groupAdd: hc.GroupAdd ?? [],
     devices: (hc.Devices ?? []).map((x) => ({ pathOnHost: x.PathOnHost ?? '', pathInContainer: x.PathInContainer ?? '', cgroupPermissions: x.CgroupPermissions ?? '' })),
@@ -236,6 +239,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     MemoryReservation: hc.memoryReservation,
     MemorySwap: hc.memorySwap,
     MemorySwappiness: hc.memorySwappiness,
+    ...(hc.kernelMemoryTcp ? { KernelMemoryTCP: hc.kernelMemoryTcp } : {}),
     OomKillDisable: hc.oomKillDisable,
     PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
     Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })),

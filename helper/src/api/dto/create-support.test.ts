@@ -33,7 +33,7 @@ describe('create body support', () => {
 
   it.each([
     ['Annotations', { a: 'b' }],
-    ['MemorySwappiness', 10],
+    ['StorageOpt', { size: '1G' }],
     ['DeviceRequests', [{ Driver: 'nvidia', Count: -1 }]],
   ])('refuses a non-default HostConfig.%s with a 400 naming it', (field, value) => {
     expect(() => checkCreateSupport(withHost({ [field]: value }))).toThrow(expect.objectContaining({ kind: 'InvalidArgument', message: expect.stringContaining(`HostConfig.${field}`) }));

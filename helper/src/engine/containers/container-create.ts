@@ -26,7 +26,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   validateNamespaceModes(input.config, input.hostConfig);
-  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { swapLimit: deps.runtime.info().swapLimit, cpuset: deps.runtime.info().cpuset, ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
+  const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { ...deps.runtime.info(), ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
   if (isContainerNetworkMode(input.hostConfig.networkMode)) {
     input.hostConfig = { ...input.hostConfig, networkMode: checkContainerNetworkMode(deps.store, input.hostConfig, input.config, input.endpoints ?? {}) };
   } else {

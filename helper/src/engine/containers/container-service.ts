@@ -659,7 +659,7 @@ export class ContainerService {
   /** docker update: new limits in the record and, when running, in the cgroup; a new restart policy. */
   async update(ref: string, changes: ContainerUpdate): Promise<{ warnings: string[] }> {
     const rec = this.deps.store.get(ref);
-    const next = applyUpdate(rec, changes, { swapLimit: this.deps.runtime.info().swapLimit, cpuset: this.deps.runtime.info().cpuset, ncpu: availableParallelism() });
+    const next = applyUpdate(rec, changes, { ...this.deps.runtime.info(), ncpu: availableParallelism() });
     if (this.live.has(rec.id)) await this.runtime().updateResources(this.runtimeRef(rec.id), resourcesOf(next.hostConfig));
     await this.deps.store.update(rec.id, (r) => {
       r.hostConfig = next.hostConfig;

@@ -122,6 +122,9 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
     memoryReservation: hc.memoryReservation || undefined,
     cpusetCpus: hc.cpusetCpus || undefined,
     cpusetMems: hc.cpusetMems || undefined,
+    oomKillDisable: hc.oomKillDisable || undefined,
+    memorySwappiness: hc.memorySwappiness ?? undefined,
+    kernelMemoryTcp: hc.kernelMemoryTcp || undefined,
   };
 }
 

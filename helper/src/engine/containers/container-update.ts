@@ -18,7 +18,7 @@ export interface ContainerUpdate {
   restartPolicy?: RestartPolicy;
 }
 
-export function applyUpdate(rec: ContainerRecord, u: ContainerUpdate, info: { swapLimit: boolean; ncpu: number; cpuset?: { cpus: string; mems: string } }): { hostConfig: HostConfig; warnings: string[] } {
+export function applyUpdate(rec: ContainerRecord, u: ContainerUpdate, info: Parameters<typeof validateCreate>[2]): { hostConfig: HostConfig; warnings: string[] } {
   const hc: HostConfig = structuredClone(rec.hostConfig);
   if (u.restartPolicy !== undefined && u.restartPolicy.name !== '') {
     if (hc.autoRemove && u.restartPolicy.name !== 'no') {

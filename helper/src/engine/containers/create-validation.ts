@@ -59,6 +59,25 @@ function validateMount(m: BindMount): void {
   if (m.type === 'tmpfs' && m.source !== '') bad('INVALID_MOUNT', `${kind}: field Source must not be specified`);
 }
 
+/** moby verifyPlatformContainerResources on the v1-only memory options: discarded with its warnings where the kernel lacks them. */
+function validateMemoryExtras(hc: HostConfig, info: Pick<RuntimeInfo, 'oomKillDisable' | 'memorySwappiness' | 'kernelMemoryTcp'>, warnings: string[]): void {
+  const s = hc.memorySwappiness;
+  if (s !== null && (s < 0 || s > 100)) bad('INVALID_SWAPPINESS', `Invalid value: ${s}, valid memory swappiness range is 0-100`);
+  if (s !== null && info.memorySwappiness !== true) {
+    warnings.push('Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. Memory swappiness discarded.');
+    hc.memorySwappiness = null;
+  }
+  if (hc.kernelMemoryTcp && info.kernelMemoryTcp !== true) {
+    warnings.push('Your kernel does not support kernel memory TCP limit capabilities or the cgroup is not mounted. Limitation discarded.');
+    hc.kernelMemoryTcp = 0;
+  }
+  if (hc.oomKillDisable && info.oomKillDisable !== true) {
+    warnings.push('Your kernel does not support OomKillDisable. OomKillDisable discarded.');
+    hc.oomKillDisable = false;
+  }
+  if (hc.oomKillDisable && hc.memory === 0) warnings.push('OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.');
+}
+
 /** moby verifyPlatformContainerResources on --memory-reservation and --cpuset-*; may clear the cpuset (with dockerd's warning). */
 function validateReservationAndCpuset(hc: HostConfig, cpuset: RuntimeInfo['cpuset'], warnings: string[]): void {
   if (hc.memory > 0 && hc.memoryReservation > 0 && hc.memory < hc.memoryReservation) {
@@ -97,7 +116,7 @@ export function validateNamespaceModes(config: ContainerConfig, hc: HostConfig):
 }
 
 /** Synchronous checks of the request; returns dockerd's warnings. */
-export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset'> & { ncpu: number; networksChecked?: boolean }): string[] {
+export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset' | 'oomKillDisable' | 'memorySwappiness' | 'kernelMemoryTcp'> & { ncpu: number; networksChecked?: boolean }): string[] {
   const warnings: string[] = [];
   if (config.workingDir !== '' && !config.workingDir.startsWith('/')) {
     bad('INVALID_WORKDIR', `the working directory '${config.workingDir}' is invalid, it needs to be an absolute path`);
@@ -121,6 +140,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   }
   if (hc.cpuQuota > 0 && hc.cpuQuota < 1000) bad('CPU_QUOTA_RANGE', 'CPU cfs quota can not be less than 1ms (i.e. 1000)');
   validateReservationAndCpuset(hc, info.cpuset, warnings);
+  validateMemoryExtras(hc, info, warnings);
   if (hc.shmSize < 0) bad('SHM_NEGATIVE', 'SHM size can not be less than 0');
   if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);

@@ -44,6 +44,10 @@ export interface CgroupFeatures {
   pidsLimit: boolean;
   /** The CPUs and memory nodes a container's cpuset may name; undefined without a cpuset controller. */
   cpuset?: { cpus: string; mems: string };
+  /** v1 memory controller files (absent on v2, where dockerd discards these options with a warning). */
+  oomKillDisable?: boolean;
+  memorySwappiness?: boolean;
+  kernelMemoryTcp?: boolean;
 }
 
 /** Filesystem operations the managers need; the real one is node:fs, tests use a temp dir. */
@@ -80,6 +84,9 @@ export function toCgroupLimits(r: ResourceLimits | undefined): CgroupLimits {
   if (r.memoryReservation && r.memoryReservation > 0) out.memoryReservation = r.memoryReservation;
   if (r.cpusetCpus) out.cpusetCpus = r.cpusetCpus;
   if (r.cpusetMems) out.cpusetMems = r.cpusetMems;
+  if (r.oomKillDisable) out.oomKillDisable = true;
+  if (r.memorySwappiness !== undefined) out.memorySwappiness = r.memorySwappiness;
+  if (r.kernelMemoryTcp && r.kernelMemoryTcp > 0) out.kernelMemoryTcp = r.kernelMemoryTcp;
   return out;
 }
 

@@ -23,6 +23,10 @@ export interface CgroupLimits {
   /** cpuset.cpus / cpuset.mems lists; undefined = the parent's. */
   cpusetCpus?: string;
   cpusetMems?: string;
+  /** v1 memory.oom_control, memory.swappiness, memory.kmem.tcp.limit_in_bytes. */
+  oomKillDisable?: boolean;
+  memorySwappiness?: number;
+  kernelMemoryTcp?: number;
   /** Privileged: no device restrictions (v1 devices cgroup left open, no v2 device filter). */
   allowAllDevices?: boolean;
   /** Allowed on top of DEFAULT_DEVICE_RULES (--device, --device-cgroup-rule). */

@@ -30,6 +30,7 @@ export class CgroupV1Manager implements CgroupManager {
   private controllers: Controller[] = [];
   private swap = false;
   private cpuset: { cpus: string; mems: string } | undefined;
+  private memoryFiles = { oomKillDisable: false, memorySwappiness: false, kernelMemoryTcp: false };
 
   private constructor(private readonly opts: CgroupV1Options) {}
 
@@ -39,6 +40,12 @@ export class CgroupV1Manager implements CgroupManager {
     for (const c of CONTROLLERS) if (await opts.fs.exists(join(opts.root, c, 'cgroup.procs'))) m.controllers.push(c);
     if (!m.controllers.includes('memory')) throw internal('CGROUP_UNAVAILABLE', `no cgroup v1 memory hierarchy under ${opts.root}`);
     m.swap = await opts.fs.exists(join(opts.root, 'memory', 'memory.memsw.limit_in_bytes'));
+    const memFile = (f: string): Promise<boolean> => opts.fs.exists(join(opts.root, 'memory', f));
+    m.memoryFiles = {
+      oomKillDisable: await memFile('memory.oom_control'),
+      memorySwappiness: await memFile('memory.swappiness'),
+      kernelMemoryTcp: await memFile('memory.kmem.tcp.limit_in_bytes'),
+    };
     if (m.controllers.includes('cpuset')) {
       const read = (f: string): Promise<string> => opts.fs.readFile(join(opts.root, 'cpuset', f)).then((t) => t.trim());
       m.cpuset = { cpus: await read('cpuset.cpus'), mems: await read('cpuset.mems') };
@@ -48,7 +55,7 @@ export class CgroupV1Manager implements CgroupManager {
 
   features(): CgroupFeatures {
     const has = (c: Controller): boolean => this.controllers.includes(c);
-    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...(this.cpuset ? { cpuset: this.cpuset } : {}) };
+    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...this.memoryFiles, ...(this.cpuset ? { cpuset: this.cpuset } : {}) };
   }
 
   private dir(c: Controller, id: string): string {
@@ -113,6 +120,9 @@ export class CgroupV1Manager implements CgroupManager {
     }
     if (this.controllers.includes('pids')) await w('pids', 'pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
     if (l.memoryReservation !== undefined) await w('memory', 'memory.soft_limit_in_bytes', l.memoryReservation);
+    if (l.oomKillDisable) await w('memory', 'memory.oom_control', 1);
+    if (l.memorySwappiness !== undefined) await w('memory', 'memory.swappiness', l.memorySwappiness);
+    if (l.kernelMemoryTcp !== undefined) await w('memory', 'memory.kmem.tcp.limit_in_bytes', l.kernelMemoryTcp);
     // After inheritCpuset at create: the parent's lists are in place, these narrow them.
     if (this.controllers.includes('cpuset')) {
       if (l.cpusetCpus !== undefined) await w('cpuset', 'cpuset.cpus', l.cpusetCpus);

@@ -142,6 +142,8 @@ export interface HostConfig {
   memoryReservation: number;
   /** null = unset (dockerd reports null); 0..100 otherwise. */
   memorySwappiness: number | null;
+  /** --kernel-memory-tcp, bytes (cgroup v1); 0 = unset. Absent in older records. */
+  kernelMemoryTcp?: number;
   nanoCpus: number;
   cpuShares: number;
   cpuQuota: number;
