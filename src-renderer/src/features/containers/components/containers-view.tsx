@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Play, Plus, Square, Trash2 } from 'lucide-react';
+import { FileCode, Play, Plus, Square, Trash2 } from 'lucide-react';
 import { Button } from '../../../components/button';
 import { useConfirm } from '../../../components/confirm';
 import { BulkBar, FilterInput, selectedIds, type RowSelectionState } from '../../../components/data-table';
@@ -21,6 +21,7 @@ import { groupByStack } from '../model/stack-model';
 import { useStackCommands } from '../hooks/use-stack-commands';
 import { ContainerTable, type RowHandlers } from './container-table';
 import { StackList } from './stack-list';
+import { ComposeDialog } from './compose-dialog';
 import { RunDialog } from './run-dialog';
 import { StopDialog } from './stop-dialog';
 
@@ -37,6 +38,7 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
   const [running, setRunning] = useState(runImage !== undefined);
   const [stopping, setStopping] = useState<ContainerRowView | null>(null);
   const [pruning, setPruning] = useState(false);
+  const [composing, setComposing] = useState(false);
   const compact = useMediaQuery('(max-width: 1100px)');
   const prune = usePruneContainers();
   const confirm = useConfirm();
@@ -106,6 +108,9 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
         <Button icon={Trash2} onClick={() => setPruning(true)}>
           Prune stopped
         </Button>
+        <Button icon={FileCode} onClick={() => setComposing(true)}>
+          Run compose file
+        </Button>
         <Button variant="primary" icon={Plus} onClick={() => setRunning(true)}>
           Run container
         </Button>
@@ -160,6 +165,7 @@ export function ContainersView({ runImage, runInit }: { runImage?: string; runIn
           }}
         />
       ) : null}
+      {composing ? <ComposeDialog hostId={hostId} onClose={() => setComposing(false)} /> : null}
       {stopping ? (
         <StopDialog
           name={stopping.name}
