@@ -131,7 +131,7 @@ export function ComposeDialog({ hostId, onClose }: { hostId: string; onClose: ()
         </ul>
       ) : null}
       {run.lines.length > 0 ? (
-        <pre ref={output} className="logs build-log" role="log" aria-label="Compose output">
+        <pre ref={output} className="logs compose-log" role="log" aria-label="Compose output">
           {run.lines.join('\n')}
         </pre>
       ) : null}
