@@ -127,4 +127,28 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('Invalid value: 101, valid memory swappiness range is 0-100');
   });
+
+  const BLK = ['/dev/vda', '/dev/sda', '/dev/nvme0n1', '/dev/loop0'].find((p) => existsSync(p) && statSync(p).isBlockDevice());
+
+  it.skipIf(BLK === undefined)('--device-read-bps / --device-write-iops throttle the device in the container\'s cgroup; weights the kernel lacks are discarded with dockerd\'s warnings', async () => {
+    const blk = BLK!;
+    const rdev = statSync(blk).rdev;
+    const dev = `${Number(BigInt(rdev) >> 8n) & 0xfff}:${rdev & 0xff}`;
+    const files = V2 ? ['/sys/fs/cgroup/io.max'] : ['/sys/fs/cgroup/blkio/blkio.throttle.read_bps_device', '/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device'];
+    const run = await env.d(['run', '--name', 'bk1', '--blkio-weight', '300', '--device-read-bps', `${blk}:1mb`, '--device-write-iops', `${blk}:77`, env.image, 'cat', ...files]);
+    expect(run.code, run.stderr).toBe(0);
+    if (V2) expect(run.stdout).toContain(`${dev} rbps=1048576 wbps=max riops=max wiops=77`);
+    else expect(run.stdout.split('\n').slice(0, 2)).toEqual([`${dev} 1048576`, `${dev} 77`]);
+    const hc = await inspectHc('bk1');
+    expect(hc).toMatchObject({ BlkioDeviceReadBps: [{ Path: blk, Rate: 1048576 }], BlkioDeviceWriteIOps: [{ Path: blk, Rate: 77 }] });
+    const weightSupported = existsSync('/sys/fs/cgroup/blkio/blkio.weight') || V2;
+    if (!weightSupported) {
+      expect(run.stderr).toContain('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+      expect(hc).toMatchObject({ BlkioWeight: 0 });
+    }
+    await env.d(['rm', 'bk1']);
+    const missing = await env.d(['create', '--device-read-bps', '/dev/berth-nonexistent:1mb', env.image]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no such file or directory');
+  });
 });

@@ -43,6 +43,7 @@ import type { CgroupStats } from './cgroups/cgroup-types';
 import type { TmpfsMount } from './spec/tmpfs-options';
 import type { SeccompProfile } from './spec/seccomp/profile';
 import type { Rlimit } from './spec/rlimits';
+import type { BlkioFeatures, BlkioRequest } from './cgroups/blkio';
 import type { DeviceRequest } from './spec/devices';
 import type { DeviceRule } from './cgroups/device-rules';
 
@@ -165,6 +166,8 @@ export interface ResourceLimits {
   oomKillDisable?: boolean;
   memorySwappiness?: number;
   kernelMemoryTcp?: number;
+  /** --blkio-weight[-device], --device-{read,write}-{bps,iops}, devices by path. */
+  blkio?: BlkioRequest;
 }
 
 export type NetworkMode = 'none' | 'host';
@@ -367,6 +370,7 @@ export interface RuntimeInfo {
   oomKillDisable?: boolean;
   memorySwappiness?: boolean;
   kernelMemoryTcp?: boolean;
+  blkio?: BlkioFeatures;
   /** Where berth-init is (bind-mounted at /sbin/docker-init for --init). */
   initPath: string;
 }

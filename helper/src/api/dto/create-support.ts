@@ -38,12 +38,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   CgroupParent: { owner: 'opts' },
   CpuRealtimePeriod: { owner: 'opts' },
   CpuRealtimeRuntime: { owner: 'opts' },
-  BlkioWeight: { owner: 'opts' },
-  BlkioWeightDevice: { owner: 'opts' },
-  BlkioDeviceReadBps: { owner: 'opts' },
-  BlkioDeviceWriteBps: { owner: 'opts' },
-  BlkioDeviceReadIOps: { owner: 'opts' },
-  BlkioDeviceWriteIOps: { owner: 'opts' },
 };
 
 /** Top-level Config fields not applied yet. */

@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser } from './container-helpers';
 import { checkMountSources, validateCreate, validateNamespaceModes } from './create-validation';
 import { resolveDevices } from '../../runtime/spec/devices';
-import { deviceRequestOf } from './container-spec';
+import { blkioOf, deviceRequestOf } from './container-spec';
+import { resolveBlkio } from '../../runtime/cgroups/blkio';
 import { parseBind } from '../volumes/mount-specs';
 import type { ContainerCreateInput, ContainerServiceDeps } from './container-types';
 import { validateSecurity } from './security-opts';
@@ -38,6 +39,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   await checkMountSources(input.hostConfig.mounts);
   // The devices must exist now (dockerd finds out at start); they are read again at each start.
   await resolveDevices(input.hostConfig.devices.map(deviceRequestOf));
+  await resolveBlkio(blkioOf(input.hostConfig));
   let binds = cliBinds.concat(input.hostConfig.mounts);
   const image = await images.resolve(input.config.image);
   const merged = mergeRunConfig(input.config, image.config);

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { invalidArgument } from '../../lib/errors';
 import { containerResolvConf, hostsFile } from '../../runtime/spec/etc-files';
 import type { ContainerStore } from '../../store/containers/container-store';
-import type { ContainerRecord } from '../../store/containers/container-record';
+import type { BlkioRequest } from '../../runtime/cgroups/blkio';
+import type { ContainerRecord, ThrottleDevice } from '../../store/containers/container-record';
 import type { ContainerRef, ContainerSpec, ProcessSpec, ResourceLimits } from '../../runtime/runtime';
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
@@ -101,6 +102,21 @@ export function processLimitsOf(hc: ContainerRecord['hostConfig']): Pick<Process
   return { oomScoreAdj: hc.oomScoreAdj, rlimits: hc.ulimits };
 }
 
+/** The block I/O limits of a HostConfig; undefined when none is set. */
+export function blkioOf(hc: ContainerRecord['hostConfig']): BlkioRequest | undefined {
+  const rates = (l: ThrottleDevice[]): Array<{ path: string; value: number }> => l.map((d) => ({ path: d.path, value: d.rate }));
+  const b: BlkioRequest = {
+    ...(hc.blkioWeight > 0 ? { weight: hc.blkioWeight } : {}),
+    weightDevices: hc.blkioWeightDevice.map((d) => ({ path: d.path, value: d.weight })),
+    readBps: rates(hc.blkioDeviceReadBps),
+    writeBps: rates(hc.blkioDeviceWriteBps),
+    readIops: rates(hc.blkioDeviceReadIOps),
+    writeIops: rates(hc.blkioDeviceWriteIOps),
+  };
+  const any = b.weight !== undefined || Object.values(b).some((v) => Array.isArray(v) && v.length > 0);
+  return any ? b : undefined;
+}
+
 /** HostConfig.Tmpfs entries and Mounts of type tmpfs, as the runtime mounts them. */
 export function tmpfsMounts(hc: ContainerRecord['hostConfig']): TmpfsMount[] {
   return [
@@ -125,6 +141,7 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
     oomKillDisable: hc.oomKillDisable || undefined,
     memorySwappiness: hc.memorySwappiness ?? undefined,
     kernelMemoryTcp: hc.kernelMemoryTcp || undefined,
+    blkio: blkioOf(hc),
   };
 }
 

@@ -78,6 +78,25 @@ function validateMemoryExtras(hc: HostConfig, info: Pick<RuntimeInfo, 'oomKillDi
   if (hc.oomKillDisable && hc.memory === 0) warnings.push('OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.');
 }
 
+/** moby verifyPlatformContainerResources on block I/O: what the kernel lacks is discarded with its warning. */
+function validateBlkio(hc: HostConfig, f: RuntimeInfo['blkio'], warnings: string[]): void {
+  if (hc.blkioWeight > 0 && f?.weight !== true) {
+    warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+    hc.blkioWeight = 0;
+  }
+  if (hc.blkioWeight > 0 && (hc.blkioWeight < 10 || hc.blkioWeight > 1000)) bad('BLKIO_WEIGHT_RANGE', 'Range of blkio weight is from 10 to 1000');
+  const discard = (list: unknown[], supported: boolean | undefined, message: string): boolean => {
+    if (list.length === 0 || supported === true) return false;
+    warnings.push(message);
+    return true;
+  };
+  if (discard(hc.blkioWeightDevice, f?.weightDevice, 'Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.')) hc.blkioWeightDevice = [];
+  if (discard(hc.blkioDeviceReadBps, f?.readBps, 'Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. Block I/O BPS read limit discarded.')) hc.blkioDeviceReadBps = [];
+  if (discard(hc.blkioDeviceWriteBps, f?.writeBps, 'Your kernel does not support BPS Block I/O write limit or the cgroup is not mounted. Block I/O BPS write limit discarded.')) hc.blkioDeviceWriteBps = [];
+  if (discard(hc.blkioDeviceReadIOps, f?.readIops, 'Your kernel does not support IOPS Block read limit or the cgroup is not mounted. Block I/O IOPS read limit discarded.')) hc.blkioDeviceReadIOps = [];
+  if (discard(hc.blkioDeviceWriteIOps, f?.writeIops, 'Your kernel does not support IOPS Block write limit or the cgroup is not mounted. Block I/O IOPS write limit discarded.')) hc.blkioDeviceWriteIOps = [];
+}
+
 /** moby verifyPlatformContainerResources on --memory-reservation and --cpuset-*; may clear the cpuset (with dockerd's warning). */
 function validateReservationAndCpuset(hc: HostConfig, cpuset: RuntimeInfo['cpuset'], warnings: string[]): void {
   if (hc.memory > 0 && hc.memoryReservation > 0 && hc.memory < hc.memoryReservation) {
@@ -116,7 +135,7 @@ export function validateNamespaceModes(config: ContainerConfig, hc: HostConfig):
 }
 
 /** Synchronous checks of the request; returns dockerd's warnings. */
-export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset' | 'oomKillDisable' | 'memorySwappiness' | 'kernelMemoryTcp'> & { ncpu: number; networksChecked?: boolean }): string[] {
+export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset' | 'oomKillDisable' | 'memorySwappiness' | 'kernelMemoryTcp' | 'blkio'> & { ncpu: number; networksChecked?: boolean }): string[] {
   const warnings: string[] = [];
   if (config.workingDir !== '' && !config.workingDir.startsWith('/')) {
     bad('INVALID_WORKDIR', `the working directory '${config.workingDir}' is invalid, it needs to be an absolute path`);
@@ -141,6 +160,7 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   if (hc.cpuQuota > 0 && hc.cpuQuota < 1000) bad('CPU_QUOTA_RANGE', 'CPU cfs quota can not be less than 1ms (i.e. 1000)');
   validateReservationAndCpuset(hc, info.cpuset, warnings);
   validateMemoryExtras(hc, info, warnings);
+  validateBlkio(hc, info.blkio, warnings);
   if (hc.shmSize < 0) bad('SHM_NEGATIVE', 'SHM size can not be less than 0');
   if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);

@@ -1,3 +1,4 @@
+import type { BlkioFeatures } from './blkio';
 import * as fs from 'node:fs';
 import type { ResourceLimits } from '../runtime';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
@@ -48,6 +49,8 @@ export interface CgroupFeatures {
   oomKillDisable?: boolean;
   memorySwappiness?: boolean;
   kernelMemoryTcp?: boolean;
+  /** Which block I/O limits the kernel offers; undefined without a blkio/io controller. */
+  blkio?: BlkioFeatures;
 }
 
 /** Filesystem operations the managers need; the real one is node:fs, tests use a temp dir. */

@@ -4,6 +4,7 @@
  */
 
 import type { DeviceRule } from './device-rules';
+import type { BlkioLimits } from './blkio';
 
 /** Limits as written to a container's cgroup (resolved from ResourceLimits by the manager). */
 export interface CgroupLimits {
@@ -27,6 +28,8 @@ export interface CgroupLimits {
   oomKillDisable?: boolean;
   memorySwappiness?: number;
   kernelMemoryTcp?: number;
+  /** Resolved to device numbers (cgroups/blkio.ts). */
+  blkio?: BlkioLimits;
   /** Privileged: no device restrictions (v1 devices cgroup left open, no v2 device filter). */
   allowAllDevices?: boolean;
   /** Allowed on top of DEFAULT_DEVICE_RULES (--device, --device-cgroup-rule). */

@@ -3,6 +3,7 @@ import { errnoCode, internal } from '../../lib/errors';
 import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
 import { parseFlatKeyed, parsePids, waitFor, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
+import type { BlkioFeatures } from './blkio';
 import type { CgroupPlanPart } from '../spec/plan';
 import { DEFAULT_DEVICE_RULES, formatDeviceRule } from './device-rules';
 
@@ -31,6 +32,7 @@ export class CgroupV1Manager implements CgroupManager {
   private swap = false;
   private cpuset: { cpus: string; mems: string } | undefined;
   private memoryFiles = { oomKillDisable: false, memorySwappiness: false, kernelMemoryTcp: false };
+  private blkio: BlkioFeatures | undefined;
 
   private constructor(private readonly opts: CgroupV1Options) {}
 
@@ -46,6 +48,17 @@ export class CgroupV1Manager implements CgroupManager {
       memorySwappiness: await memFile('memory.swappiness'),
       kernelMemoryTcp: await memFile('memory.kmem.tcp.limit_in_bytes'),
     };
+    if (m.controllers.includes('blkio')) {
+      const has = (f: string): Promise<boolean> => opts.fs.exists(join(opts.root, 'blkio', f));
+      m.blkio = {
+        weight: await has('blkio.weight'),
+        weightDevice: await has('blkio.weight_device'),
+        readBps: await has('blkio.throttle.read_bps_device'),
+        writeBps: await has('blkio.throttle.write_bps_device'),
+        readIops: await has('blkio.throttle.read_iops_device'),
+        writeIops: await has('blkio.throttle.write_iops_device'),
+      };
+    }
     if (m.controllers.includes('cpuset')) {
       const read = (f: string): Promise<string> => opts.fs.readFile(join(opts.root, 'cpuset', f)).then((t) => t.trim());
       m.cpuset = { cpus: await read('cpuset.cpus'), mems: await read('cpuset.mems') };
@@ -55,7 +68,7 @@ export class CgroupV1Manager implements CgroupManager {
 
   features(): CgroupFeatures {
     const has = (c: Controller): boolean => this.controllers.includes(c);
-    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...this.memoryFiles, ...(this.cpuset ? { cpuset: this.cpuset } : {}) };
+    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...this.memoryFiles, ...(this.cpuset ? { cpuset: this.cpuset } : {}), ...(this.blkio ? { blkio: this.blkio } : {}) };
   }
 
   private dir(c: Controller, id: string): string {
@@ -123,6 +136,14 @@ export class CgroupV1Manager implements CgroupManager {
     if (l.oomKillDisable) await w('memory', 'memory.oom_control', 1);
     if (l.memorySwappiness !== undefined) await w('memory', 'memory.swappiness', l.memorySwappiness);
     if (l.kernelMemoryTcp !== undefined) await w('memory', 'memory.kmem.tcp.limit_in_bytes', l.kernelMemoryTcp);
+    if (l.blkio && this.controllers.includes('blkio')) {
+      const b = l.blkio;
+      // One "major:minor value" line per write, as the kernel parses these files.
+      if (b.weight !== undefined) await w('blkio', 'blkio.weight', b.weight);
+      for (const [file, list] of [['blkio.weight_device', b.weightDevices], ['blkio.throttle.read_bps_device', b.readBps], ['blkio.throttle.write_bps_device', b.writeBps], ['blkio.throttle.read_iops_device', b.readIops], ['blkio.throttle.write_iops_device', b.writeIops]] as const) {
+        for (const d of list) await w('blkio', file, `${d.major}:${d.minor} ${d.value}`);
+      }
+    }
     // After inheritCpuset at create: the parent's lists are in place, these narrow them.
     if (this.controllers.includes('cpuset')) {
       if (l.cpusetCpus !== undefined) await w('cpuset', 'cpuset.cpus', l.cpusetCpus);

@@ -12,6 +12,7 @@ import {
   type CgroupManager,
 } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
+import type { BlkioLimits } from './blkio';
 import type { CgroupPlanPart } from '../spec/plan';
 import { compileDeviceFilter } from './device-filter-bpf';
 import { DEFAULT_DEVICE_RULES } from './device-rules';
@@ -62,6 +63,8 @@ export class CgroupV2Manager implements CgroupManager {
       cpuShares: has('cpu'),
       pidsLimit: has('pids'),
       ...(this.cpuset ? { cpuset: this.cpuset } : {}),
+      // io.max for the throttles; weights through io.bfq.weight (BFQ), as runc, checked per container at start.
+      ...(has('io') ? { blkio: { weight: true, weightDevice: true, readBps: true, writeBps: true, readIops: true, writeIops: true } } : {}),
     };
   }
 
@@ -113,10 +116,24 @@ export class CgroupV2Manager implements CgroupManager {
     }
     if (has('pids')) await w('pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
     if (has('memory') && l.memoryReservation !== undefined) await w('memory.low', l.memoryReservation);
+    if (has('io') && l.blkio) await this.writeIo(id, l.blkio);
     if (has('cpuset')) {
       if (l.cpusetCpus !== undefined) await w('cpuset.cpus', l.cpusetCpus);
       if (l.cpusetMems !== undefined) await w('cpuset.mems', l.cpusetMems);
     }
+  }
+
+  /** runc's v2 mapping: throttles in io.max, weights in io.bfq.weight (else io.weight for the default one). */
+  private async writeIo(id: string, b: BlkioLimits): Promise<void> {
+    const w = (file: string, value: string | number): Promise<void> => this.opts.fs.writeFile(join(this.dir(id), file), String(value));
+    const bfq = await this.opts.fs.exists(join(this.dir(id), 'io.bfq.weight'));
+    if (b.weight !== undefined) await (bfq ? w('io.bfq.weight', b.weight) : w('io.weight', `default ${1 + Math.floor(((b.weight - 10) * 9999) / 990)}`));
+    for (const d of b.weightDevices) await w(bfq ? 'io.bfq.weight' : 'io.weight', `${d.major}:${d.minor} ${bfq ? d.value : 1 + Math.floor(((d.value - 10) * 9999) / 990)}`);
+    const keys = new Map<string, string[]>();
+    for (const [key, list] of [['rbps', b.readBps], ['wbps', b.writeBps], ['riops', b.readIops], ['wiops', b.writeIops]] as const) {
+      for (const d of list) keys.set(`${d.major}:${d.minor}`, [...(keys.get(`${d.major}:${d.minor}`) ?? []), `${key}=${d.value}`]);
+    }
+    for (const [dev, settings] of keys) await w('io.max', `${dev} ${settings.join(' ')}`);
   }
 
   async freeze(id: string, frozen: boolean): Promise<void> {

@@ -23,6 +23,7 @@ import { toCgroupLimits, type CgroupManager } from '../cgroups/cgroup-manager';
 import { hostnameFile, hostsFile, resolvConfFile } from '../spec/etc-files';
 import { buildContainerPlan, buildExecPlan, serializePlan } from '../spec/plan';
 import { deviceRuleOf, resolveDevices } from '../spec/devices';
+import { resolveBlkio } from '../cgroups/blkio';
 import { MonitorConnection } from './monitor-connection';
 import { FRAME, encodeKill } from './monitor-protocol';
 import { EXIT_FILE, MonitoredProcess, readExitRecord, toExitStatus } from './monitored-process';
@@ -97,6 +98,7 @@ export class LinuxRuntime implements Runtime {
     }
     const cgroups = this.opts.cgroups;
     const devices = await resolveDevices(spec.devices ?? []);
+    const blkio = await resolveBlkio(spec.resources?.blkio);
     const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary, devices }));
     const deviceRules = [...devices.map(deviceRuleOf), ...(spec.deviceCgroupRules ?? [])];
     try {
@@ -107,7 +109,7 @@ export class LinuxRuntime implements Runtime {
           await mkdir(stateDir, { recursive: true, mode: 0o700 });
         })(),
         this.writeEtcFiles(spec),
-        cgroups.create(id, { ...toCgroupLimits(spec.resources), allowAllDevices: spec.process.privileged === true, devices: deviceRules }),
+        cgroups.create(id, { ...toCgroupLimits(spec.resources), ...(blkio ? { blkio } : {}), allowAllDevices: spec.process.privileged === true, devices: deviceRules }),
       ]);
       for (const p of prepared) if (p.status === 'rejected') throw p.reason;
       const t1 = performance.now();
@@ -186,7 +188,8 @@ export class LinuxRuntime implements Runtime {
 
   async updateResources(ref: ContainerRef, resources: ResourceLimits): Promise<void> {
     if (!CONTAINER_ID.test(ref.id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${ref.id}"`);
-    await this.opts.cgroups.update(ref.id, toCgroupLimits(resources));
+    const blkio = await resolveBlkio(resources.blkio);
+    await this.opts.cgroups.update(ref.id, { ...toCgroupLimits(resources), ...(blkio ? { blkio } : {}) });
   }
 
   async delete(ref: ContainerRef): Promise<void> {
