@@ -63,6 +63,11 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
     expect(ports).toEqual({ '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }] });
     expect(JSON.parse(await ok(['inspect', '-f', '{{json .HostConfig.PortBindings}}', 'web']))).toEqual({ '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
     expect(await ok(['ps', '--filter', 'name=web', '--format', '{{.Ports}}'])).toBe('0.0.0.0:8080->80/tcp, [::]:8080->80/tcp');
+    // The traffic shows in the container's per-interface stats (docker stats' NET I/O), as on dockerd.
+    const raw = JSON.parse(await ok(['inspect', '-f', '{{.Id}}', 'web']).then(async (id) => (await sb.exec('sandbox', ['curl', '-s', '--unix-socket', sb.berthd.socket, `http://x/containers/${id}/stats?stream=0`])).stdout)) as { networks?: Record<string, { rx_bytes: number; tx_bytes: number }> };
+    expect(Object.keys(raw.networks ?? {})).toEqual(['eth0']);
+    expect(raw.networks!.eth0!.tx_bytes).toBeGreaterThan(0);
+    expect(raw.networks!.eth0!.rx_bytes).toBeGreaterThan(0);
     // No proxy process: the kernel forwards (and nothing else listens for the container).
     expect(await nftTable()).toMatch(/tcp dport 8080 dnat to [\d.]+:80/);
   });

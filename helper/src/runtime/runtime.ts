@@ -313,12 +313,26 @@ export interface ContainerProcessInfo {
   rssBytes: number;
 }
 
+/** One interface's counters, as the stats API's `networks` entries carry them. */
+export interface NetIfStats {
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
+}
+
 /** Live resource usage next to the limits in force: the engine maps it to the stats DTO. */
 export interface ContainerStats extends CgroupStats {
   readAt: Date;
   /** Host CPU time in ns from /proc/stat (Docker's system_cpu_usage). */
   systemCpuNs: number;
   onlineCpus: number;
+  /** Per interface of the container's own network namespace (absent: it shares the host's). */
+  networks?: Record<string, NetIfStats>;
 }
 
 /**

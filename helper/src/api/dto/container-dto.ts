@@ -568,8 +568,17 @@ export function toStatsDto(sample: StatsSample, hostMemTotal: number): Container
       : {},
     blkio_stats: { io_service_bytes_recursive: cur ? cur.blkio.ioServiceBytesRecursive.map((b) => ({ major: b.major, minor: b.minor, op: b.op, value: b.value })) : null },
     storage_stats: {},
-    networks: {},
+    ...(cur?.networks ? { networks: netDto(cur.networks) } : {}),
   };
+}
+
+function netDto(n: NonNullable<ContainerStats['networks']>): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(n).map(([name, x]) => [
+      name,
+      { rx_bytes: x.rxBytes, rx_packets: x.rxPackets, rx_errors: x.rxErrors, rx_dropped: x.rxDropped, tx_bytes: x.txBytes, tx_packets: x.txPackets, tx_errors: x.txErrors, tx_dropped: x.txDropped },
+    ]),
+  );
 }
 
 export function toProcessesDto(m: ProcessMap): BerthContainerProcessesResponse {

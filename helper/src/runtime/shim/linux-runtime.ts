@@ -1,5 +1,5 @@
 import { constants as osConstants } from 'node:os';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conflict, errnoCode, invalidArgument } from '../../lib/errors';
@@ -13,6 +13,7 @@ import type {
   ExecProcess,
   ExecSpec,
   ExitStatus,
+  NetIfStats,
   RecoverResult,
   ResourceLimits,
   Runtime,
@@ -27,7 +28,7 @@ import { resolveBlkio } from '../cgroups/blkio';
 import { MonitorConnection } from './monitor-connection';
 import { FRAME, encodeKill } from './monitor-protocol';
 import { EXIT_FILE, MonitoredProcess, readExitRecord, toExitStatus } from './monitored-process';
-import { parseProcStat, readProcessInfo } from './proc-info';
+import { parseNetDev, parseProcStat, readProcessInfo } from './proc-info';
 import { ShimSetupError, SpawnShimLauncher, type ShimLauncher } from './shim-launcher';
 import { createCgroupManager } from '../cgroups/cgroup-factory';
 import type { NativeBinaries } from './native-paths';
@@ -259,8 +260,19 @@ class ShimContainer extends MonitoredProcess implements ContainerProcess {
   }
 
   async stats(): Promise<ContainerStats> {
-    const [cg, procStat] = await Promise.all([this.cgroups.stats(this.ref.id), readFile('/proc/stat', 'utf8')]);
-    return { ...cg, readAt: new Date(), ...parseProcStat(procStat) };
+    const [cg, procStat, networks] = await Promise.all([this.cgroups.stats(this.ref.id), readFile('/proc/stat', 'utf8'), this.networkStats()]);
+    return { ...cg, readAt: new Date(), ...parseProcStat(procStat), ...(networks ? { networks } : {}) };
+  }
+
+  /** The interfaces of the container's own network namespace; none for `--network host` (the host's are not the container's, as in dockerd). */
+  private async networkStats(): Promise<Record<string, NetIfStats> | undefined> {
+    try {
+      const [mine, host] = await Promise.all([readlink(`/proc/${this.pid}/ns/net`), readlink('/proc/self/ns/net')]);
+      if (mine === host) return undefined;
+      return parseNetDev(await readFile(`/proc/${this.pid}/net/dev`, 'utf8'));
+    } catch {
+      return undefined; // exited between the check and the read
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ContainerProcessInfo } from '../runtime';
+import type { ContainerProcessInfo, NetIfStats } from '../runtime';
 
 /** Reads one process from /proc (undefined if it is gone). `procRoot` is injectable for tests. */
 export async function readProcessInfo(pid: number, procRoot = '/proc'): Promise<ContainerProcessInfo | undefined> {
@@ -54,4 +54,22 @@ export function parseProcStat(text: string, userHz = 100): { systemCpuNs: number
     }
   }
   return { systemCpuNs, onlineCpus };
+}
+
+/**
+ * `/proc/<pid>/net/dev` (the counters of that process's network namespace) per interface, without
+ * `lo`, as dockerd reports a container's `networks` in stats.
+ */
+export function parseNetDev(text: string): Record<string, NetIfStats> {
+  const out: Record<string, NetIfStats> = {};
+  for (const line of text.split('\n').slice(2)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const name = line.slice(0, colon).trim();
+    if (name === '' || name === 'lo') continue;
+    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    if (f.length < 16 || f.some((n) => !Number.isFinite(n))) continue;
+    out[name] = { rxBytes: f[0]!, rxPackets: f[1]!, rxErrors: f[2]!, rxDropped: f[3]!, txBytes: f[8]!, txPackets: f[9]!, txErrors: f[10]!, txDropped: f[11]! };
+  }
+  return out;
 }
