@@ -21,6 +21,9 @@ export default defineConfig({
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['src-renderer/src/testing/setup.ts'],
+          // A file's first render pays for jsdom and the component tree; under the full suite's load
+          // (VMs, e2e browsers) that alone passed the 5 s default (run-dialog, seen in a full run).
+          testTimeout: 20_000,
         },
       },
       {
