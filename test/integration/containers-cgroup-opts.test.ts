@@ -151,4 +151,24 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('no such file or directory');
   });
+
+  const RT = existsSync('/sys/fs/cgroup/cpu/cpu.rt_runtime_us');
+
+  it('--cpu-rt-period/--cpu-rt-runtime go to the v1 RT scheduler files; without RT time in the parent the runtime fails as with dockerd', async () => {
+    if (!RT) {
+      const res = await env.d(['create', '--cpu-rt-period', '50000', env.image]);
+      expect(res.stderr).toContain('Your kernel does not support CPU real-time scheduler');
+      return;
+    }
+    const run = await env.d(['run', '--name', 'rt1', '--cpu-rt-period', '50000', env.image, 'cat', '/sys/fs/cgroup/cpu/cpu.rt_period_us']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('50000');
+    expect(await inspectHc('rt1')).toMatchObject({ CpuRealtimePeriod: 50000, CpuRealtimeRuntime: 0 });
+    await env.d(['rm', 'rt1']);
+    const noBudget = await env.d(['run', '--rm', '--cpu-rt-runtime', '9500', env.image, 'true']);
+    expect(noBudget.code).not.toBe(0);
+    expect(noBudget.stderr).toMatch(/failed to write "9500": write \S+\/cpu.rt_runtime_us: invalid argument/);
+    const inverted = await env.d(['create', '--cpu-rt-period', '100000', '--cpu-rt-runtime', '200000', env.image]);
+    expect(inverted.stderr).toContain('cpu real-time runtime cannot be higher than cpu real-time period');
+  });
 });

@@ -168,6 +168,9 @@ export interface ResourceLimits {
   kernelMemoryTcp?: number;
   /** --blkio-weight[-device], --device-{read,write}-{bps,iops}, devices by path. */
   blkio?: BlkioRequest;
+  /** --cpu-rt-period / --cpu-rt-runtime, µs (cgroup v1 with RT group scheduling). */
+  cpuRtPeriod?: number;
+  cpuRtRuntime?: number;
 }
 
 export type NetworkMode = 'none' | 'host';
@@ -385,6 +388,7 @@ export interface RuntimeInfo {
   memorySwappiness?: boolean;
   kernelMemoryTcp?: boolean;
   blkio?: BlkioFeatures;
+  cpuRealtime?: boolean;
   /** Where berth-init is (bind-mounted at /sbin/docker-init for --init). */
   initPath: string;
 }

@@ -142,6 +142,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     oomScoreAdj: hc.OomScoreAdj ?? 0,
     groupAdd: hc.GroupAdd ?? [],
     blkioWeight: hc.BlkioWeight ?? 0,
+    cpuRealtimePeriod: hc.CpuRealtimePeriod ?? 0,
+    cpuRealtimeRuntime: hc.CpuRealtimeRuntime ?? 0,
     blkioWeightDevice: (hc.BlkioWeightDevice ?? []).map((x) => ({ path: x.Path, weight: x.Weight })),
     blkioDeviceReadBps: (hc.BlkioDeviceReadBps ?? []).map((x) => ({ path: x.Path, rate: x.Rate })),
     blkioDeviceWriteBps: (hc.BlkioDeviceWriteBps ?? []).map((x) => ({ path: x.Path, rate: x.Rate })),

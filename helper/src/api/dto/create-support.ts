@@ -36,8 +36,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   IpcMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
   CgroupnsMode: { owner: 'opts' },
   CgroupParent: { owner: 'opts' },
-  CpuRealtimePeriod: { owner: 'opts' },
-  CpuRealtimeRuntime: { owner: 'opts' },
 };
 
 /** Top-level Config fields not applied yet. */

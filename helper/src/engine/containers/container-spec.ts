@@ -142,6 +142,8 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
     memorySwappiness: hc.memorySwappiness ?? undefined,
     kernelMemoryTcp: hc.kernelMemoryTcp || undefined,
     blkio: blkioOf(hc),
+    cpuRtPeriod: hc.cpuRealtimePeriod || undefined,
+    cpuRtRuntime: hc.cpuRealtimeRuntime || undefined,
   };
 }
 

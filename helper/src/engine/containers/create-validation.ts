@@ -135,7 +135,7 @@ export function validateNamespaceModes(config: ContainerConfig, hc: HostConfig):
 }
 
 /** Synchronous checks of the request; returns dockerd's warnings. */
-export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset' | 'oomKillDisable' | 'memorySwappiness' | 'kernelMemoryTcp' | 'blkio'> & { ncpu: number; networksChecked?: boolean }): string[] {
+export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pick<RuntimeInfo, 'swapLimit' | 'cpuset' | 'oomKillDisable' | 'memorySwappiness' | 'kernelMemoryTcp' | 'blkio' | 'cpuRealtime'> & { ncpu: number; networksChecked?: boolean }): string[] {
   const warnings: string[] = [];
   if (config.workingDir !== '' && !config.workingDir.startsWith('/')) {
     bad('INVALID_WORKDIR', `the working directory '${config.workingDir}' is invalid, it needs to be an absolute path`);
@@ -161,6 +161,10 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   validateReservationAndCpuset(hc, info.cpuset, warnings);
   validateMemoryExtras(hc, info, warnings);
   validateBlkio(hc, info.blkio, warnings);
+  if ((hc.cpuRealtimePeriod !== 0 || hc.cpuRealtimeRuntime !== 0) && info.cpuRealtime !== true) bad('CPU_RT_UNSUPPORTED', 'Your kernel does not support CPU real-time scheduler');
+  if (hc.cpuRealtimePeriod !== 0 && hc.cpuRealtimeRuntime !== 0 && hc.cpuRealtimeRuntime > hc.cpuRealtimePeriod) {
+    bad('CPU_RT_RANGE', 'cpu real-time runtime cannot be higher than cpu real-time period');
+  }
   if (hc.shmSize < 0) bad('SHM_NEGATIVE', 'SHM size can not be less than 0');
   if (hc.oomScoreAdj < -1000 || hc.oomScoreAdj > 1000) bad('OOM_SCORE_RANGE', `Invalid value ${hc.oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (!RUNTIMES.includes(hc.runtime)) bad('UNKNOWN_RUNTIME', `unknown or invalid runtime name: ${hc.runtime}`);

@@ -49,6 +49,8 @@ export interface CgroupFeatures {
   oomKillDisable?: boolean;
   memorySwappiness?: boolean;
   kernelMemoryTcp?: boolean;
+  /** v1 RT group scheduling (cpu.rt_runtime_us). */
+  cpuRealtime?: boolean;
   /** Which block I/O limits the kernel offers; undefined without a blkio/io controller. */
   blkio?: BlkioFeatures;
 }
@@ -90,6 +92,8 @@ export function toCgroupLimits(r: ResourceLimits | undefined): CgroupLimits {
   if (r.oomKillDisable) out.oomKillDisable = true;
   if (r.memorySwappiness !== undefined) out.memorySwappiness = r.memorySwappiness;
   if (r.kernelMemoryTcp && r.kernelMemoryTcp > 0) out.kernelMemoryTcp = r.kernelMemoryTcp;
+  if (r.cpuRtPeriod && r.cpuRtPeriod > 0) out.cpuRtPeriodUs = r.cpuRtPeriod;
+  if (r.cpuRtRuntime && r.cpuRtRuntime !== 0) out.cpuRtRuntimeUs = r.cpuRtRuntime;
   return out;
 }
 

@@ -28,6 +28,9 @@ export interface CgroupLimits {
   oomKillDisable?: boolean;
   memorySwappiness?: number;
   kernelMemoryTcp?: number;
+  /** v1 cpu.rt_period_us / cpu.rt_runtime_us. */
+  cpuRtPeriodUs?: number;
+  cpuRtRuntimeUs?: number;
   /** Resolved to device numbers (cgroups/blkio.ts). */
   blkio?: BlkioLimits;
   /** Privileged: no device restrictions (v1 devices cgroup left open, no v2 device filter). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { errnoCode, internal } from '../../lib/errors';
+import { errnoCode, internal, invalidArgument } from '../../lib/errors';
 import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
 import { parseFlatKeyed, parsePids, waitFor, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
@@ -33,6 +33,7 @@ export class CgroupV1Manager implements CgroupManager {
   private cpuset: { cpus: string; mems: string } | undefined;
   private memoryFiles = { oomKillDisable: false, memorySwappiness: false, kernelMemoryTcp: false };
   private blkio: BlkioFeatures | undefined;
+  private cpuRealtime = false;
 
   private constructor(private readonly opts: CgroupV1Options) {}
 
@@ -48,6 +49,7 @@ export class CgroupV1Manager implements CgroupManager {
       memorySwappiness: await memFile('memory.swappiness'),
       kernelMemoryTcp: await memFile('memory.kmem.tcp.limit_in_bytes'),
     };
+    m.cpuRealtime = m.controllers.includes('cpu') && (await opts.fs.exists(join(opts.root, 'cpu', 'cpu.rt_runtime_us')));
     if (m.controllers.includes('blkio')) {
       const has = (f: string): Promise<boolean> => opts.fs.exists(join(opts.root, 'blkio', f));
       m.blkio = {
@@ -68,7 +70,7 @@ export class CgroupV1Manager implements CgroupManager {
 
   features(): CgroupFeatures {
     const has = (c: Controller): boolean => this.controllers.includes(c);
-    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...this.memoryFiles, ...(this.cpuset ? { cpuset: this.cpuset } : {}), ...(this.blkio ? { blkio: this.blkio } : {}) };
+    return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...this.memoryFiles, ...(this.cpuset ? { cpuset: this.cpuset } : {}), ...(this.blkio ? { blkio: this.blkio } : {}), cpuRealtime: this.cpuRealtime };
   }
 
   private dir(c: Controller, id: string): string {
@@ -130,6 +132,14 @@ export class CgroupV1Manager implements CgroupManager {
       if (l.cpuPeriodUs !== undefined) await w('cpu', 'cpu.cfs_period_us', l.cpuPeriodUs);
       if (l.cpuQuotaUs !== undefined) await w('cpu', 'cpu.cfs_quota_us', l.cpuQuotaUs);
       if (l.cpuShares !== undefined) await w('cpu', 'cpu.shares', l.cpuShares);
+      // runc's order; the runtime needs RT time in the parent (dockerd's --cpu-rt-runtime), else EINVAL as with dockerd.
+      for (const [file, v] of [['cpu.rt_period_us', l.cpuRtPeriodUs], ['cpu.rt_runtime_us', l.cpuRtRuntimeUs]] as const) {
+        if (v === undefined) continue;
+        const path = join(this.dir('cpu', id), file);
+        await this.opts.fs.writeFile(path, String(v)).catch((err: unknown) => {
+          throw invalidArgument('CPU_RT_UNAVAILABLE', `failed to write "${v}": write ${path}: ${errnoCode(err) === 'EINVAL' ? 'invalid argument' : (err as Error).message}`);
+        });
+      }
     }
     if (this.controllers.includes('pids')) await w('pids', 'pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
     if (l.memoryReservation !== undefined) await w('memory', 'memory.soft_limit_in_bytes', l.memoryReservation);
