@@ -395,14 +395,13 @@ export class NetworkService {
   /** Wires every bridge endpoint into the container's netns (its init waits at the barrier). */
   plumb(containerId: string, pid: number): Promise<void> {
     return this.serial(async () => {
-      let first = true;
       const changed = new Set<string>();
+      const gw = this.gatewayEndpoint(containerId);
       for (const e of this.state.endpoints.filter((x) => x.containerId === containerId)) {
         const n = this.state.networks.find((x) => x.id === e.networkId);
         if (n?.driver !== 'bridge') continue;
         if (e.ipv4 === undefined) this.allocate(n, e);
-        await this.wire(e, pid, first);
-        first = false;
+        await this.wire(e, pid, e === gw);
         changed.add(n.id);
       }
       await this.save();
@@ -441,15 +440,15 @@ export class NetworkService {
   }
 
   /**
-   * Publishes a starting container's ports on its first bridge address (dockerd publishes on the
-   * endpoint that gives the default route): host ports are allocated (a free one from the kernel's
+   * Publishes a starting container's ports on its gateway endpoint's address (dockerd publishes on
+   * the endpoint that gives the default route): host ports are allocated (a free one from the kernel's
    * ephemeral range when none is asked), held, and DNATed. All or nothing: when one port cannot be
    * had, the ones taken so far are let go and the start fails with dockerd's message.
    */
   publish(containerId: string, requests: PortRequest[]): Promise<PublishedPort[]> {
     return this.serial(async () => {
-      const ep = this.state.endpoints.find((e) => e.containerId === containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
-      if (ep === undefined || requests.length === 0) return [];
+      const ep = this.gatewayEndpoint(containerId);
+      if (ep?.ipv4 === undefined || requests.length === 0) return [];
       const made: PortMappingRecord[] = [];
       const held: PortReservation[] = [];
       try {
@@ -685,6 +684,16 @@ export class NetworkService {
       e.ipv4 = formatIp(found);
     }
     e.mac = e.staticMac ?? macFromIp(parseIp(e.ipv4)!);
+  }
+
+  /**
+   * The bridge endpoint that gives the container its default route (and its published ports): the
+   * first one on a network that is not internal, as libnetwork's gateway endpoint skips internal
+   * networks (they have no way out); the first bridge endpoint when all are internal.
+   */
+  private gatewayEndpoint(containerId: string): EndpointRecord | undefined {
+    const bridged = this.state.endpoints.filter((e) => e.containerId === containerId && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
+    return bridged.find((e) => !this.state.networks.find((n) => n.id === e.networkId)!.internal) ?? bridged[0];
   }
 
   private async wire(e: EndpointRecord, pid: number, defaultRoute: boolean): Promise<void> {
