@@ -30,7 +30,7 @@ describe('create body', () => {
     // No LogConfig: the daemon's default driver is filled in by the engine at create (log-driver.ts).
     expect(input.hostConfig.logConfig).toEqual({ type: '', config: {} });
     const echo = toHostConfigDto({ ...input.hostConfig, logConfig: mergeLogConfig(input.hostConfig.logConfig) });
-    expect(echo).toMatchObject({ AutoRemove: true, CgroupnsMode: 'host', IpcMode: 'private', Runtime: 'runc', LogConfig: { Type: 'json-file' }, ShmSize: 67108864, PidsLimit: null, Tmpfs: { '/run': 'size=1m' }, OomScoreAdj: 0, Ulimits: [] });
+    expect(echo).toMatchObject({ AutoRemove: true, CgroupnsMode: 'host', IpcMode: 'private', Runtime: 'runc', LogConfig: { Type: 'json-file' }, ShmSize: 67108864, PidsLimit: null, Tmpfs: { '/run': 'size=1m' }, OomScoreAdj: 0, Ulimits: null });
     expect(Object.keys(echo)).toEqual(expect.arrayContaining(['BlkioWeightDevice', 'CpuRealtimePeriod', 'CpusetMems', 'DeviceCgroupRules', 'MemorySwappiness', 'GroupAdd', 'Devices']));
   });
 
@@ -39,11 +39,11 @@ describe('create body', () => {
     expect(toContainerCreateInput(body, 'x').hostConfig.mounts).toEqual([{ type: 'bind', source: '/h', destination: '/c', readOnly: true, mode: '' }]);
   });
 
-  it('echoes HostConfig.Binds as posted: [] from compose stays [], absent (docker run) is null', () => {
-    const echo = (hc: object): unknown => toHostConfigDto(toContainerCreateInput(parseJson(JSON.stringify({ Image: 'b', HostConfig: hc }), ContainerCreateRequestSchema), 'x').hostConfig).Binds;
-    expect(echo({ Binds: [] })).toEqual([]);
-    expect(echo({})).toBeNull();
-    expect(echo({ Binds: ['/h:/c:ro'] })).toEqual(['/h:/c:ro']);
+  it('echoes HostConfig lists as posted, as dockerd: [] stays [] (docker CLI, compose), absent or null is null (compose)', () => {
+    const echo = (hc: object): Record<string, unknown> => toHostConfigDto(toContainerCreateInput(parseJson(JSON.stringify({ Image: 'b', HostConfig: hc }), ContainerCreateRequestSchema), 'x').hostConfig);
+    expect(echo({ Binds: [], VolumesFrom: [], Dns: [], Ulimits: [], Devices: [] })).toMatchObject({ Binds: [], VolumesFrom: [], Dns: [], Ulimits: [], Devices: [] });
+    expect(echo({ Dns: null })).toMatchObject({ Binds: null, VolumesFrom: null, Dns: null, DnsOptions: null, DnsSearch: null, Ulimits: null, Devices: null, BlkioWeightDevice: null });
+    expect(echo({ Binds: ['/h:/c:ro'], Dns: ['10.0.0.1'] })).toMatchObject({ Binds: ['/h:/c:ro'], Dns: ['10.0.0.1'] });
   });
 
   it('refuses keys outside the Engine API schema, naming them', () => {

@@ -32,6 +32,10 @@ const toSlice = (v: string[] | string | null | undefined): string[] | null => (v
 
 type MountRequestDto = NonNullable<HostConfigDto['Mounts']>[number];
 
+/** HostConfig lists dockerd echoes exactly as decoded: `[]` stays `[]`, absent or null is null. */
+const ECHOED_LISTS = ['Binds', 'VolumesFrom', 'Dns', 'DnsOptions', 'DnsSearch', 'Ulimits', 'Devices', 'BlkioWeightDevice', 'BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps'] as const;
+type EchoedList = (typeof ECHOED_LISTS)[number];
+
 /** One posted HostConfig.Mounts entry; a type berthd cannot mount is refused, never turned into another. */
 function toMount(m: MountRequestDto): BindMount {
   const base = { destination: m.Target ?? '', readOnly: m.ReadOnly ?? false };
@@ -114,7 +118,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
   const hostConfig: HostConfig = {
     ...d,
     binds: hc.Binds ?? [],
-    ...(hc.Binds ? { bindsPosted: true } : {}),
+    postedLists: ECHOED_LISTS.filter((k) => Array.isArray(hc[k])),
     mounts: (hc.Mounts ?? []).map(toMount),
     ...(hc.Mounts ? { postedMounts: hc.Mounts } : {}),
     ...(hc.VolumesFrom && hc.VolumesFrom.length > 0 ? { volumesFrom: hc.VolumesFrom } : {}),
@@ -188,10 +192,14 @@ const weightDto = (l: WeightDevice[]): Array<{ Path: string; Weight: number }> =
 const rateDto = (l: ThrottleDevice[]): Array<{ Path: string; Rate: number }> => l.map((x) => ({ Path: x.path, Rate: x.rate }));
 const orNull = <T>(l: T[]): T[] | null => (l.length > 0 ? l : null);
 
+/** An empty ECHOED_LISTS field as dockerd shows it: `[]` if posted so, else null; `legacy` for records from before postedLists. */
+const echoList = <T>(hc: HostConfig, key: EchoedList, l: T[], legacy: T[] | null): T[] | null =>
+  l.length > 0 ? l : hc.postedLists === undefined ? legacy : hc.postedLists.includes(key) ? [] : null;
+
 /** Inspect's HostConfig: every field dockerd reports, each with the value in force. */
 export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
   return {
-    Binds: hc.bindsPosted === true ? hc.binds : orNull(hc.binds),
+    Binds: echoList(hc, 'Binds', hc.binds, null),
     ContainerIDFile: hc.containerIdFile,
     LogConfig: { Type: hc.logConfig.type, Config: hc.logConfig.config },
     NetworkMode: hc.networkMode,
@@ -199,14 +207,14 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     RestartPolicy: { Name: hc.restartPolicy.name, MaximumRetryCount: hc.restartPolicy.maximumRetryCount },
     AutoRemove: hc.autoRemove,
     VolumeDriver: '',
-    VolumesFrom: hc.volumesFrom ?? null,
+    VolumesFrom: echoList(hc, 'VolumesFrom', hc.volumesFrom ?? [], hc.volumesFrom ?? null),
     ConsoleSize: hc.consoleSize,
     CapAdd: orNull(hc.capAdd),
     CapDrop: orNull(hc.capDrop),
     CgroupnsMode: hc.cgroupnsMode,
-    Dns: hc.dns,
-    DnsOptions: hc.dnsOptions ?? [],
-    DnsSearch: hc.dnsSearch ?? [],
+    Dns: echoList(hc, 'Dns', hc.dns, []),
+    DnsOptions: echoList(hc, 'DnsOptions', hc.dnsOptions ?? [], []),
+    DnsSearch: echoList(hc, 'DnsSearch', hc.dnsSearch ?? [], []),
     ExtraHosts: orNull(hc.extraHosts),
     GroupAdd: orNull(hc.groupAdd),
     IpcMode: hc.ipcMode,
@@ -230,18 +238,18 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     NanoCpus: hc.nanoCpus,
     CgroupParent: hc.cgroupParent,
     BlkioWeight: hc.blkioWeight,
-    BlkioWeightDevice: weightDto(hc.blkioWeightDevice),
-    BlkioDeviceReadBps: rateDto(hc.blkioDeviceReadBps),
-    BlkioDeviceWriteBps: rateDto(hc.blkioDeviceWriteBps),
-    BlkioDeviceReadIOps: rateDto(hc.blkioDeviceReadIOps),
-    BlkioDeviceWriteIOps: rateDto(hc.blkioDeviceWriteIOps),
+    BlkioWeightDevice: echoList(hc, 'BlkioWeightDevice', weightDto(hc.blkioWeightDevice), []),
+    BlkioDeviceReadBps: echoList(hc, 'BlkioDeviceReadBps', rateDto(hc.blkioDeviceReadBps), []),
+    BlkioDeviceWriteBps: echoList(hc, 'BlkioDeviceWriteBps', rateDto(hc.blkioDeviceWriteBps), []),
+    BlkioDeviceReadIOps: echoList(hc, 'BlkioDeviceReadIOps', rateDto(hc.blkioDeviceReadIOps), []),
+    BlkioDeviceWriteIOps: echoList(hc, 'BlkioDeviceWriteIOps', rateDto(hc.blkioDeviceWriteIOps), []),
     CpuPeriod: hc.cpuPeriod,
     CpuQuota: hc.cpuQuota,
     CpuRealtimePeriod: hc.cpuRealtimePeriod,
     CpuRealtimeRuntime: hc.cpuRealtimeRuntime,
     CpusetCpus: hc.cpusetCpus,
     CpusetMems: hc.cpusetMems,
-    Devices: hc.devices.map((x) => ({ PathOnHost: x.pathOnHost, PathInContainer: x.pathInContainer, CgroupPermissions: x.cgroupPermissions })),
+    Devices: echoList(hc, 'Devices', hc.devices.map((x) => ({ PathOnHost: x.pathOnHost, PathInContainer: x.pathInContainer, CgroupPermissions: x.cgroupPermissions })), []),
     DeviceCgroupRules: orNull(hc.deviceCgroupRules),
     DeviceRequests: null,
     MemoryReservation: hc.memoryReservation,
@@ -250,7 +258,7 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
     ...(hc.kernelMemoryTcp ? { KernelMemoryTCP: hc.kernelMemoryTcp } : {}),
     OomKillDisable: hc.oomKillDisable,
     PidsLimit: hc.pidsLimit > 0 ? hc.pidsLimit : null,
-    Ulimits: hc.ulimits.map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })),
+    Ulimits: echoList(hc, 'Ulimits', hc.ulimits.map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })), []),
     CpuCount: 0,
     CpuPercent: 0,
     IOMaximumIOps: 0,

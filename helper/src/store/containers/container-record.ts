@@ -122,8 +122,12 @@ export interface ThrottleDevice {
  */
 export interface HostConfig {
   binds: string[];
-  /** HostConfig.Binds was posted as a list (compose posts `[]`): dockerd then echoes `[]`, not null. */
-  bindsPosted?: boolean;
+  /**
+   * Which of the echoed-as-posted HostConfig lists (container-dto.ts ECHOED_LISTS) came as a list,
+   * even empty: dockerd echoes a posted `[]` as `[]` (compose) and an absent or null one as null.
+   * Absent in older records (inspect then shows what the docker CLI posts).
+   */
+  postedLists?: string[];
   mounts: BindMount[];
   /** HostConfig.Mounts as posted, echoed by inspect (absent in records older than volumes). */
   postedMounts?: Record<string, unknown>[];
