@@ -46,6 +46,14 @@ describe('create body', () => {
     expect(echo({ Binds: ['/h:/c:ro'], Dns: ['10.0.0.1'] })).toMatchObject({ Binds: ['/h:/c:ro'], Dns: ['10.0.0.1'] });
   });
 
+  it('shows HostConfig.Init only when it was posted, as dockerd', () => {
+    const echo = (hc: object): Record<string, unknown> => toHostConfigDto(toContainerCreateInput(parseJson(JSON.stringify({ Image: 'b', HostConfig: hc }), ContainerCreateRequestSchema), 'x').hostConfig);
+    expect(echo({})).not.toHaveProperty('Init');
+    expect(echo({ Init: null })).not.toHaveProperty('Init');
+    expect(echo({ Init: false })).toMatchObject({ Init: false });
+    expect(echo({ Init: true })).toMatchObject({ Init: true });
+  });
+
   it('refuses keys outside the Engine API schema, naming them', () => {
     expect(() => parseJson('{"Image":"b","HostConfig":{"Future":1}}', ContainerCreateRequestSchema)).toThrow(/HostConfig.*Future/);
     expect(() => parseJson('{"Image":"b","Unknown":true}', ContainerCreateRequestSchema)).toThrow(/Unknown/);

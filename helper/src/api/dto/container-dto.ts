@@ -127,6 +127,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     publishAllPorts: hc.PublishAllPorts ?? false,
     autoRemove: hc.AutoRemove ?? false,
     init: hc.Init ?? false,
+    initSet: hc.Init !== undefined && hc.Init !== null,
     privileged: hc.Privileged ?? false,
     readonlyRootfs: hc.ReadonlyRootfs ?? false,
     memory: hc.Memory ?? 0,
@@ -271,7 +272,8 @@ export function toHostConfigDto(hc: HostConfig): Record<string, unknown> {
         : {}),
     MaskedPaths: hc.privileged ? null : hc.maskedPaths.length > 0 ? hc.maskedPaths : DEFAULT_MASKED_PATHS,
     ReadonlyPaths: hc.privileged ? null : hc.readonlyPaths.length > 0 ? hc.readonlyPaths : DEFAULT_READONLY_PATHS,
-    Init: hc.init,
+    // A *bool with omitempty in moby: shown only when posted (docker run --init, compose init:).
+    ...(hc.initSet === false ? {} : { Init: hc.init }),
   };
 }
 

@@ -128,6 +128,8 @@ export interface HostConfig {
    * Absent in older records (inspect then shows what the docker CLI posts).
    */
   postedLists?: string[];
+  /** HostConfig.Init was posted (true or false); dockerd omits Init from inspect otherwise. Absent in older records. */
+  initSet?: boolean;
   mounts: BindMount[];
   /** HostConfig.Mounts as posted, echoed by inspect (absent in records older than volumes). */
   postedMounts?: Record<string, unknown>[];
