@@ -3,7 +3,7 @@ import type { BindMount, ContainerRecord } from '../../store/containers/containe
 import { invalidArgument } from '../../lib/errors';
 import { mergeRunConfig } from './command-merge';
 import { availableParallelism } from 'node:os';
-import { actorAttributes, defaultMemorySwap, ensureBindSource, parseBinds, resolveImageUser } from './container-helpers';
+import { actorAttributes, defaultMemorySwap, ensureBindSource, mergeVolumes, parseBinds, resolveImageUser } from './container-helpers';
 import { checkMountSources, validateCreate, validateNamespaceModes } from './create-validation';
 import { resolveDevices } from '../../runtime/spec/devices';
 import { blkioOf, deviceRequestOf } from './container-spec';
@@ -83,7 +83,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
         labels: merged.labels,
         stopSignal: merged.stopSignal,
         // dockerd's Config.Volumes: the image's VOLUMEs merged with the request's.
-        volumes: input.config.volumes || image.config.volumes ? { ...(image.config.volumes ?? {}), ...(input.config.volumes ?? {}) } : null,
+        volumes: mergeVolumes(input.config.volumes, image.config.volumes),
         exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
         onBuild: image.config.onBuild ?? null,
         ...(healthcheck ? { healthcheck } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBinds, parsePsOutput } from './container-helpers';
+import { mergeVolumes, parseBinds, parsePsOutput } from './container-helpers';
 import { parseSignal } from './signals';
 
 describe('parsePsOutput (moby top_unix.go)', () => {
@@ -37,5 +37,14 @@ describe('parseSignal', () => {
     expect(parseSignal('SIGRTMIN+3')).toBe(37);
     expect(() => parseSignal('NOPE')).toThrow(/Invalid signal/);
     expect(() => parseSignal('99')).toThrow(/Invalid signal/);
+  });
+});
+
+describe('mergeVolumes (moby daemon/commit.go merge)', () => {
+  it('takes the image volumes for an empty or absent posted set, else adds them', () => {
+    expect(mergeVolumes({}, null)).toBeNull();
+    expect(mergeVolumes(undefined, { '/img': {} })).toEqual({ '/img': {} });
+    expect(mergeVolumes({ '/mine': {} }, { '/img': {} })).toEqual({ '/mine': {}, '/img': {} });
+    expect(mergeVolumes({ '/mine': {} }, null)).toEqual({ '/mine': {} });
   });
 });

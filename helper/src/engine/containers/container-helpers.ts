@@ -82,6 +82,16 @@ export function parseBinds(binds: string[]): BindMount[] {
   });
 }
 
+/**
+ * Config.Volumes of a new container, as moby's `merge` (daemon/commit.go): an empty or absent
+ * posted set takes the image's as it is (null when the image has none: compose posts `{}`),
+ * otherwise the image's paths are added to it.
+ */
+export function mergeVolumes(posted: Record<string, unknown> | null | undefined, image: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  if (!posted || Object.keys(posted).length === 0) return image ?? null;
+  return { ...posted, ...(image ?? {}) };
+}
+
 /** dockerd's adaptContainerSettings: with a memory limit and no swap setting, swap = memory (total 2×). */
 export function defaultMemorySwap(hc: HostConfig, swapLimitSupported: boolean): number {
   return hc.memory > 0 && hc.memorySwap === 0 && swapLimitSupported ? hc.memory * 2 : hc.memorySwap;
