@@ -189,6 +189,7 @@ async function main(): Promise<number> {
     defaultBridge: options.bridge ?? config.current().bridge ?? DEFAULT_BRIDGE,
     runningPid: (id) => (late.containers?.isRunning(id) === true ? late.containers.runningProcess(id).process.pid : undefined),
     containerName: (id) => containerStore.find(id)?.name,
+    containerHostname: (id) => containerStore.find(id)?.config.hostname,
     portReserver: new SocketPortReserver(),
     networkMode: (id) => containerStore.find(id)?.hostConfig.networkMode,
     links: (id) =>

@@ -464,7 +464,8 @@ function networksOf(v: ContainerView): Record<string, unknown> {
       IPv6Gateway: '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      DNSNames: userNet ? [r.name, r.id.slice(0, 12), ...e.aliases] : null,
+      // moby's buildEndpointDNSNames: name, aliases, short ID, hostname, without repeats.
+      DNSNames: userNet ? [...new Set([r.name, ...e.aliases, r.id.slice(0, 12), r.config.hostname].filter((x) => x !== ''))] : null,
     };
   }
   return out;

@@ -35,6 +35,8 @@ export interface NetworkServiceDeps {
   runningPid: (containerId: string) => number | undefined;
   /** Current container name (without "/"), so renames need no bookkeeping here. */
   containerName: (containerId: string) => string | undefined;
+  /** A container's Config.Hostname: on user networks it resolves too (moby's DNSNames; an alias in dockerd 20.10). */
+  containerHostname?: (containerId: string) => string | undefined;
   /** Holds published host ports (absent in unit tests: ports are then only checked against each other). */
   portReserver?: PortReserver;
   /** A container's NetworkMode (`container:<id>` joins another's netns: it cannot be connected to networks). */
@@ -523,7 +525,7 @@ export class NetworkService {
       for (const e of this.state.endpoints) {
         if (e.ipv4 === undefined || !nets.has(e.networkId)) continue;
         if (netName !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.name.toLowerCase() !== netName) continue;
-        const names = [this.deps.containerName(e.containerId) ?? e.containerName, ...e.aliases, e.containerId.slice(0, 12)].map((x) => x.toLowerCase());
+        const names = [this.deps.containerName(e.containerId) ?? e.containerName, ...e.aliases, e.containerId.slice(0, 12), this.deps.containerHostname?.(e.containerId) ?? ''].map((x) => x.toLowerCase());
         if (names.includes(want) && !out.includes(e.ipv4)) out.push(e.ipv4);
       }
       if (out.length > 0) return out;
