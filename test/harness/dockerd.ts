@@ -42,8 +42,6 @@ export interface StartDockerdOptions {
    * its iptables rules, which then live in that namespace only (the networking bench's reference).
    */
   netns?: string;
-  /** More dockerd flags (e.g. `--userland-proxy=false`). */
-  extraArgs?: string[];
 }
 
 /** Starts a private dockerd; throws with its last log lines when it does not come up. */
@@ -61,7 +59,6 @@ export async function startDockerd(opts: StartDockerdOptions = {}): Promise<Priv
     ...(opts.netns === undefined ? ['--bridge=none', '--iptables=false'] : []),
     '--ip6tables=false',
     '--log-level=warn',
-    ...(opts.extraArgs ?? []),
   ];
   const child = opts.netns === undefined ? spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('nsenter', [`--net=/run/netns/${opts.netns}`, '--', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';

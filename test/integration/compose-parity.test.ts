@@ -8,10 +8,10 @@
  * daemon, wait for both services to be healthy, compare per service, and `down -v` on both.
  *
  * Normalised away, because they depend on the daemon's own run and not on what compose asked for:
- * container IDs (dockerd and berthd add the short ID as a network alias), random host ports, and
- * the data-root paths of named volumes. The reference dockerd runs with `--userland-proxy=false`,
- * the published-port model berthd implements (see where it is started). Every label is compared,
- * com.docker.compose.* included: none depends on the daemon (same client, same file).
+ * container IDs (compose adds the short ID as a network alias), random host ports, the data-root
+ * paths of named volumes, and the order compose posts Mounts in. Every label is compared,
+ * com.docker.compose.* included: none depends on the daemon (same client, same file). Not compared:
+ * fields of a newer API only one daemon speaks (DNSNames, KernelMemory) and of its own run (IPs).
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -69,14 +69,38 @@ services:
       timeout: 3s
       retries: 30
       start_period: 1s
+    init: true
+    user: root
+    working_dir: /www
+    stop_signal: SIGINT
+    stop_grace_period: 5s
+    extra_hosts: ["gateway.test:198.51.100.9"]
+    cap_add: [NET_ADMIN]
+    cap_drop: [MKNOD]
+    mem_limit: 64m
+    cpus: 0.5
+    pids_limit: 100
+    shm_size: 16m
+    ulimits:
+      nofile: {soft: 1024, hard: 2048}
+    sysctls:
+      net.core.somaxconn: 512
+    logging:
+      driver: json-file
+      options: {max-size: 1m}
     networks:
       front:
         aliases: [www, site]
       default: {}
   db:
     image: ${IMAGE}
-    command: ["sh", "-c", "touch /tmp/ready && exec sleep 3600"]
+    entrypoint: sh -c
+    command: ["touch /tmp/ready && exec sleep 3600"]
     restart: on-failure:3
+    hostname: dbhost
+    domainname: example.test
+    tty: true
+    stdin_open: true
     labels: [com.example.tier=back]
     environment: [MODE=primary, PATH=/usr/local/bin:/usr/bin:/bin]
     expose: ["5432"]
@@ -97,11 +121,16 @@ services:
     networks:
       front:
         aliases: [database]
+      back: {}
       default: {}
 volumes:
-  data: {}
+  data:
+    labels: {com.example.kind: data}
 networks:
-  front: {}
+  front:
+    labels: {com.example.net: front}
+  back:
+    internal: true
 `;
 
 interface Side {
@@ -127,6 +156,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
   let dir: string;
   const sides = {} as Record<Daemon, Side>;
   const inspected = {} as Record<Daemon, Record<Service, Inspect>>;
+  const objects = {} as Record<Daemon, { networks: Record<string, unknown>[]; volumes: Record<string, unknown>[]; ps: string }>;
   const before = {} as Record<Daemon, { networks: string; volumes: string }>;
 
   // compose 1.29 builds some lists (HostConfig.Binds) from Python sets: a fixed hash seed makes it
@@ -178,11 +208,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     await execFileP('ip', ['netns', 'add', ddNetns]);
     await execFileP('ip', ['-n', ddNetns, 'link', 'set', 'lo', 'up']);
     ddRegistry = await startRegistry({ netns: ddNetns, storageDir: seed.storageDir });
-    // Published ports as berthd makes them: kernel DNAT, no docker-proxy. With its default
-    // userland proxy, dockerd also lists a "::" binding per published port, served by docker-proxy
-    // listening on [::] and relaying to the container's IPv4 address; berthd is IPv4-only by design
-    // (network-service.ts), so that entry depends on the reference daemon's proxy setting.
-    dd = await startDockerd({ netns: ddNetns, extraArgs: ['--userland-proxy=false'] });
+    dd = await startDockerd({ netns: ddNetns });
     const ddHost = dd.dockerHost;
     sides.dockerd = { d: (args) => docker(ddHost, args, { timeoutMs: 120_000 }), dockerHost: ddHost };
     for (const [name, reg] of [['berthd', sb.registry], ['dockerd', ddRegistry]] as const) {
@@ -203,6 +229,11 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
       const out = await ok(sides[name], ['inspect', 'parity_web_1', 'parity_db_1']);
       const [web, db] = JSON.parse(out) as [Inspect, Inspect];
       inspected[name] = { web, db };
+      objects[name] = {
+        networks: JSON.parse(await ok(sides[name], ['network', 'inspect', 'parity_default', 'parity_front', 'parity_back'])) as Record<string, unknown>[],
+        volumes: JSON.parse(await ok(sides[name], ['volume', 'inspect', 'parity_data'])) as Record<string, unknown>[],
+        ps: (await compose(sides[name], ['ps'])).stdout,
+      };
     }
   }, 420_000);
 
@@ -247,13 +278,30 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
   });
 
   it('networks and their aliases are the same (the container short ID normalised)', () => {
+    // dockerd 20.10 (API 1.41) also lists a set hostname ("dbhost") among the Aliases; moby >= 25,
+    // whose API berthd implements (1.48), lists it in DNSNames instead: checked below, and by name.
+    const hostnameOf = (c: Inspect): string => c.Config.Hostname as string;
     same((c) =>
       Object.fromEntries(
         Object.entries(c.NetworkSettings.Networks)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([net, ep]) => [net, (ep.Aliases ?? []).map((a) => (a === shortId(c) ? '<short-id>' : a)).sort()]),
+          .map(([net, ep]) => [net, (ep.Aliases ?? []).filter((a) => a === shortId(c) || a !== hostnameOf(c)).map((a) => (a === shortId(c) ? '<short-id>' : a)).sort()]),
       ),
     );
+    for (const ep of Object.values(inspected.berthd.db.NetworkSettings.Networks) as { DNSNames?: string[] }[]) {
+      expect(ep.DNSNames).toEqual(expect.arrayContaining(['parity_db_1', 'db', 'dbhost', shortId(inspected.berthd.db)]));
+    }
+  });
+
+  it('a service resolves another by its service name, alias and hostname on both daemons', async () => {
+    for (const name of ['dockerd', 'berthd'] as const) {
+      for (const target of ['db', 'database', 'dbhost']) {
+        const r = await compose(sides[name], ['exec', '-T', 'web', 'nslookup', target]);
+        // The answer, not the server's own address (berthd's DNS listens on the network gateway).
+        const answer = new RegExp(`Name:\\s*${target}\\s*\\nAddress(?: 1)?:\\s*\\d+\\.\\d+\\.\\d+\\.\\d+`);
+        expect({ name, target, resolved: answer.test(r.stdout) }).toEqual({ name, target, resolved: true });
+      }
+    }
   });
 
   it('port bindings, exposed ports and published ports are the same (random host ports normalised)', () => {
@@ -269,6 +317,46 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
         ]),
       ),
     );
+  });
+
+  const pick = (o: Record<string, unknown>, keys: string[]): Record<string, unknown> => Object.fromEntries(keys.map((k) => [k, o[k] ?? null]));
+
+  it('command, user, hostname, tty and stop settings are the same', () => {
+    same((c) => ({
+      ...pick(c.Config, ['Cmd', 'Entrypoint', 'Image', 'User', 'WorkingDir', 'StopSignal', 'StopTimeout', 'Tty', 'OpenStdin', 'StdinOnce', 'AttachStdin', 'AttachStdout', 'AttachStderr', 'Domainname', 'Volumes']),
+      Hostname: c.Config.Hostname === shortId(c) ? '<short-id>' : c.Config.Hostname,
+      Name: c.Name,
+    }));
+  });
+
+  it('resources, capabilities, init, extra hosts, sysctls, ulimits and logging are the same', () => {
+    same((c) =>
+      pick(c.HostConfig, [
+        'Init', 'ExtraHosts', 'CapAdd', 'CapDrop', 'Memory', 'NanoCpus', 'CpuShares', 'ShmSize', 'Ulimits', 'Sysctls', 'LogConfig', 'PidsLimit',
+        'Links', 'VolumesFrom', 'Dns', 'DnsSearch', 'DnsOptions', 'Privileged', 'ReadonlyRootfs', 'SecurityOpt', 'PidMode', 'IpcMode', 'UsernsMode',
+        'OomScoreAdj', 'PublishAllPorts', 'AutoRemove', 'VolumeDriver',
+      ]),
+    );
+  });
+
+  it('the networks and the volume compose creates are the same', () => {
+    const net = (n: Record<string, unknown>): Record<string, unknown> => ({
+      ...pick(n, ['Name', 'Driver', 'Scope', 'Internal', 'Attachable', 'Ingress', 'EnableIPv6', 'Options', 'Labels']),
+      IPAMDriver: (n.IPAM as { Driver?: string } | undefined)?.Driver ?? null,
+      Containers: Object.keys((n.Containers as Record<string, unknown> | null) ?? {}).length,
+    });
+    expect(objects.berthd.networks.map(net)).toEqual(objects.dockerd.networks.map(net));
+    const vol = (v: Record<string, unknown>): Record<string, unknown> => pick(v, ['Name', 'Driver', 'Scope', 'Labels', 'Options']);
+    expect(objects.berthd.volumes.map(vol)).toEqual(objects.dockerd.volumes.map(vol));
+  });
+
+  it('docker-compose ps shows the same services, states and ports (random host ports normalised)', () => {
+    const norm = (t: string): string[] =>
+      t
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/^-+$/, '---').replace(/:(\d+)->81\/tcp/g, ':<random>->81/tcp').replace(/\s+/g, ' ').trim());
+    expect(norm(objects.berthd.ps)).toEqual(norm(objects.dockerd.ps));
   });
 
   it('mounts are the same (named volumes: data-root paths normalised; binds: the same source)', () => {
