@@ -87,7 +87,11 @@ export class ComposeService {
       if (output.line(line)) flush();
       else timer ??= setTimeout(() => flush(), EMIT_EVERY_MS);
     });
-    if (signal.aborted) throw new AppError('Conflict', 'COMPOSE_CANCELLED', 'cancelled');
+    if (signal.aborted) {
+      // Nobody listens any more: drop the batched lines rather than emit after the stream closed.
+      if (timer) clearTimeout(timer);
+      throw new AppError('Conflict', 'COMPOSE_CANCELLED', 'cancelled');
+    }
     if (result.code !== 0) {
       output.fail();
       flush();
