@@ -142,6 +142,10 @@ describe.skipIf(!IS_ROOT)('app: sorting, bulk actions, pulls and settings', () =
     expect(await dialog.getByRole('alert').count()).toBe(1);
     expect(await progress.locator('.progress.indeterminate').count()).toBe(0);
     expect(await dialog.getByText('In progress').count()).toBe(0);
+    // The lost layer's row stops saying "Downloading" (the other one already existed).
+    const layerTexts = (): Promise<string> => dialog.getByTestId('layer-progress').allInnerTexts().then((t) => t.join('\n'));
+    expect(await layerTexts()).not.toMatch(/Downloading/);
+    expect(await layerTexts()).toMatch(/Stopped/);
     await screenshot(page, 'daily-5-pull-failed');
     expect((await d(['image', 'inspect', `${stack.registry.host}/daily-lost:latest`])).code).not.toBe(0);
 
@@ -151,12 +155,15 @@ describe.skipIf(!IS_ROOT)('app: sorting, bulk actions, pulls and settings', () =
     slow.rate = 128 * 1024;
     await dialog.getByLabel('Image reference').fill(bigRef);
     await dialog.getByRole('button', { name: 'Pull again' }).click();
-    await waitFor('a layer downloading', async () => /\d[\d.]* [kM]?B \/ \d/.test((await dialog.getByTestId('layer-progress').allInnerTexts().catch(() => [])).join('\n')), 30_000);
+    await waitFor('some bytes of the layer', async () => /Downloading · [1-9][\d.]* [kM]?B \/ /.test(await layerTexts().catch(() => '')), 30_000);
     await dialog.getByRole('button', { name: 'Cancel pull' }).click();
     await dialog.locator('[data-testid="transfer-progress"][data-state="cancelled"]').waitFor({ timeout: 5_000 });
     expect(await dialog.getByTestId('transfer-state').innerText()).toBe('Cancelled');
     expect(await dialog.getByText('In progress').count()).toBe(0);
     expect(await progress.locator('.progress.indeterminate').count()).toBe(0);
+    // The layer says it was cancelled at the bytes it reached, not that it is still downloading.
+    expect(await layerTexts()).toMatch(/^Cancelled · [1-9][\d.]* [kM]?B \/ 3\.15 MB$/m);
+    expect(await layerTexts()).not.toMatch(/Downloading/);
     await screenshot(page, 'daily-6-pull-cancelled');
     // The engine stopped fetching: no byte more goes through the proxy, and no image appeared.
     await page.waitForTimeout(1_000);

@@ -29,7 +29,11 @@ export interface TransferView {
   error: string | null;
 }
 
-function layerRow(l: LayerProgressView, running: boolean): LayerProgressRowView {
+/** What an unfinished layer of a stopped transfer says instead of its last ("Downloading") status. */
+const STOPPED_LAYER: Partial<Record<TransferView['state'], string>> = { cancelled: 'Cancelled', error: 'Stopped' };
+
+function layerRow(l: LayerProgressView, state: TransferView['state']): LayerProgressRowView {
+  const running = state === 'running';
   const done = l.phase === 'done' || l.phase === 'exists';
   let fraction: number | null = null;
   let detail = '';
@@ -44,7 +48,9 @@ function layerRow(l: LayerProgressView, running: boolean): LayerProgressRowView 
   }
   // A stopped transfer has no indeterminate (animated) bar: show what was reached.
   if (!running && fraction === null) fraction = 0;
-  return { id: l.id, status: l.status, fraction, detail, done };
+  // Nor a layer still "Downloading": it says the transfer stopped, with the bytes it reached.
+  const status = !running && !done ? (STOPPED_LAYER[state] ?? l.status) : l.status;
+  return { id: l.id, status, fraction, detail, done };
 }
 
 const LABELS: Record<TransferView['state'], string> = { running: 'In progress', done: 'Complete', error: 'Failed', cancelled: 'Cancelled' };
@@ -57,7 +63,7 @@ export function toTransferView(p: TransferProgressView, outcome?: TransferOutcom
   const state: TransferView['state'] =
     outcome === 'cancelled' ? 'cancelled' : p.state === 'error' || outcome === 'failed' ? 'error' : p.state === 'done' || outcome === 'done' ? 'done' : 'running';
   const running = state === 'running';
-  const layers = p.layers.map((l) => layerRow(l, running));
+  const layers = p.layers.map((l) => layerRow(l, state));
   const allDone = layers.length > 0 && layers.every((l) => l.done);
   const overall = state === 'done' || allDone ? 1 : p.total > 0 ? p.current / p.total : running ? null : 0;
   const downloadedAll = p.total > 0 && p.current >= p.total;

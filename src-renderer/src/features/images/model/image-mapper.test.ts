@@ -98,6 +98,30 @@ describe('transfer progress', () => {
     expect(v.servedBy).toBe('Served by http://127.0.0.1:5001');
     expect(v.failures).toEqual(['http://127.0.0.1:1 failed: connection refused']);
   });
+
+  it('an unfinished layer of a cancelled or failed transfer no longer says Downloading', () => {
+    const p = {
+      ref: 'busybox',
+      state: 'running' as const,
+      layers: [
+        { id: 'aaa', status: 'Downloading', phase: 'downloading' as const, current: 50, total: 200 },
+        { id: 'bbb', status: 'Pull complete', phase: 'done' as const, current: 0, total: 0 },
+      ],
+      current: 50,
+      total: 200,
+      messages: [],
+      mirror: null,
+      mirrorFailures: [],
+      digest: null,
+      error: null,
+    };
+    expect(toTransferView(p, 'cancelled').layers.map((l) => [l.status, l.detail])).toEqual([
+      ['Cancelled', '50 B / 200 B'],
+      ['Pull complete', ''],
+    ]);
+    expect(toTransferView(p, 'failed').layers.map((l) => l.status)).toEqual(['Stopped', 'Pull complete']);
+    expect(toTransferView(p, 'running').layers.map((l) => l.status)).toEqual(['Downloading', 'Pull complete']);
+  });
 });
 
 describe('tag target', () => {
