@@ -171,4 +171,23 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     const inverted = await env.d(['create', '--cpu-rt-period', '100000', '--cpu-rt-runtime', '200000', env.image]);
     expect(inverted.stderr).toContain('cpu real-time runtime cannot be higher than cpu real-time period');
   });
+
+  it('--cgroupns private roots the container\'s /proc/self/cgroup at its own cgroup; the default follows dockerd (host on v1, private on v2)', async () => {
+    const priv = await env.d(['run', '--name', 'cg1', '--cgroupns', 'private', env.image, 'cat', '/proc/self/cgroup']);
+    expect(priv.code, priv.stderr).toBe(0);
+    const id = (await env.d(['inspect', '-f', '{{.Id}}', 'cg1'])).stdout.trim();
+    expect(priv.stdout).not.toContain(id);
+    expect(priv.stdout.split('\n').filter((l) => l !== '').every((l) => l.endsWith(':/'))).toBe(true);
+    expect(await inspectHc('cg1')).toMatchObject({ CgroupnsMode: 'private' });
+    await env.d(['rm', 'cg1']);
+    const dflt = await env.d(['run', '--name', 'cg2', env.image, 'cat', '/proc/self/cgroup']);
+    const id2 = (await env.d(['inspect', '-f', '{{.Id}}', 'cg2'])).stdout.trim();
+    expect(await inspectHc('cg2')).toMatchObject({ CgroupnsMode: V2 ? 'private' : 'host' });
+    if (V2) expect(dflt.stdout.trim()).toBe('0::/');
+    else expect(dflt.stdout).toContain(id2);
+    await env.d(['rm', 'cg2']);
+    const bad = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { CgroupnsMode: 'bogus' } }));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('invalid cgroup namespace mode: bogus');
+  });
 });

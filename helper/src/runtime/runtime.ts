@@ -190,6 +190,8 @@ export interface ContainerSpec {
   pidMode?: 'private' | 'host';
   /** `--ipc host`: the host's IPC namespace and its /dev/shm; 'none': a private one without /dev/shm. */
   ipcMode?: 'private' | 'host' | 'none';
+  /** `--cgroupns`: a cgroup namespace rooted at the container's cgroup, or the host's; default private on v2, host on v1 (dockerd's defaults). */
+  cgroupns?: 'private' | 'host';
   /** `--uts host`: the host's UTS namespace; `hostname` is then only written to /etc/hostname and HOSTNAME. */
   utsMode?: 'private' | 'host';
   binds?: BindMount[];

@@ -29,7 +29,9 @@ describe('create body', () => {
     expect(input.hostConfig).toMatchObject({ autoRemove: true, networkMode: 'none', memory: 33554432, pidsLimit: 0, shmSize: 67108864, restartPolicy: { name: 'no' }, tmpfs: { '/run': 'size=1m' } });
     // No LogConfig: the daemon's default driver is filled in by the engine at create (log-driver.ts).
     expect(input.hostConfig.logConfig).toEqual({ type: '', config: {} });
-    const echo = toHostConfigDto({ ...input.hostConfig, logConfig: mergeLogConfig(input.hostConfig.logConfig) });
+    // No CgroupnsMode: the engine fills the cgroup version's default at create (host on v1).
+    expect(input.hostConfig.cgroupnsMode).toBe('');
+    const echo = toHostConfigDto({ ...input.hostConfig, cgroupnsMode: 'host', logConfig: mergeLogConfig(input.hostConfig.logConfig) });
     expect(echo).toMatchObject({ AutoRemove: true, CgroupnsMode: 'host', IpcMode: 'private', Runtime: 'runc', LogConfig: { Type: 'json-file' }, ShmSize: 67108864, PidsLimit: null, Tmpfs: { '/run': 'size=1m' }, OomScoreAdj: 0, Ulimits: null });
     expect(Object.keys(echo)).toEqual(expect.arrayContaining(['BlkioWeightDevice', 'CpuRealtimePeriod', 'CpusetMems', 'DeviceCgroupRules', 'MemorySwappiness', 'GroupAdd', 'Devices']));
   });

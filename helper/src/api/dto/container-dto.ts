@@ -160,6 +160,8 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     // dockerd's default-ipc-mode: private.
     ipcMode: hc.IpcMode || d.ipcMode,
     utsMode: hc.UTSMode ?? '',
+    // '' takes dockerd's default for the cgroup version at create (engine/containers/container-create.ts).
+    cgroupnsMode: hc.CgroupnsMode ?? '',
     ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],

@@ -27,6 +27,8 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   validateNamespaceModes(input.config, input.hostConfig);
+  // dockerd's default-cgroupns-mode: private with cgroup v2, host with v1.
+  if (input.hostConfig.cgroupnsMode === '') input.hostConfig = { ...input.hostConfig, cgroupnsMode: deps.runtime.info().cgroupVersion === 2 ? 'private' : 'host' };
   const warnings = [...(input.warnings ?? []), ...validateCreate(input.config, input.hostConfig, { ...deps.runtime.info(), ncpu: availableParallelism(), networksChecked: deps.networks !== undefined })];
   if (isContainerNetworkMode(input.hostConfig.networkMode)) {
     input.hostConfig = { ...input.hostConfig, networkMode: checkContainerNetworkMode(deps.store, input.hostConfig, input.config, input.endpoints ?? {}) };

@@ -130,6 +130,7 @@ export function validateNamespaceModes(config: ContainerConfig, hc: HostConfig):
   if (!['', 'host'].includes(hc.pidMode)) bad('INVALID_PID_MODE', `invalid PID mode: ${hc.pidMode}`);
   if (!['private', 'shareable', 'host', 'none'].includes(hc.ipcMode)) bad('INVALID_IPC_MODE', `invalid IPC mode: ${hc.ipcMode}`);
   if (!['', 'host'].includes(hc.utsMode)) bad('INVALID_UTS_MODE', `invalid UTS mode: ${hc.utsMode}`);
+  if (!['', 'host', 'private'].includes(hc.cgroupnsMode)) bad('INVALID_CGROUPNS_MODE', `invalid cgroup namespace mode: ${hc.cgroupnsMode}`);
   if (hc.utsMode === 'host' && config.hostname !== '') bad('UTS_HOSTNAME_CONFLICT', 'conflicting options: hostname and the UTS mode');
   if (hc.utsMode === 'host' && config.domainname !== '') bad('UTS_DOMAINNAME_CONFLICT', 'sysctl "kernel.domainname" is not in a separate kernel namespace');
 }

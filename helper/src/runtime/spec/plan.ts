@@ -157,7 +157,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   const hostUts = spec.utsMode === 'host';
   let flags = CLONE.NEWNS | (hostUts ? 0 : CLONE.NEWUTS) | (spec.ipcMode === 'host' ? 0 : CLONE.NEWIPC);
   if (spec.network === 'none' && spec.joinNetns === undefined) flags |= CLONE.NEWNET;
-  if (cgroup.version === 2) flags |= CLONE.NEWCGROUP;
+  if ((spec.cgroupns ?? (cgroup.version === 2 ? 'private' : 'host')) === 'private') flags |= CLONE.NEWCGROUP;
   const p: PlanRecord[] = [
     ['mode', 'run'],
     ['id', spec.ref.id],
