@@ -42,6 +42,21 @@ export class RegistryError extends BerthError {
   }
 }
 
+/** The OCI error document of a registry reply body (`{"errors":[{"code","message"}]}`), or [] when it is not one. */
+export function parseRegistryErrors(body: string): RegistryErrorDetail[] {
+  try {
+    const doc = JSON.parse(body) as { errors?: { code?: unknown; message?: unknown }[] };
+    return Array.isArray(doc.errors) ? doc.errors.map((e) => ({ code: String(e.code ?? 'UNKNOWN'), message: String(e.message ?? '') })) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** moby's errcode text for a registry error: `BLOB_UNKNOWN` + message -> "blob unknown: blob unknown to registry". */
+export function registryErrorText(d: RegistryErrorDetail): string {
+  return `${d.code.toLowerCase().replace(/_/g, ' ')}: ${d.message}`;
+}
+
 export function isRegistryError(err: unknown): err is RegistryError {
   return err instanceof RegistryError;
 }

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { fastHttpGet } from '../../registry/fast-blob-get';
-import { RegistryError } from '../../registry/errors';
+import { RegistryError, parseRegistryErrors, registryErrorText } from '../../registry/errors';
 import { HttpTransport, readAll } from '../../registry/http-transport';
 import { ContentStore } from '../../store/content/content-store';
 import { applyLayerTar } from '../../store/layers/apply-layer';
@@ -29,10 +29,14 @@ async function open(job: WorkerJob, signal: AbortSignal): Promise<Readable> {
   const res = await transport.send({ method: 'GET', url: job.url, headers: job.headers, skipTlsVerify: job.skipTlsVerify, signal });
   if (res.status !== 200) {
     const body = (await readAll(res.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8');
-    const registry = /"errors"\s*:/.test(body);
-    throw new RegistryError(res.status === 401 ? 'Unauthorized' : res.status === 404 ? 'NotFound' : 'Unavailable', 'REGISTRY_BLOB_FETCH', `blob ${job.digest}: HTTP ${res.status} ${body.slice(0, 200)}`.trim(), {
-      category: registry ? 'registry' : 'unexpected-http',
+    // A registry's error document is said as dockerd says it ("blob unknown: blob unknown to registry"), not as raw JSON.
+    const details = parseRegistryErrors(body);
+    const first = details[0];
+    const reason = first ? registryErrorText(first) : `HTTP ${res.status} ${body.slice(0, 200)}`.trim();
+    throw new RegistryError(res.status === 401 ? 'Unauthorized' : res.status === 404 ? 'NotFound' : 'Unavailable', 'REGISTRY_BLOB_FETCH', `blob ${job.digest}: ${reason}`, {
+      category: first ? 'registry' : 'unexpected-http',
       status: res.status,
+      details,
     });
   }
   return res.body;
