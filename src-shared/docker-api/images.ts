@@ -56,6 +56,9 @@ export interface ImageInspectDto {
   DockerVersion: string;
   Author: string;
   Config: ImageConfigDto;
+  /** Dropped by dockerd from API 1.45; berthd keeps them for docker-compose 1.29 (images-dto.ts). */
+  Container?: string;
+  ContainerConfig?: ImageConfigDto;
   Architecture: string;
   Variant?: string;
   Os: string;

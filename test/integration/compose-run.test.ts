@@ -99,6 +99,21 @@ describe.skipIf(!IS_ROOT || !hasCompose)('ComposeService with docker-compose aga
     ]);
   });
 
+  it('a changed file recreates the changed service (docker-compose reads the image\'s ContainerConfig to do it)', async () => {
+    const app = join(dir, 'shop');
+    await writeFile(
+      join(app, 'compose.yaml'),
+      `services:\n  web:\n    build: ./web\n    network_mode: none\n    command: ["sleep", "3600"]\n  db:\n    image: ${registry.host}/busybox:db\n    network_mode: none\n    command: ["sleep", "3601"]\n`,
+    );
+    const { events, result, error } = await up(join(app, 'compose.yaml'), 'shop');
+    expect(error, events.flatMap((e) => e.lines).join('\n')).toBeUndefined();
+    expect(result?.services.find((x) => x.service === 'db')?.state).toBe('started');
+    expect(events.flatMap((e) => e.lines).join('\n')).toMatch(/Recreating shop_db_1/);
+    const db = (await services.containers.list('local')).find((c) => c.labels['com.docker.compose.project'] === 'shop' && c.labels['com.docker.compose.service'] === 'db');
+    expect(db?.state).toBe('running');
+    expect((await services.containers.inspect('local', db!.id)).config.cmd).toEqual(['sleep', '3601']);
+  });
+
   it('a service that cannot start fails with the engine message; the other still starts', async () => {
     const file = join(dir, 'broken.yaml');
     await writeFile(file, `services:\n  ok:\n    image: ${image}\n    network_mode: none\n    command: ["sleep", "3600"]\n  bad:\n    image: ${image}\n    network_mode: none\n    command: ["/nonexistent"]\n`);

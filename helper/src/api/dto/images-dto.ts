@@ -8,6 +8,7 @@ import type {
 } from '../../../../src-shared/docker-api/images';
 import type { DeleteItem, HistoryItem, ImageDetails, ImageLayerView, ImageSummary } from '../../engine/images/image-service';
 import type { ProgressEvent } from '../../engine/images/progress';
+import type { ImageRuntimeConfig } from '../../engine/images/image-config';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -26,6 +27,41 @@ export function toImageSummaryDto(s: ImageSummary): ImageSummaryDto {
   };
 }
 
+/** An image's runtime config in the Engine API's ContainerConfig shape. */
+function containerConfigDto(c: ImageRuntimeConfig): ImageInspectDto['Config'] {
+  return {
+    Hostname: c.Hostname ?? '',
+    Domainname: c.Domainname ?? '',
+    User: c.User ?? '',
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    ExposedPorts: c.ExposedPorts ?? null,
+    Tty: false,
+    OpenStdin: false,
+    StdinOnce: false,
+    Env: c.Env ?? null,
+    Cmd: c.Cmd ?? null,
+    Image: '',
+    Volumes: c.Volumes ?? null,
+    WorkingDir: c.WorkingDir ?? '',
+    Entrypoint: c.Entrypoint ?? null,
+    OnBuild: c.OnBuild ?? null,
+    Labels: c.Labels ?? null,
+    ...(c.StopSignal !== undefined ? { StopSignal: c.StopSignal } : {}),
+    ...(c.ArgsEscaped !== undefined ? { ArgsEscaped: c.ArgsEscaped } : {}),
+    ...(c.Healthcheck !== undefined ? { Healthcheck: c.Healthcheck } : {}),
+    ...(c.Shell !== undefined ? { Shell: c.Shell } : {}),
+  };
+}
+
+/**
+ * `Container` and `ContainerConfig` (the build container's config, empty for images the classic
+ * builder did not make) are reported at every API version, although dockerd 25+ drops them from
+ * 1.45 on: docker-compose 1.29 (Debian's compose) negotiates the server's version and then reads
+ * `ContainerConfig` whenever it recreates a container, so without it every `up` after a change
+ * fails with KeyError: 'ContainerConfig' (as it does against dockerd 25+). Newer clients ignore it.
+ */
 export function toImageInspectDto(d: ImageDetails): ImageInspectDto {
   const c = d.config.config ?? {};
   const data: Record<string, string> = {};
@@ -42,30 +78,9 @@ export function toImageInspectDto(d: ImageDetails): ImageInspectDto {
     Created: d.config.created ?? ZERO_TIME,
     DockerVersion: d.config.docker_version ?? '',
     Author: d.config.author ?? '',
-    Config: {
-      Hostname: c.Hostname ?? '',
-      Domainname: c.Domainname ?? '',
-      User: c.User ?? '',
-      AttachStdin: false,
-      AttachStdout: false,
-      AttachStderr: false,
-      ExposedPorts: c.ExposedPorts ?? null,
-      Tty: false,
-      OpenStdin: false,
-      StdinOnce: false,
-      Env: c.Env ?? null,
-      Cmd: c.Cmd ?? null,
-      Image: '',
-      Volumes: c.Volumes ?? null,
-      WorkingDir: c.WorkingDir ?? '',
-      Entrypoint: c.Entrypoint ?? null,
-      OnBuild: c.OnBuild ?? null,
-      Labels: c.Labels ?? null,
-      ...(c.StopSignal !== undefined ? { StopSignal: c.StopSignal } : {}),
-      ...(c.ArgsEscaped !== undefined ? { ArgsEscaped: c.ArgsEscaped } : {}),
-      ...(c.Healthcheck !== undefined ? { Healthcheck: c.Healthcheck } : {}),
-      ...(c.Shell !== undefined ? { Shell: c.Shell } : {}),
-    },
+    Config: containerConfigDto(c),
+    Container: d.config.container ?? '',
+    ContainerConfig: containerConfigDto(d.config.container_config ?? {}),
     Architecture: d.config.architecture ?? '',
     ...(d.config.variant ? { Variant: d.config.variant } : {}),
     Os: d.config.os ?? '',

@@ -37,6 +37,9 @@ export interface ImageConfigDoc {
   comment?: string;
   docker_version?: string;
   config?: ImageRuntimeConfig;
+  /** The build container's config (classic builder); dockerd shows it as ContainerConfig before API 1.45. */
+  container_config?: ImageRuntimeConfig;
+  container?: string;
   rootfs: { type: string; diff_ids: string[] };
   history?: HistoryRow[];
 }
