@@ -3,7 +3,8 @@
  * from inside, through its own /sys/fs/cgroup, and from the host), inspect reports them, and the
  * values dockerd refuses are refused at create with its words.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineRequest, IS_ROOT } from '../harness/berthd';
 import { startContainersEnv, type ContainersEnv } from './containers-env';
@@ -189,5 +190,31 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     const bad = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { CgroupnsMode: 'bogus' } }));
     expect(bad.status).toBe(400);
     expect(bad.body).toContain('invalid cgroup namespace mode: bogus');
+  });
+
+  it('--cgroup-parent puts the container\'s cgroup under that path (cleaned as runc does), with its limits', async () => {
+    const parent = `berth-test-parent-${process.pid}`;
+    const memRoot = V2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/memory';
+    try {
+      const run = await env.d(['run', '-d', '--name', 'cp1', '-m', '64m', '--cgroup-parent', `/${parent}/sub/../sub2`, env.image, 'sleep', '60']);
+      expect(run.code, run.stderr).toBe(0);
+      const id = run.stdout.trim();
+      const pid = (await env.d(['inspect', '-f', '{{.State.Pid}}', 'cp1'])).stdout.trim();
+      expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(`/${parent}/sub2/${id}`);
+      const limitFile = V2 ? 'memory.max' : 'memory.limit_in_bytes';
+      expect(readFileSync(join(memRoot, parent, 'sub2', id, limitFile), 'utf8').trim()).toBe(String(64 << 20));
+      expect(await inspectHc('cp1')).toMatchObject({ CgroupParent: `/${parent}/sub/../sub2` });
+      // docker top / stats read the same cgroup.
+      const top = await env.d(['top', 'cp1']);
+      expect(top.stdout).toContain('sleep 60');
+      await env.d(['rm', '-f', 'cp1']);
+      expect(existsSync(join(memRoot, parent, 'sub2', id))).toBe(false);
+    } finally {
+      // dockerd leaves the parents; the test removes its own.
+      const roots = V2 ? ['/sys/fs/cgroup'] : readdirSync('/sys/fs/cgroup').map((c) => join('/sys/fs/cgroup', c));
+      for (const r of roots) {
+        for (const d of [join(r, parent, 'sub2'), join(r, parent)]) if (existsSync(d)) rmdirSync(d);
+      }
+    }
   });
 });

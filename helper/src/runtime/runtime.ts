@@ -56,6 +56,11 @@ export interface ContainerRef {
   id: string;
   /** Directory owned by the runtime for this container (monitor socket, pid, exit.json, plan). */
   stateDir: string;
+  /**
+   * HostConfig.CgroupParent, cleaned (runtime/cgroups/cgroup-common.ts cleanCgroupParent): the
+   * container's cgroup is `<hierarchy>/<cgroupParent>/<id>`; undefined = berthd's own parent.
+   */
+  cgroupParent?: string;
 }
 
 /** The rootfs as plain mount values (the engine gets them from store/layers; the runtime never imports the store). */

@@ -162,6 +162,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     utsMode: hc.UTSMode ?? '',
     // '' takes dockerd's default for the cgroup version at create (engine/containers/container-create.ts).
     cgroupnsMode: hc.CgroupnsMode ?? '',
+    cgroupParent: hc.CgroupParent ?? '',
     ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],

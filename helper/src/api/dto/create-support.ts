@@ -34,7 +34,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   // Joining another container's pid or IPC namespace: not yet (the other modes are checked at create).
   PidMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
   IpcMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
-  CgroupParent: { owner: 'opts' },
 };
 
 /** Top-level Config fields not applied yet. */

@@ -15,6 +15,7 @@ import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/
 import { defaultNetworkSysctls } from '../../runtime/spec/sysctls';
 import type { DeviceRequest } from '../../runtime/spec/devices';
 import { parseDeviceRule } from '../../runtime/cgroups/device-rules';
+import { cleanCgroupParent } from '../../runtime/cgroups/cgroup-common';
 import { isContainerNetworkMode } from './container-netmode';
 
 /** The monitor's state dir, inside the container's dir. */
@@ -22,7 +23,8 @@ const STATE_DIR = 'runtime';
 
 /** The runtime's handle on a container. */
 export function runtimeRefOf(store: ContainerStore, id: string): ContainerRef {
-  return { id, stateDir: join(store.dir(id), STATE_DIR) };
+  const parent = store.find(id)?.hostConfig.cgroupParent ?? '';
+  return { id, stateDir: join(store.dir(id), STATE_DIR), ...(parent !== '' ? { cgroupParent: cleanCgroupParent(parent) } : {}) };
 }
 
 /** Where the container's log goes (log-driver.ts): `<id>-json.log` for json-file, as dockerd. */

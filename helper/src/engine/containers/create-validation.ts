@@ -12,6 +12,7 @@ import { validateRlimits } from '../../runtime/spec/rlimits';
 import { validateDeviceRequest } from '../../runtime/spec/devices';
 import { parseDeviceRule } from '../../runtime/cgroups/device-rules';
 import { checkCpuList } from '../../runtime/cgroups/cpuset-list';
+import { cleanCgroupParent } from '../../runtime/cgroups/cgroup-common';
 import { validateSysctls } from '../../runtime/spec/sysctls';
 import type { RuntimeInfo } from '../../runtime/runtime';
 import { deviceRequestOf, tmpfsMounts } from './container-spec';
@@ -162,6 +163,8 @@ export function validateCreate(config: ContainerConfig, hc: HostConfig, info: Pi
   validateReservationAndCpuset(hc, info.cpuset, warnings);
   validateMemoryExtras(hc, info, warnings);
   validateBlkio(hc, info.blkio, warnings);
+  // runc cleans the path (nothing escapes the hierarchy); names the cgroupfs would not take are refused now.
+  if (cleanCgroupParent(hc.cgroupParent).split('/').some((s) => s !== '' && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(s))) bad('INVALID_CGROUP_PARENT', `invalid cgroup parent ${JSON.stringify(hc.cgroupParent)}`);
   if ((hc.cpuRealtimePeriod !== 0 || hc.cpuRealtimeRuntime !== 0) && info.cpuRealtime !== true) bad('CPU_RT_UNSUPPORTED', 'Your kernel does not support CPU real-time scheduler');
   if (hc.cpuRealtimePeriod !== 0 && hc.cpuRealtimeRuntime !== 0 && hc.cpuRealtimeRuntime > hc.cpuRealtimePeriod) {
     bad('CPU_RT_RANGE', 'cpu real-time runtime cannot be higher than cpu real-time period');

@@ -1,9 +1,33 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { invalidArgument } from '../../lib/errors';
 
-/** Cgroup names are container IDs: refuse anything that could walk out of the parent. */
-export function checkCgroupId(id: string): void {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(id)) throw invalidArgument('INVALID_CGROUP_ID', `invalid cgroup name "${id}"`);
+const SEGMENT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * A container's cgroup key: its ID (under the manager's parent), or `<parent>/<id>` for a
+ * HostConfig.CgroupParent (relative to each hierarchy's root; `/<id>` for the root itself).
+ * Refuses anything that could walk out of the hierarchy.
+ */
+export function checkCgroupId(key: string): void {
+  const segments = (key.startsWith('/') ? key.slice(1) : key).split('/');
+  if (!segments.every((s) => SEGMENT.test(s))) throw invalidArgument('INVALID_CGROUP_ID', `invalid cgroup name "${key}"`);
+}
+
+/** The parent part of a key (undefined: the manager's own parent) and the container's name. */
+export function splitCgroupKey(key: string): { parent: string | undefined; name: string } {
+  const slash = key.lastIndexOf('/');
+  return slash < 0 ? { parent: undefined, name: key } : { parent: key.slice(0, slash).replace(/^\//, ''), name: key.slice(slash + 1) };
+}
+
+/** HostConfig.CgroupParent as runc's CleanPath leaves it, without the leading slash ('' = the root). */
+export function cleanCgroupParent(parent: string): string {
+  const out: string[] = [];
+  for (const s of parent.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') out.pop();
+    else out.push(s);
+  }
+  return out.join('/');
 }
 
 export interface KillDeps {

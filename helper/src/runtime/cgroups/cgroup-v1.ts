@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { errnoCode, internal, invalidArgument } from '../../lib/errors';
-import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
+import { checkCgroupId, killUntilEmpty, processKiller, splitCgroupKey, type KillDeps } from './cgroup-common';
 import { parseFlatKeyed, parsePids, waitFor, type CgroupFeatures, type CgroupFs, type CgroupManager } from './cgroup-manager';
 import type { CgroupLimits, CgroupStats } from './cgroup-types';
 import type { BlkioFeatures } from './blkio';
@@ -73,8 +73,12 @@ export class CgroupV1Manager implements CgroupManager {
     return { memoryLimit: true, swapLimit: this.swap, cpuCfsQuota: has('cpu'), cpuCfsPeriod: has('cpu'), cpuShares: has('cpu'), pidsLimit: has('pids'), ...this.memoryFiles, ...(this.cpuset ? { cpuset: this.cpuset } : {}), ...(this.blkio ? { blkio: this.blkio } : {}), cpuRealtime: this.cpuRealtime };
   }
 
-  private dir(c: Controller, id: string): string {
-    return join(this.opts.root, c, this.opts.parent, id);
+  private parentOf(key: string): string {
+    return splitCgroupKey(key).parent ?? this.opts.parent;
+  }
+
+  private dir(c: Controller, key: string): string {
+    return join(this.opts.root, c, this.parentOf(key), splitCgroupKey(key).name);
   }
 
   async create(id: string, limits: CgroupLimits): Promise<void> {
@@ -95,17 +99,18 @@ export class CgroupV1Manager implements CgroupManager {
     for (const rule of [...DEFAULT_DEVICE_RULES, ...(limits.devices ?? [])]) await this.opts.fs.writeFile(join(dir, 'devices.allow'), formatDeviceRule(rule));
   }
 
-  /** A new v1 cpuset cgroup has empty cpus/mems and refuses tasks; copy them from the parent. */
+  /** A new v1 cpuset cgroup has empty cpus/mems and refuses tasks; each level down copies its parent's. */
   private async inheritCpuset(id: string): Promise<void> {
-    const parent = join(this.opts.root, 'cpuset', this.opts.parent);
     const top = join(this.opts.root, 'cpuset');
+    const chain: string[] = [];
+    let dir = top;
+    for (const s of [...this.parentOf(id).split('/').filter(Boolean), splitCgroupKey(id).name]) chain.push((dir = join(dir, s)));
     for (const f of ['cpuset.cpus', 'cpuset.mems']) {
-      for (const dir of [parent, this.dir('cpuset', id)]) {
-        const current = (await this.opts.fs.readFile(join(dir, f)).catch(() => '')).trim();
-        if (current === '') {
-          const value = (await this.opts.fs.readFile(join(dir === parent ? top : parent, f))).trim();
-          await this.opts.fs.writeFile(join(dir, f), value);
-        }
+      let above = top;
+      for (const d of chain) {
+        const current = (await this.opts.fs.readFile(join(d, f)).catch(() => '')).trim();
+        if (current === '') await this.opts.fs.writeFile(join(d, f), (await this.opts.fs.readFile(join(above, f))).trim());
+        above = d;
       }
     }
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { errnoCode, internal } from '../../lib/errors';
-import { checkCgroupId, killUntilEmpty, processKiller, type KillDeps } from './cgroup-common';
+import { checkCgroupId, killUntilEmpty, processKiller, splitCgroupKey, type KillDeps } from './cgroup-common';
 import {
   cpuSharesToWeight,
   memorySwapToV2,
@@ -68,8 +68,12 @@ export class CgroupV2Manager implements CgroupManager {
     };
   }
 
-  private dir(id: string): string {
-    return join(this.opts.root, this.opts.parent, id);
+  private parentOf(key: string): string {
+    return splitCgroupKey(key).parent ?? this.opts.parent;
+  }
+
+  private dir(key: string): string {
+    return join(this.opts.root, this.parentOf(key), splitCgroupKey(key).name);
   }
 
   /** cpuset only when the container is pinned: enabling it makes every new cgroup copy the lists. */
@@ -85,12 +89,13 @@ export class CgroupV2Manager implements CgroupManager {
     const enable = this.controllersToEnable(limits)
       .map((c) => `+${c}`)
       .join(' ');
-    const parentDir = join(this.opts.root, this.opts.parent);
-    await fs.mkdir(parentDir);
-    if (enable) {
-      // Delegate down the path: root → parent → container. The parent stays process-free.
-      await fs.writeFile(join(this.opts.root, 'cgroup.subtree_control'), enable);
-      await fs.writeFile(join(parentDir, 'cgroup.subtree_control'), enable);
+    // Delegate down the path: root → each level of the parent → container. The parents stay process-free.
+    if (enable) await fs.writeFile(join(this.opts.root, 'cgroup.subtree_control'), enable);
+    let parentDir = this.opts.root;
+    for (const s of this.parentOf(id).split('/').filter(Boolean)) {
+      parentDir = join(parentDir, s);
+      await fs.mkdir(parentDir);
+      if (enable) await fs.writeFile(join(parentDir, 'cgroup.subtree_control'), enable);
     }
     await fs.mkdir(this.dir(id));
     if (!limits.allowAllDevices) {

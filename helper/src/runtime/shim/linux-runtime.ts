@@ -44,6 +44,9 @@ export interface LinuxRuntimeOptions {
 }
 
 const CONTAINER_ID = /^[a-f0-9]{64}$/;
+
+/** The cgroup managers' key of a container: its ID, under its CgroupParent when it has one. */
+const cgroupKey = (ref: ContainerRef): string => (ref.cgroupParent === undefined ? ref.id : `/${ref.cgroupParent}/${ref.id}`.replace(/^\/\//, '/'));
 const EXEC_ID = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 async function writeAtomic(path: string, data: string): Promise<void> {
@@ -100,7 +103,7 @@ export class LinuxRuntime implements Runtime {
     const cgroups = this.opts.cgroups;
     const devices = await resolveDevices(spec.devices ?? []);
     const blkio = await resolveBlkio(spec.resources?.blkio);
-    const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(id), initBinary: this.opts.initBinary, devices }));
+    const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(cgroupKey(spec.ref)), initBinary: this.opts.initBinary, devices }));
     const deviceRules = [...devices.map(deviceRuleOf), ...(spec.deviceCgroupRules ?? [])];
     try {
       // Independent preparations, together: the state dir, the etc files, the cgroups.
@@ -110,7 +113,7 @@ export class LinuxRuntime implements Runtime {
           await mkdir(stateDir, { recursive: true, mode: 0o700 });
         })(),
         this.writeEtcFiles(spec),
-        cgroups.create(id, { ...toCgroupLimits(spec.resources), ...(blkio ? { blkio } : {}), allowAllDevices: spec.process.privileged === true, devices: deviceRules }),
+        cgroups.create(cgroupKey(spec.ref), { ...toCgroupLimits(spec.resources), ...(blkio ? { blkio } : {}), allowAllDevices: spec.process.privileged === true, devices: deviceRules }),
       ]);
       for (const p of prepared) if (p.status === 'rejected') throw p.reason;
       const t1 = performance.now();
@@ -178,19 +181,19 @@ export class LinuxRuntime implements Runtime {
   async readExit(ref: ContainerRef): Promise<ExitStatus | undefined> {
     const record = await readExitRecord(ref.stateDir);
     if (!record) return undefined;
-    const oom = await this.opts.cgroups.oomKills(ref.id).catch(() => 0);
+    const oom = await this.opts.cgroups.oomKills(cgroupKey(ref)).catch(() => 0);
     return toExitStatus(record, Math.max(oom, record.oomKills));
   }
 
   async freeze(ref: ContainerRef, frozen: boolean): Promise<void> {
     if (!CONTAINER_ID.test(ref.id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${ref.id}"`);
-    await this.opts.cgroups.freeze(ref.id, frozen);
+    await this.opts.cgroups.freeze(cgroupKey(ref), frozen);
   }
 
   async updateResources(ref: ContainerRef, resources: ResourceLimits): Promise<void> {
     if (!CONTAINER_ID.test(ref.id)) throw invalidArgument('INVALID_CONTAINER_ID', `invalid container ID "${ref.id}"`);
     const blkio = await resolveBlkio(resources.blkio);
-    await this.opts.cgroups.update(ref.id, { ...toCgroupLimits(resources), ...(blkio ? { blkio } : {}) });
+    await this.opts.cgroups.update(cgroupKey(ref), { ...toCgroupLimits(resources), ...(blkio ? { blkio } : {}) });
   }
 
   async delete(ref: ContainerRef): Promise<void> {
@@ -204,7 +207,7 @@ export class LinuxRuntime implements Runtime {
       await Promise.race([gone, sleep(10_000)]);
       control.close();
     }
-    await this.opts.cgroups.remove(id);
+    await this.opts.cgroups.remove(cgroupKey(ref));
     await this.killStrayMonitors(stateDir);
     await rm(stateDir, { recursive: true, force: true });
   }
@@ -232,7 +235,7 @@ class ShimContainer extends MonitoredProcess implements ContainerProcess {
     private readonly cgroups: CgroupManager,
     private readonly launcher: ShimLauncher,
   ) {
-    super(ref.stateDir, control, () => cgroups.oomKills(ref.id));
+    super(ref.stateDir, control, () => cgroups.oomKills(cgroupKey(ref)));
   }
 
   async exec(spec: ExecSpec): Promise<ExecProcess> {
@@ -241,7 +244,7 @@ class ShimContainer extends MonitoredProcess implements ContainerProcess {
     const dir = join(this.ref.stateDir, 'exec', spec.execId);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const plan = serializePlan(buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(this.ref.id) }));
+    const plan = serializePlan(buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(cgroupKey(this.ref)) }));
     try {
       await this.launcher.launch('exec', dir, plan);
     } catch (err) {
@@ -254,13 +257,13 @@ class ShimContainer extends MonitoredProcess implements ContainerProcess {
   }
 
   async processes(): Promise<ContainerProcessInfo[]> {
-    const pids = await this.cgroups.pids(this.ref.id);
+    const pids = await this.cgroups.pids(cgroupKey(this.ref));
     const infos = await Promise.all(pids.map((p) => readProcessInfo(p)));
     return infos.filter((i): i is ContainerProcessInfo => i !== undefined);
   }
 
   async stats(): Promise<ContainerStats> {
-    const [cg, procStat, networks] = await Promise.all([this.cgroups.stats(this.ref.id), readFile('/proc/stat', 'utf8'), this.networkStats()]);
+    const [cg, procStat, networks] = await Promise.all([this.cgroups.stats(cgroupKey(this.ref)), readFile('/proc/stat', 'utf8'), this.networkStats()]);
     return { ...cg, readAt: new Date(), ...parseProcStat(procStat), ...(networks ? { networks } : {}) };
   }
 
