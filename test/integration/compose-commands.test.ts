@@ -59,6 +59,7 @@ const composeFile = (image: string, bindDir: string) => `services:
   inner:
     image: ${image}
     command: sleep 3600
+    stop_grace_period: 1s
     networks: [internal]
   both:
     image: ${image}
@@ -70,6 +71,7 @@ const composeFile = (image: string, bindDir: string) => `services:
   data:
     image: ${image}
     command: sleep 3600
+    stop_grace_period: 1s
     volumes:
       - extvol:/ext
       - /anon
@@ -303,7 +305,7 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
   });
 
   it('stop uses stop_signal and stop_grace_period', async () => {
-    expect(await inspect('cmds_graceful_1', '{{.Config.StopSignal}}')).toBe('SIGUSR1');
+    expect(await inspect('cmds_graceful_1', '{{.Config.StopSignal}} {{.Config.StopTimeout}}')).toBe('SIGUSR1 30');
     const g = await compose(['stop', 'graceful']);
     expect(g.code).toBe(0);
     expect(await inspect('cmds_graceful_1', '{{.State.ExitCode}}')).toBe('7');
@@ -316,6 +318,31 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
     expect(await inspect('cmds_stubborn_1', '{{.State.ExitCode}}')).toBe('137');
     expect(s.ms).toBeGreaterThan(1_800);
     expect(s.ms).toBeLessThan(12_000);
+
+    // compose also sets Config.StopTimeout: a plain `docker stop` (no -t) waits that grace, not 10 s.
+    await ok(['start', 'stubborn']);
+    const t0 = Date.now();
+    expect((await sb.d(['stop', 'cmds_stubborn_1'])).code).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThan(1_800);
+    expect(Date.now() - t0).toBeLessThan(8_000);
+  });
+
+  it('up -d leaves an unchanged service alone and recreates a changed one, keeping its anonymous volume', async () => {
+    const r = await compose(['up', '-d', 'lim', 'data']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/cmds_lim_1 is up-to-date/);
+    const oldId = await inspect('cmds_data_1', '{{.Id}}');
+    await writeFile(join(dir, 'docker-compose.yml'), composeFile(image, bindDir).replace('    stop_grace_period: 1s\n    volumes:', '    stop_grace_period: 1s\n    environment: [CHANGED=1]\n    volumes:'));
+    try {
+      const re = await compose(['up', '-d', 'data']);
+      expect(re.code, re.stderr).toBe(0);
+      expect(re.stderr).toMatch(/Recreating cmds_data_1/);
+    } finally {
+      await writeFile(join(dir, 'docker-compose.yml'), composeFile(image, bindDir));
+    }
+    expect(await inspect('cmds_data_1', '{{.Id}}')).not.toBe(oldId);
+    expect(await execIn('data', ['sh', '-c', 'echo $CHANGED; cat /anon/f /ext/f'])).toBe('1\nanon\nkept\n');
+    expect(await names()).not.toContain(expect.stringMatching(/^[0-9a-f]{12}_cmds_data_1$/));
   });
 
   it('up -d --scale worker=3 runs _1.._3, scale worker=1 goes back to one', async () => {
