@@ -998,6 +998,25 @@ static const char *go_errtext(int e) {
   return b;
 }
 
+/* fork() into this monitor's own pid namespace. After unshare(CLONE_NEWPID) every child of the
+   monitor lands in the container's namespace; a helper there would take PID 2 and show up in the
+   container (`sleep & sleep` got PIDs 1 and 3). The monitor's active namespace is its own, so it can
+   set pid_for_children back for one fork and then return it to the container's. */
+static pid_t fork_outside_pidns(void) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)child_pid);
+  int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  int container = open(path, O_RDONLY | O_CLOEXEC);
+  int moved = own >= 0 && container >= 0 && setns(own, CLONE_NEWPID) == 0;
+  pid_t h = fork();
+  if (h != 0 && moved) setns(container, CLONE_NEWPID);
+  if (h != 0) {
+    if (own >= 0) close(own);
+    if (container >= 0) close(container);
+  }
+  return h;
+}
+
 static int write_sysctls(char *err, size_t cap) {
   int have = 0;
   for (int i = 0; i < nrecs && !have; i++) have = strcmp(recs[i].f[0], "sysctl") == 0;
@@ -1007,7 +1026,7 @@ static int write_sysctls(char *err, size_t cap) {
     snprintf(err, cap, "sysctl: pipe: %s", strerror(errno));
     return -1;
   }
-  pid_t h = fork();
+  pid_t h = fork_outside_pidns();
   if (h < 0) {
     snprintf(err, cap, "sysctl: fork: %s", strerror(errno));
     close(ep[0]);
