@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { conflict, forbidden, invalidArgument, notFound } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type { EventsService } from '../events/events-service';
+import { dnsNetworkOrder } from './dns-order';
 import { contains, defaultPools, formatCidr, formatIp, hostRange, macFromIp, overlaps, parseCidr, parseIp, type Cidr } from './ipv4';
 import type { HostNet } from './linux-net';
 import type { NetworkStore } from './network-store';
@@ -520,15 +521,19 @@ export class NetworkService {
     }
     const tries: [string, string | undefined][] = [[name, undefined]];
     for (let i = name.lastIndexOf('.'); i > 0; i = name.lastIndexOf('.', i - 1)) tries.push([name.slice(0, i), name.slice(i + 1)]);
+    const ordered = dnsNetworkOrder(this.state.networks.filter((n) => nets.has(n.id)));
     for (const [want, netName] of tries) {
-      const out: string[] = [];
-      for (const e of this.state.endpoints) {
-        if (e.ipv4 === undefined || !nets.has(e.networkId)) continue;
-        if (netName !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.name.toLowerCase() !== netName) continue;
-        const names = [this.deps.containerName(e.containerId) ?? e.containerName, ...e.aliases, e.containerId.slice(0, 12), this.deps.containerHostname?.(e.containerId) ?? ''].map((x) => x.toLowerCase());
-        if (names.includes(want) && !out.includes(e.ipv4)) out.push(e.ipv4);
+      for (const n of ordered) {
+        if (netName !== undefined && n.name.toLowerCase() !== netName) continue;
+        const out: string[] = [];
+        for (const e of this.state.endpoints) {
+          if (e.ipv4 === undefined || e.networkId !== n.id) continue;
+          const names = [this.deps.containerName(e.containerId) ?? e.containerName, ...e.aliases, e.containerId.slice(0, 12), this.deps.containerHostname?.(e.containerId) ?? ''].map((x) => x.toLowerCase());
+          if (names.includes(want) && !out.includes(e.ipv4)) out.push(e.ipv4);
+        }
+        // The first network that knows the name answers alone (dns-order.ts).
+        if (out.length > 0) return out;
       }
-      if (out.length > 0) return out;
     }
     return [];
   }
