@@ -419,6 +419,15 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     same((c) => ((c.HostConfig.Mounts ?? null) as { Target: string }[] | null)?.slice().sort((a, b) => a.Target.localeCompare(b.Target)) ?? null);
   });
 
+  it('a name known on two shared networks answers from one, the first by name (parity_default), as dockerd', async () => {
+    for (const name of ['dockerd', 'berthd'] as const) {
+      const r = await compose(sides[name], ['exec', '-T', 'web', 'nslookup', 'db']);
+      const answered = [...r.stdout.matchAll(/Name:\s*db\s*\nAddress(?: \d+)?:\s*(\d+\.\d+\.\d+\.\d+)/g)].map((m) => m[1]);
+      const onDefault = (inspected[name].db.NetworkSettings.Networks.parity_default as unknown as { IPAddress: string }).IPAddress;
+      expect({ name, answered }).toEqual({ name, answered: [onDefault] });
+    }
+  });
+
   it('up -d again leaves both stacks as they are (up-to-date, the same containers)', async () => {
     for (const name of ['dockerd', 'berthd'] as const) {
       const r = await compose(sides[name], ['up', '-d']);
