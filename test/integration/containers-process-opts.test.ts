@@ -165,4 +165,21 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body).toContain('invalid IPC mode: bogus');
   });
+
+  it('--pid container:<name> runs in that container\'s pid namespace; it must exist at create and run at start', async () => {
+    expect((await env.d(['create', '--name', 'pidsrc', env.image, 'sleep', '60'])).code).toBe(0);
+    const srcId = (await env.d(['inspect', '-f', '{{.Id}}', 'pidsrc'])).stdout.trim();
+    const stopped = await env.d(['run', '--rm', '--pid', 'container:pidsrc', env.image, 'true']);
+    expect(stopped.code).not.toBe(0);
+    expect(stopped.stderr).toContain(`container ${srcId} is not running`);
+    expect((await env.d(['start', 'pidsrc'])).code).toBe(0);
+    const run = await env.d(['run', '--name', 'pidjoin', '--pid', 'container:pidsrc', env.image, 'sh', '-c', 'ps -o pid,args; echo $$']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\s*1 sleep 60$/m);
+    expect(Number(run.stdout.trim().split('\n').pop())).toBeGreaterThan(1);
+    expect(await inspectHc('pidjoin')).toMatchObject({ PidMode: `container:${srcId}` });
+    await env.d(['rm', '-f', 'pidjoin', 'pidsrc']);
+    const missing = await env.d(['create', '--pid', 'container:nosuch', env.image]);
+    expect(missing.stderr).toContain('No such container: nosuch');
+  });
 });

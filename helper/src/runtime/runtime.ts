@@ -193,6 +193,8 @@ export interface ContainerSpec {
   network: NetworkMode;
   /** `--pid host`: the host's pid namespace (the container sees, and is seen among, host processes). */
   pidMode?: 'private' | 'host';
+  /** `--pid container:<id>`: that container's pid namespace (`/proc/<pid>/ns/pid`), joined by the monitor instead of a new one. */
+  joinPidns?: string;
   /** `--ipc host`: the host's IPC namespace and its /dev/shm; 'none': a private one without /dev/shm. */
   ipcMode?: 'private' | 'host' | 'none';
   /** `--cgroupns`: a cgroup namespace rooted at the container's cgroup, or the host's; default private on v2, host on v1 (dockerd's defaults). */

@@ -31,8 +31,7 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   Cgroup: { owner: 'opts' },
   StorageOpt: { owner: 'opts' },
   DeviceRequests: { owner: 'opts' },
-  // Joining another container's pid or IPC namespace: not yet (the other modes are checked at create).
-  PidMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
+  // Joining another container's IPC namespace: not yet (the other modes are checked at create).
   IpcMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
 };
 

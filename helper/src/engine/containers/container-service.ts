@@ -1,3 +1,4 @@
+import { isContainerPidMode, joinedPidns } from './container-pidmode';
 import type { ContainerRecord } from '../../store/containers/container-record';
 import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
@@ -157,6 +158,7 @@ export class ContainerService {
         spec.hostname = joined.hostname;
         spec.etcFiles = { ...spec.etcFiles, hosts: joined.hosts, resolvConf: joined.resolvConf };
       }
+      if (isContainerPidMode(rec.hostConfig.pidMode)) spec.joinPidns = joinedPidns(this.deps.store, rec.hostConfig.pidMode, (id) => this.live.get(id)?.pid);
       const net = await this.deps.networks?.prepareStart(rec.id);
       const ports = publishedPortRequests(rec);
       if (ports.length > 0) await this.deps.networks?.publish(rec.id, ports);

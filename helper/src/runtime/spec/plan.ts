@@ -165,7 +165,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
     ...(spec.logRotation ? ([['logmax', spec.logRotation.maxBytes], ['logfiles', spec.logRotation.maxFiles]] satisfies PlanRecord[]) : []),
     ...(spec.logAttrs ? ([['logattrs', JSON.stringify(spec.logAttrs)]] satisfies PlanRecord[]) : []),
     ...stdioRecords(proc),
-    ...(spec.pidMode === 'host' ? [] : ([['newpid', 1]] satisfies PlanRecord[])),
+    ...(spec.joinPidns !== undefined ? ([['pidns', spec.joinPidns]] satisfies PlanRecord[]) : spec.pidMode === 'host' ? [] : ([['newpid', 1]] satisfies PlanRecord[])),
     ...(spec.joinNetns !== undefined ? ([['joinns', spec.joinNetns]] satisfies PlanRecord[]) : []),
     ['unshare', flags],
     // Slave, not private: host unmounts still propagate in (so a removed host mount does not stay
