@@ -43,6 +43,8 @@ const composeFile = (image: string, bindDir: string) => `services:
     user: "1000:1000"
     working_dir: /work/dir
     tmpfs: [/scratch]
+    ports: ["8081:80"]
+    expose: ["9000"]
     extra_hosts: ["db.example:10.1.2.3"]
     env_file: ./app.env
     labels:
@@ -51,6 +53,7 @@ const composeFile = (image: string, bindDir: string) => `services:
   dep:
     image: ${image}
     entrypoint: sh -c "${SLEEP}"
+    volumes: [/cache]
     deploy:
       resources:
         limits:
@@ -189,6 +192,8 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
     const ps = await ok(['ps']);
     for (const s of ['worker', 'lim', 'dep', 'inner', 'both', 'data', 'graceful', 'stubborn']) expect(ps).toMatch(new RegExp(`cmds_${s}_1\\s.*\\sUp`));
     expect(ps).not.toContain('cmds_fresh_1');
+    // The ports column: published and exposed ports, as compose formats them from inspect.
+    expect(ps).toMatch(/cmds_lim_1\s.*0\.0\.0\.0:8081->80\/tcp.*9000\/tcp/);
   });
 
   it('command/entrypoint in string and list forms, env_file, labels, user, working_dir, tmpfs, extra_hosts', async () => {
@@ -280,6 +285,23 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
     await closed;
   });
 
+  it('logs -f ends by itself when the followed service stops', async () => {
+    const child = spawn('docker-compose', ['-p', 'cmds', 'logs', '-f', '--no-color', '--tail', '0', 'worker'], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    try {
+      await waitFor('a followed tick', async () => out.includes('tick'), 15_000);
+      await ok(['stop', 'worker']);
+      const code = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r('still following'), 10_000))]);
+      expect(code).toBe(0);
+      expect(out).toMatch(/cmds_worker_1 exited with code 0/);
+    } finally {
+      child.kill('SIGKILL');
+      await ok(['start', 'worker']);
+    }
+  });
+
   it('restart, kill, kill -s, pause and unpause', async () => {
     const before = await inspect('cmds_worker_1', '{{.State.StartedAt}}');
     await ok(['restart', '-t', '5', 'worker']);
@@ -289,6 +311,9 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
     await ok(['pause', 'worker']);
     expect(await inspect('cmds_worker_1', '{{.State.Status}} {{.State.Paused}}')).toBe('paused true');
     expect(await ok(['ps', 'worker'])).toMatch(/cmds_worker_1\s.*\sPaused/);
+    const ex = await compose(['exec', '-T', 'worker', 'true']);
+    expect(ex.code).not.toBe(0);
+    expect(ex.stderr).toMatch(/is paused, unpause the container before exec/);
     await ok(['unpause', 'worker']);
     expect(await inspect('cmds_worker_1', '{{.State.Status}} {{.State.Paused}}')).toBe('running false');
 
@@ -370,14 +395,18 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
     expect((await sb.d(['image', 'inspect', '-f', '{{.Id}}', fresh])).stdout.trim()).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('down -v removes containers, networks and the anonymous volume but keeps the external one', async () => {
-    const anon = JSON.parse(await inspect('cmds_data_1', '{{json .Mounts}}')) as { Name?: string; Destination: string }[];
-    const anonName = anon.find((m) => m.Destination === '/anon')!.Name!;
+  it('down -v removes containers, networks and anonymous volumes but keeps the external one', async () => {
+    const anonAt = async (name: string, dest: string): Promise<string> =>
+      (JSON.parse(await inspect(name, '{{json .Mounts}}')) as { Name?: string; Destination: string }[]).find((m) => m.Destination === dest)!.Name!;
+    const depAnon = await anonAt('cmds_dep_1', '/cache');
+    // data's was handed to its recreated container by name (Binds), so dockerd keeps it at rm -v.
+    const recreatedAnon = await anonAt('cmds_data_1', '/anon');
     await ok(['--profile', 'later', 'down', '-v', '-t', '2']);
     expect(await names()).toEqual([]);
     const vols = (await sb.d(['volume', 'ls', '-q'])).stdout;
     expect(vols).toContain('extvol');
-    expect(vols).not.toContain(anonName);
+    expect(vols).not.toContain(depAnon);
+    expect(vols).toContain(recreatedAnon);
     const nets = (await sb.d(['network', 'ls', '--format', '{{.Name}}'])).stdout;
     expect(nets).not.toContain('cmds_internal');
     expect(nets).not.toContain('cmds_public');
