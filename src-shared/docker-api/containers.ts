@@ -227,6 +227,7 @@ export interface ContainerConfigDto {
   Entrypoint: string[] | null;
   OnBuild: string[] | null;
   Labels: Record<string, string>;
+  Shell?: string[];
   StopSignal?: string;
   StopTimeout?: number;
   Healthcheck?: Record<string, unknown>;

@@ -182,4 +182,15 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     const missing = await env.d(['create', '--pid', 'container:nosuch', env.image]);
     expect(missing.stderr).toContain('No such container: nosuch');
   });
+
+  it('Config.Shell and Config.OnBuild posted at create are kept, reported and committed into the image, as by dockerd', async () => {
+    const res = await engineRequest(env.berthd.socket, 'POST', '/containers/create?name=shob', JSON.stringify({ Image: env.image, Cmd: ['true'], Shell: ['/bin/ash', '-c'], OnBuild: ['RUN echo hi'] }));
+    expect(res.status, res.body).toBe(201);
+    expect((await env.d(['inspect', '-f', '{{json .Config.Shell}} {{json .Config.OnBuild}}', 'shob'])).stdout.trim()).toBe('["/bin/ash","-c"] ["RUN echo hi"]');
+    const tag = `berth-shob-${process.pid}:latest`;
+    expect((await env.d(['commit', 'shob', tag])).code).toBe(0);
+    expect((await env.d(['image', 'inspect', '-f', '{{json .Config.Shell}} {{json .Config.OnBuild}}', tag])).stdout.trim()).toBe('["/bin/ash","-c"] ["RUN echo hi"]');
+    await env.d(['rm', 'shob']);
+    await env.d(['rmi', tag]);
+  });
 });

@@ -111,7 +111,9 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
     stopTimeout: body.StopTimeout ?? undefined,
     exposedPorts: body.ExposedPorts ?? undefined,
     volumes: body.Volumes ?? null,
-    onBuild: null,
+    // Posted ONBUILD triggers and SHELL are kept, reported and committed into an image, as by dockerd.
+    onBuild: body.OnBuild && body.OnBuild.length > 0 ? body.OnBuild : null,
+    ...(body.Shell && body.Shell.length > 0 ? { shell: body.Shell } : {}),
     ...withHealth(toHealthConfig(body.Healthcheck)),
   };
   const d = defaultHostConfig();
@@ -307,6 +309,7 @@ export function toContainerConfigDto(c: ContainerConfig): ContainerConfigDto {
     Entrypoint: c.entrypoint,
     OnBuild: c.onBuild,
     Labels: c.labels,
+    ...(c.shell ? { Shell: c.shell } : {}),
     ...(c.stopSignal !== undefined ? { StopSignal: c.stopSignal } : {}),
     ...(c.stopTimeout !== undefined ? { StopTimeout: c.stopTimeout } : {}),
     ...(c.healthcheck ? { Healthcheck: toHealthcheckDto(c.healthcheck) } : {}),

@@ -39,8 +39,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
 const NOT_APPLIED_CONFIG: Partial<Record<keyof ContainerCreateRequest, { owner: string }>> = {
   MacAddress: { owner: 'net' },
   NetworkDisabled: { owner: 'net' },
-  OnBuild: { owner: 'opts' },
-  Shell: { owner: 'opts' },
 };
 
 /** EndpointsConfig fields berthd applies (the network engine checks their values). */

@@ -54,6 +54,7 @@ export function commitConfig(rec: ContainerRecord, body: ImageRuntimeConfig | un
     // The healthcheck in force (image's and run's merged) goes into the image, as dockerd's commit.
     ...(c.healthcheck ? { Healthcheck: healthcheckToWire(c.healthcheck) } : {}),
     OnBuild: c.onBuild,
+    ...(c.shell ? { Shell: c.shell } : {}),
   };
   const merged: ImageRuntimeConfig = { ...base };
   for (const [k, v] of Object.entries(body ?? {})) if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) (merged as Record<string, unknown>)[k] = v;

@@ -89,7 +89,8 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
         // dockerd's Config.Volumes: the image's VOLUMEs merged with the request's.
         volumes: mergeVolumes(input.config.volumes, image.config.volumes),
         exposedPorts: input.config.exposedPorts ?? image.config.exposedPorts ?? undefined,
-        onBuild: image.config.onBuild ?? null,
+        onBuild: input.config.onBuild ?? image.config.onBuild ?? null,
+        ...(input.config.shell ? { shell: input.config.shell } : {}),
         ...(healthcheck ? { healthcheck } : {}),
       },
       hostConfig: { ...input.hostConfig, mounts: binds, memorySwap: defaultMemorySwap(input.hostConfig, deps.runtime.info().swapLimit) },

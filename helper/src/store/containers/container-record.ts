@@ -29,6 +29,8 @@ export interface ContainerConfig {
   exposedPorts?: Record<string, unknown>;
   volumes: Record<string, unknown> | null;
   onBuild: string[] | null;
+  /** Config.Shell as posted (absent: none); kept and committed into the image, as dockerd. */
+  shell?: string[];
   /** The healthcheck in force (the request's merged over the image's); absent = none. */
   healthcheck?: HealthConfig;
 }
