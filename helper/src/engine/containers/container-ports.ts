@@ -92,7 +92,7 @@ export interface ContainerNetworks {
   validate(mode: string, endpoints: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>): void;
   register(containerId: string, mode: string, endpoints: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>): Promise<void>;
   /** Allocates addresses before the init is created; `primaryIp` names the container in /etc/hosts. */
-  prepareStart(containerId: string): Promise<{ primaryIp?: string; nameserver?: string; hostGateway?: string }>;
+  prepareStart(containerId: string): Promise<{ primaryIp?: string; ips?: string[]; nameserver?: string; hostGateway?: string }>;
   /** Wires the endpoints into the netns of `pid` (the init, held before execve). */
   plumb(containerId: string, pid: number): Promise<void>;
   /** Publishes ports on the container's address (after prepareStart); all or nothing, 409 naming a taken port. */

@@ -164,7 +164,7 @@ export class ContainerService {
       if (ports.length > 0) await this.deps.networks?.publish(rec.id, ports);
       // dockerd rewrites /etc/hosts and resolv.conf at each start: the address may change between runs.
       if (net?.primaryIp !== undefined) {
-        await writeHostsFile(spec, net.primaryIp, net.hostGateway);
+        await writeHostsFile(spec, net.ips ?? [net.primaryIp], net.hostGateway);
         await writeResolvConf(spec, rec.hostConfig, net.nameserver);
       }
       // The local driver's files live in their own directory (dockerd's local-logs/); json-file's in the container's.

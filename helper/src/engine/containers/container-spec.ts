@@ -150,10 +150,10 @@ export function resourcesOf(hc: ContainerRecord['hostConfig']): ResourceLimits {
   };
 }
 
-/** /etc/hosts of a container with an address: the defaults, its own name, the extra hosts (atomic). */
-export async function writeHostsFile(spec: ContainerSpec, ip: string, hostGateway?: string): Promise<void> {
+/** /etc/hosts of a container with addresses: the defaults, the extra hosts, its name on each address (atomic). */
+export async function writeHostsFile(spec: ContainerSpec, ips: readonly string[], hostGateway?: string): Promise<void> {
   const names = spec.domainname ? [`${spec.hostname}.${spec.domainname}`, spec.hostname] : [spec.hostname];
-  const text = hostsFile({ network: spec.network, extraHosts: resolveHostGateway(spec.extraHosts ?? [], hostGateway), self: { ip, names } });
+  const text = hostsFile({ network: spec.network, extraHosts: resolveHostGateway(spec.extraHosts ?? [], hostGateway), self: { ips, names } });
   await writeAtomicText(spec.etcFiles.hosts, text);
 }
 

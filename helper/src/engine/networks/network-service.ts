@@ -69,8 +69,10 @@ export interface EndpointConfigInput {
 
 /** One endpoint to wire at start, and what /etc/hosts and resolv.conf say. */
 export interface StartPlan {
-  /** First address: the container's own line in /etc/hosts. */
+  /** First address (the one other containers' links and the default route use). */
   primaryIp?: string;
+  /** Every bridge address in endpoint order: a line each in /etc/hosts, as libnetwork adds per joined network. */
+  ips?: string[];
   /** The embedded DNS's address for this container (its first user network's gateway). */
   nameserver?: string;
   /** What `--add-host name:host-gateway` resolves to: the default bridge's gateway. */
@@ -381,17 +383,19 @@ export class NetworkService {
   prepareStart(containerId: string): Promise<StartPlan> {
     return this.serial(async () => {
       let primaryIp: string | undefined;
+      const ips: string[] = [];
       let nameserver: string | undefined;
       for (const e of this.state.endpoints.filter((x) => x.containerId === containerId)) {
         const n = this.state.networks.find((x) => x.id === e.networkId);
         if (n?.driver !== 'bridge') continue;
         this.allocate(n, e);
         primaryIp ??= e.ipv4;
+        if (e.ipv4 !== undefined) ips.push(e.ipv4);
         if (nameserver === undefined && this.hasEmbeddedDns(n)) nameserver = n.ipam[0]!.gateway;
       }
       await this.save();
       const hostGateway = this.defaultBridgeInfo()?.gateway;
-      return { ...(primaryIp !== undefined ? { primaryIp } : {}), ...(nameserver !== undefined ? { nameserver } : {}), ...(hostGateway !== undefined ? { hostGateway } : {}) };
+      return { ...(primaryIp !== undefined ? { primaryIp, ips } : {}), ...(nameserver !== undefined ? { nameserver } : {}), ...(hostGateway !== undefined ? { hostGateway } : {}) };
     });
   }
 

@@ -17,10 +17,11 @@ const DEFAULT_HOSTS = [
 /**
  * /etc/hosts as dockerd writes it. With `host` networking the host's file is used as is (plus extra
  * hosts); otherwise the standard loopback entries (a `none` container has no address to name).
- * `self` is the container's own address and names (bridge networks).
+ * `self` is the container's own addresses and names (bridge networks): one line per address, as
+ * libnetwork adds one for each network the container joins.
  * `extraHosts` entries are "name:ip" (HostConfig.ExtraHosts; the IP may itself contain colons).
  */
-export function hostsFile(opts: { network: NetworkMode; hostHosts?: string; extraHosts?: readonly string[]; self?: { ip: string; names: readonly string[] } }): string {
+export function hostsFile(opts: { network: NetworkMode; hostHosts?: string; extraHosts?: readonly string[]; self?: { ips: readonly string[]; names: readonly string[] } }): string {
   const lines = opts.network === 'host' && opts.hostHosts !== undefined ? [opts.hostHosts.replace(/\n+$/, '')] : [...DEFAULT_HOSTS];
   for (const entry of opts.extraHosts ?? []) {
     const colon = entry.indexOf(':');
@@ -28,7 +29,7 @@ export function hostsFile(opts: { network: NetworkMode; hostHosts?: string; extr
     lines.push(`${entry.slice(colon + 1)}\t${entry.slice(0, colon)}`);
   }
   // dockerd: the container's own address and name last (libnetwork sandbox buildHostsFile).
-  if (opts.self) lines.push(`${opts.self.ip}\t${opts.self.names.join(' ')}`);
+  for (const ip of opts.self?.ips ?? []) lines.push(`${ip}\t${opts.self!.names.join(' ')}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -44,6 +44,8 @@ describe('etc files', () => {
     expect(h).toContain('10.0.0.2\tdb\n');
     expect(h).toContain('::1\tv6\n');
     expect(hostsFile({ network: 'host', hostHosts: '1.2.3.4 me\n' })).toBe('1.2.3.4 me\n');
+    // On two networks: the container's names on each of its addresses (dockerd, compose services).
+    expect(hostsFile({ network: 'none', self: { ips: ['172.18.0.2', '172.19.0.2'], names: ['web.example.test', 'web'] } })).toMatch(/\n172\.18\.0\.2\tweb\.example\.test web\n172\.19\.0\.2\tweb\.example\.test web\n$/);
   });
   it('resolv.conf drops loopback nameservers outside the host netns', () => {
     expect(resolvConfFile({ network: 'none', hostResolvConf: 'search x\nnameserver 127.0.0.53\nnameserver 10.1.1.1\n' })).toBe('search x\nnameserver 10.1.1.1\n');
