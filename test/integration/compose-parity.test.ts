@@ -428,6 +428,20 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     }
   });
 
+  it('inside the containers: /etc/hosts, hostname, environment and mounts are the same', async () => {
+    const script = 'cat /etc/hosts; echo ---; cat /etc/hostname; echo ---; env | sort; echo ---; grep -E " /(www|data|run|scratch|conf|var/lib/db|dev/shm) " /proc/mounts | cut -d" " -f2-4 | sort';
+    const seen = {} as Record<Daemon, Record<Service, string>>;
+    for (const name of ['dockerd', 'berthd'] as const) {
+      seen[name] = {} as Record<Service, string>;
+      for (const svc of SERVICES) {
+        const c = inspected[name][svc];
+        const out = await ok(sides[name], ['exec', c.Id, 'sh', '-c', script]);
+        seen[name][svc] = out.split(c.Id.slice(0, 12)).join('<short-id>').replace(/\b\d+\.\d+\.\d+\.\d+\b/g, (ip) => (ip.startsWith('172.') ? '<ip>' : ip));
+      }
+    }
+    for (const svc of SERVICES) expect({ svc, out: seen.berthd[svc].split('\n') }).toEqual({ svc, out: seen.dockerd[svc].split('\n') });
+  });
+
   it('up -d again leaves both stacks as they are (up-to-date, the same containers)', async () => {
     for (const name of ['dockerd', 'berthd'] as const) {
       const r = await compose(sides[name], ['up', '-d']);
