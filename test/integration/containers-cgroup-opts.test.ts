@@ -217,4 +217,18 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
       }
     }
   });
+
+  it('docker update changes the cpuset and the memory reservation of a running container, with the create checks', async () => {
+    expect((await env.d(['run', '-d', '--name', 'up1', env.image, 'sleep', '60'])).code).toBe(0);
+    const up = await env.d(['update', '--cpuset-cpus', '0', '--memory-reservation', '50m', 'up1']);
+    expect(up.code, up.stderr).toBe(0);
+    const files = V2 ? ['/sys/fs/cgroup/cpuset.cpus', '/sys/fs/cgroup/memory.low'] : ['/sys/fs/cgroup/cpuset/cpuset.cpus', '/sys/fs/cgroup/memory/memory.soft_limit_in_bytes'];
+    const ex = await env.d(['exec', 'up1', 'sh', '-c', `grep Cpus_allowed_list /proc/1/status; cat ${files.join(' ')}`]);
+    expect(ex.stdout).toMatch(/^Cpus_allowed_list:\s+0$/m);
+    expect(ex.stdout.split('\n').slice(1, 3)).toEqual(['0', String(50 << 20)]);
+    expect(await inspectHc('up1')).toMatchObject({ CpusetCpus: '0', MemoryReservation: 50 << 20 });
+    const bad = await env.d(['update', '--cpuset-cpus', '4095', 'up1']);
+    expect(bad.stderr).toMatch(/Requested CPUs are not available - requested 4095/);
+    await env.d(['rm', '-f', 'up1']);
+  });
 });

@@ -7,7 +7,7 @@ import type { ContainerUpdate } from '../../engine/containers/container-update';
 import { invalidArgument } from '../../lib/errors';
 import { isDefaultValue } from './create-support';
 
-const APPLIED = new Set(['Memory', 'MemorySwap', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'PidsLimit', 'RestartPolicy']);
+const APPLIED = new Set(['Memory', 'MemorySwap', 'NanoCpus', 'CpuShares', 'CpuPeriod', 'CpuQuota', 'PidsLimit', 'RestartPolicy', 'CpusetCpus', 'CpusetMems', 'MemoryReservation', 'BlkioWeight']);
 
 export function toContainerUpdate(body: ContainerUpdateRequest): ContainerUpdate {
   for (const [k, v] of Object.entries(body)) {
@@ -21,6 +21,10 @@ export function toContainerUpdate(body: ContainerUpdateRequest): ContainerUpdate
     cpuPeriod: body.CpuPeriod ?? undefined,
     cpuQuota: body.CpuQuota ?? undefined,
     pidsLimit: body.PidsLimit ?? undefined,
+    cpusetCpus: body.CpusetCpus || undefined,
+    cpusetMems: body.CpusetMems || undefined,
+    memoryReservation: body.MemoryReservation ?? undefined,
+    blkioWeight: body.BlkioWeight ?? undefined,
     restartPolicy: body.RestartPolicy ? { name: body.RestartPolicy.Name ?? '', maximumRetryCount: body.RestartPolicy.MaximumRetryCount ?? 0 } : undefined,
   };
 }

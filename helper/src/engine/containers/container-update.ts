@@ -15,6 +15,10 @@ export interface ContainerUpdate {
   cpuPeriod?: number;
   cpuQuota?: number;
   pidsLimit?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  memoryReservation?: number;
+  blkioWeight?: number;
   restartPolicy?: RestartPolicy;
 }
 
@@ -47,6 +51,11 @@ export function applyUpdate(rec: ContainerRecord, u: ContainerUpdate, info: Para
   }
   if (u.cpuShares !== undefined && u.cpuShares !== 0) hc.cpuShares = u.cpuShares;
   if (u.pidsLimit !== undefined && u.pidsLimit !== 0) hc.pidsLimit = u.pidsLimit < 0 ? 0 : u.pidsLimit;
+  // moby UpdateContainer: a zero value leaves the setting as it is.
+  if (u.cpusetCpus) hc.cpusetCpus = u.cpusetCpus;
+  if (u.cpusetMems) hc.cpusetMems = u.cpusetMems;
+  if (u.memoryReservation) hc.memoryReservation = u.memoryReservation;
+  if (u.blkioWeight) hc.blkioWeight = u.blkioWeight;
   const warnings = validateCreate({ ...rec.config, workingDir: rec.config.workingDir }, hc, info);
   return { hostConfig: hc, warnings };
 }

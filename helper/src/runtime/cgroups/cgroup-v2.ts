@@ -82,14 +82,10 @@ export class CgroupV2Manager implements CgroupManager {
     return [...WANTED, ...(pinned ? ['cpuset'] : [])].filter((c) => this.available.includes(c));
   }
 
-  async create(id: string, limits: CgroupLimits): Promise<void> {
-    checkCgroupId(id);
-    await this.remove(id);
+  /** Delegates controllers down the path: root → each level of the parent (made if missing). The parents stay process-free. */
+  private async delegate(id: string, controllers: string[]): Promise<void> {
     const fs = this.opts.fs;
-    const enable = this.controllersToEnable(limits)
-      .map((c) => `+${c}`)
-      .join(' ');
-    // Delegate down the path: root → each level of the parent → container. The parents stay process-free.
+    const enable = controllers.map((c) => `+${c}`).join(' ');
     if (enable) await fs.writeFile(join(this.opts.root, 'cgroup.subtree_control'), enable);
     let parentDir = this.opts.root;
     for (const s of this.parentOf(id).split('/').filter(Boolean)) {
@@ -97,6 +93,13 @@ export class CgroupV2Manager implements CgroupManager {
       await fs.mkdir(parentDir);
       if (enable) await fs.writeFile(join(parentDir, 'cgroup.subtree_control'), enable);
     }
+  }
+
+  async create(id: string, limits: CgroupLimits): Promise<void> {
+    checkCgroupId(id);
+    await this.remove(id);
+    const fs = this.opts.fs;
+    await this.delegate(id, this.controllersToEnable(limits));
     await fs.mkdir(this.dir(id));
     if (!limits.allowAllDevices) {
       if (this.opts.attachDeviceFilter === undefined) throw internal('DEVICE_FILTER_UNAVAILABLE', 'cgroup v2: no device filter loader (berth-devfilter); refusing to start a container with every host device open');
@@ -122,7 +125,10 @@ export class CgroupV2Manager implements CgroupManager {
     if (has('pids')) await w('pids.max', l.pidsMax !== undefined ? l.pidsMax : 'max');
     if (has('memory') && l.memoryReservation !== undefined) await w('memory.low', l.memoryReservation);
     if (has('io') && l.blkio) await this.writeIo(id, l.blkio);
-    if (has('cpuset')) {
+    if (has('cpuset') && (l.cpusetCpus !== undefined || l.cpusetMems !== undefined)) {
+      // docker update may pin a container created without: cpuset is delegated on demand.
+      const delegated = await this.opts.fs.readFile(join(this.dir(id), '..', 'cgroup.subtree_control')).catch(() => '');
+      if (!/\bcpuset\b/.test(delegated)) await this.delegate(id, ['cpuset']);
       if (l.cpusetCpus !== undefined) await w('cpuset.cpus', l.cpusetCpus);
       if (l.cpusetMems !== undefined) await w('cpuset.mems', l.cpusetMems);
     }
