@@ -569,6 +569,37 @@ static void apply_rlimits(void) {
   }
 }
 
+/* `--ipc container:<id>`: the donor's /dev/shm, cloned from its mount namespace before this child
+   makes its own (a bind across mount namespaces is refused; a detached clone is not), and moved
+   onto the new root's /dev/shm by the `shmmove` op. */
+static int g_shm_tree = -1;
+
+static void clone_donor_shm(void) {
+  const char *donor = plan_get("shmfrom");
+  if (!donor) return;
+  int self = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  int other = open(donor, O_RDONLY | O_CLOEXEC);
+  if (self < 0 || other < 0) fail("open mount namespace %s: %s", donor, strerror(errno));
+  if (setns(other, CLONE_NEWNS) < 0) fail("join mount namespace %s: %s", donor, strerror(errno));
+  g_shm_tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/dev/shm", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  int e = errno;
+  if (setns(self, CLONE_NEWNS) < 0) fail("return to mount namespace: %s", strerror(errno));
+  if (g_shm_tree < 0) fail("clone /dev/shm of %s: %s", donor, strerror(e));
+  close(self);
+  close(other);
+}
+
+static void op_shmmove(int rootfd, const char *target) {
+  if (g_shm_tree < 0) fail("shmmove %s: no /dev/shm cloned", target);
+  int fd = target_fd(rootfd, target, 1);
+  if (fd < 0) fail("shmmove %s: %s", target, strerror(errno));
+  if (syscall(SYS_move_mount, g_shm_tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    fail("mount the shared /dev/shm at %s: %s", target, strerror(errno));
+  close(fd);
+  close(g_shm_tree);
+  g_shm_tree = -1;
+}
+
 struct stdio_fds {
   int in, out, err; /* child ends; -1 with a tty */
 };
@@ -608,6 +639,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
       if (fd < 0 || setns(fd, 0) < 0) fail("join %s: %s", fld(&recs[i], 1), strerror(errno));
       close(fd);
     }
+    clone_donor_shm();
     int flags = (int)plan_num("unshare", 0);
     if (flags && unshare(flags) < 0) fail("unshare: %s", strerror(errno));
     unsigned long prop = strtoul(plan_get("rootprop") ? plan_get("rootprop") : "0", NULL, 0);
@@ -662,6 +694,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     } else if (strcmp(k, "lo") == 0) lo_up();
     else if (strcmp(k, "pty") == 0) op_pty();
     else if (strcmp(k, "console") == 0) op_console(rootfd, fld(r, 1));
+    else if (strcmp(k, "shmmove") == 0) op_shmmove(rootfd, fld(r, 1));
   }
   if (rootfd >= 0) close(rootfd);
 

@@ -159,8 +159,8 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     const conflict = await env.d(['create', '-h', 'foo', '--uts', 'host', env.image]);
     expect(conflict.stderr).toContain('conflicting options: hostname and the UTS mode');
     const join = await create({ HostConfig: { IpcMode: 'container:abc' } });
-    expect(join.status).toBe(400);
-    expect(join.body).toContain('HostConfig.IpcMode');
+    expect(join.status).toBe(404);
+    expect(join.body).toContain('No such container: abc');
     const invalid = await create({ HostConfig: { IpcMode: 'bogus' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toContain('invalid IPC mode: bogus');
@@ -192,5 +192,24 @@ describe.skipIf(!IS_ROOT)('containers: per-process options take effect', () => {
     expect((await env.d(['image', 'inspect', '-f', '{{json .Config.Shell}} {{json .Config.OnBuild}}', tag])).stdout.trim()).toBe('["/bin/ash","-c"] ["RUN echo hi"]');
     await env.d(['rm', 'shob']);
     await env.d(['rmi', tag]);
+  });
+
+  it('--ipc container:<name> joins a shareable container\'s IPC namespace and /dev/shm; a private donor is refused as by dockerd', async () => {
+    expect((await env.d(['run', '-d', '--name', 'don1', '--ipc', 'shareable', env.image, 'sh', '-c', 'echo hello > /dev/shm/f; sleep 60'])).code).toBe(0);
+    expect((await env.d(['run', '-d', '--name', 'don2', env.image, 'sleep', '60'])).code).toBe(0);
+    const donorIpc = (await env.d(['exec', 'don1', 'readlink', '/proc/self/ns/ipc'])).stdout.trim();
+    const join = await env.d(['run', '--name', 'ipcj', '--ipc', 'container:don1', env.image, 'sh', '-c', 'cat /dev/shm/f; readlink /proc/self/ns/ipc; echo back > /dev/shm/g']);
+    expect(join.code, join.stderr).toBe(0);
+    expect(join.stdout.split('\n').slice(0, 2)).toEqual(['hello', donorIpc]);
+    expect((await env.d(['exec', 'don1', 'cat', '/dev/shm/g'])).stdout.trim()).toBe('back');
+    const donorId = (await env.d(['inspect', '-f', '{{.Id}}', 'don1'])).stdout.trim();
+    expect(await inspectHc('ipcj')).toMatchObject({ IpcMode: `container:${donorId}` });
+    expect(await inspectHc('don1')).toMatchObject({ IpcMode: 'shareable' });
+    const priv = await env.d(['run', '--rm', '--ipc', 'container:don2', env.image, 'true']);
+    expect(priv.code).not.toBe(0);
+    expect(priv.stderr).toContain('non-shareable IPC (hint: use IpcMode:shareable for the donor container)');
+    await env.d(['rm', '-f', 'ipcj', 'don1', 'don2']);
+    const missing = await env.d(['create', '--ipc', 'container:nosuch', env.image]);
+    expect(missing.stderr).toContain('No such container: nosuch');
   });
 });

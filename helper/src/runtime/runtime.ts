@@ -197,6 +197,8 @@ export interface ContainerSpec {
   joinPidns?: string;
   /** `--ipc host`: the host's IPC namespace and its /dev/shm; 'none': a private one without /dev/shm. */
   ipcMode?: 'private' | 'host' | 'none';
+  /** `--ipc container:<id>`: that container's IPC namespace, and its /dev/shm cloned from its mount namespace. */
+  joinIpc?: { ipcns: string; mntns: string };
   /** `--cgroupns`: a cgroup namespace rooted at the container's cgroup, or the host's; default private on v2, host on v1 (dockerd's defaults). */
   cgroupns?: 'private' | 'host';
   /** `--uts host`: the host's UTS namespace; `hostname` is then only written to /etc/hostname and HOSTNAME. */

@@ -31,8 +31,6 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   Cgroup: { owner: 'opts' },
   StorageOpt: { owner: 'opts' },
   DeviceRequests: { owner: 'opts' },
-  // Joining another container's IPC namespace: not yet (the other modes are checked at create).
-  IpcMode: { owner: 'opts', accept: (v) => typeof v !== 'string' || !v.startsWith('container:') },
 };
 
 /** Top-level Config fields not applied yet. */

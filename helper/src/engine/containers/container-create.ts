@@ -1,5 +1,6 @@
 import { checkContainerNetworkMode, isContainerNetworkMode } from './container-netmode';
 import { isContainerPidMode, normalizeContainerPidMode } from './container-pidmode';
+import { isContainerIpcMode, normalizeContainerIpcMode } from './container-ipcmode';
 import type { BindMount, ContainerRecord } from '../../store/containers/container-record';
 import { invalidArgument } from '../../lib/errors';
 import { mergeRunConfig } from './command-merge';
@@ -28,6 +29,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
   validateNamespaceModes(input.config, input.hostConfig);
+  if (isContainerIpcMode(input.hostConfig.ipcMode)) input.hostConfig = { ...input.hostConfig, ipcMode: normalizeContainerIpcMode(deps.store, input.hostConfig.ipcMode) };
   if (isContainerPidMode(input.hostConfig.pidMode)) input.hostConfig = { ...input.hostConfig, pidMode: normalizeContainerPidMode(deps.store, input.hostConfig.pidMode) };
   // dockerd's default-cgroupns-mode: private with cgroup v2, host with v1.
   if (input.hostConfig.cgroupnsMode === '') input.hostConfig = { ...input.hostConfig, cgroupnsMode: deps.runtime.info().cgroupVersion === 2 ? 'private' : 'host' };

@@ -1,4 +1,5 @@
 import { isContainerPidMode, joinedPidns } from './container-pidmode';
+import { isContainerIpcMode, joinedIpc } from './container-ipcmode';
 import type { ContainerRecord } from '../../store/containers/container-record';
 import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
@@ -158,6 +159,7 @@ export class ContainerService {
         spec.hostname = joined.hostname;
         spec.etcFiles = { ...spec.etcFiles, hosts: joined.hosts, resolvConf: joined.resolvConf };
       }
+      if (isContainerIpcMode(rec.hostConfig.ipcMode)) spec.joinIpc = joinedIpc(this.deps.store, rec.hostConfig.ipcMode, (id) => this.live.get(id)?.pid);
       if (isContainerPidMode(rec.hostConfig.pidMode)) spec.joinPidns = joinedPidns(this.deps.store, rec.hostConfig.pidMode, (id) => this.live.get(id)?.pid);
       const net = await this.deps.networks?.prepareStart(rec.id);
       const ports = publishedPortRequests(rec);

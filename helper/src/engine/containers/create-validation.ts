@@ -129,7 +129,7 @@ function validateReservationAndCpuset(hc: HostConfig, cpuset: RuntimeInfo['cpuse
  */
 export function validateNamespaceModes(config: ContainerConfig, hc: HostConfig): void {
   if (!['', 'host'].includes(hc.pidMode) && !hc.pidMode.startsWith('container:')) bad('INVALID_PID_MODE', `invalid PID mode: ${hc.pidMode}`);
-  if (!['private', 'shareable', 'host', 'none'].includes(hc.ipcMode)) bad('INVALID_IPC_MODE', `invalid IPC mode: ${hc.ipcMode}`);
+  if (!['private', 'shareable', 'host', 'none'].includes(hc.ipcMode) && !hc.ipcMode.startsWith('container:')) bad('INVALID_IPC_MODE', `invalid IPC mode: ${hc.ipcMode}`);
   if (!['', 'host'].includes(hc.utsMode)) bad('INVALID_UTS_MODE', `invalid UTS mode: ${hc.utsMode}`);
   if (!['', 'host', 'private'].includes(hc.cgroupnsMode)) bad('INVALID_CGROUPNS_MODE', `invalid cgroup namespace mode: ${hc.cgroupnsMode}`);
   if (hc.utsMode === 'host' && config.hostname !== '') bad('UTS_HOSTNAME_CONFLICT', 'conflicting options: hostname and the UTS mode');

@@ -8,6 +8,7 @@
  *   scalars   log <path> | logmax <bytes> | logfiles <n> | logattrs <json object>
  *             tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
+ *             shmfrom <mnt ns path>  (the donor's /dev/shm, cloned before unshare; placed by `shmmove`)
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *             oomscoreadj <n>  (written to /proc/self/oom_score_adj by the child, run and exec)
  *   repeated  rlimit <resource> <soft> <hard>  (setrlimit in the child before the creds change)
@@ -24,7 +25,7 @@
  *             mount <flags> <fstype> <source> <target> <data> <propagation flags>
  *             remount <flags> <target> | mkdir <path> <mode> | mknod <path> <mode> <major> <minor> [<uid> <gid>]
  *             symlink <target> <path> | pivot | pty | console <path> | mask <path> | ropath <path>
- *             rootro | hostname <name> | domainname <name> | lo
+ *             rootro | hostname <name> | domainname <name> | lo | shmmove <path>
  */
 import { CLONE, MS, S_IFBLK, S_IFCHR } from './linux-constants';
 import type { DeviceNode } from './devices';
@@ -155,7 +156,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   checkAbsolute('rootfs', rootfs.path);
   const privileged = proc.privileged === true;
   const hostUts = spec.utsMode === 'host';
-  let flags = CLONE.NEWNS | (hostUts ? 0 : CLONE.NEWUTS) | (spec.ipcMode === 'host' ? 0 : CLONE.NEWIPC);
+  let flags = CLONE.NEWNS | (hostUts ? 0 : CLONE.NEWUTS) | (spec.ipcMode === 'host' || spec.joinIpc !== undefined ? 0 : CLONE.NEWIPC);
   if (spec.network === 'none' && spec.joinNetns === undefined) flags |= CLONE.NEWNET;
   if ((spec.cgroupns ?? (cgroup.version === 2 ? 'private' : 'host')) === 'private') flags |= CLONE.NEWCGROUP;
   const p: PlanRecord[] = [
@@ -167,6 +168,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
     ...stdioRecords(proc),
     ...(spec.joinPidns !== undefined ? ([['pidns', spec.joinPidns]] satisfies PlanRecord[]) : spec.pidMode === 'host' ? [] : ([['newpid', 1]] satisfies PlanRecord[])),
     ...(spec.joinNetns !== undefined ? ([['joinns', spec.joinNetns]] satisfies PlanRecord[]) : []),
+    ...(spec.joinIpc !== undefined ? ([['joinns', spec.joinIpc.ipcns], ['shmfrom', spec.joinIpc.mntns]] satisfies PlanRecord[]) : []),
     ['unshare', flags],
     // Slave, not private: host unmounts still propagate in (so a removed host mount does not stay
     // pinned), and nothing mounted here propagates out.
@@ -207,7 +209,8 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   p.push(mount(nosuidNoexecNodev, 'mqueue', 'mqueue', '/dev/mqueue'));
   const rprivate = MS.PRIVATE | MS.REC;
   // moby: the host's /dev/shm for --ipc host, none at all for --ipc none.
-  if (spec.ipcMode === 'host') p.push(mount(MS.BIND | MS.REC, '', '/dev/shm', '/dev/shm', '', rprivate));
+  if (spec.joinIpc !== undefined) p.push(['shmmove', '/dev/shm']);
+  else if (spec.ipcMode === 'host') p.push(mount(MS.BIND | MS.REC, '', '/dev/shm', '/dev/shm', '', rprivate));
   else if (spec.ipcMode !== 'none') p.push(mount(nosuidNoexecNodev, 'tmpfs', 'shm', '/dev/shm', `mode=1777,size=${spec.shmSize && spec.shmSize > 0 ? spec.shmSize : DEFAULT_SHM_SIZE}`));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.resolvConf, '/etc/resolv.conf', '', rprivate));
   p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hostname, '/etc/hostname', '', rprivate));
