@@ -644,11 +644,12 @@ export class ContainerService {
 
   private async setPaused(rec: ContainerRecord, paused: boolean, opts: { event: boolean } = { event: true }): Promise<void> {
     await this.runtime().freeze(this.runtimeRef(rec.id), paused);
+    // Before the write, so the "unhealthy" a pause leaves (health-monitor.ts) is persisted with it.
+    if (paused) this.health.stop(rec.id);
     await this.deps.store.update(rec.id, (r) => {
       if (r.state.status === 'running' || r.state.status === 'paused') r.state.status = paused ? 'paused' : 'running';
     });
-    if (paused) this.health.stop(rec.id);
-    else this.health.resumed(rec.id);
+    if (!paused) this.health.resumed(rec.id);
     if (opts.event) this.deps.events.publish('container', paused ? 'pause' : 'unpause', rec.id, actorAttributes(rec));
   }
 

@@ -53,13 +53,19 @@ export class HealthMonitor {
     else if (!this.runs.has(id)) this.run(id);
   }
 
-  /** Exit, pause or removal: no further probes; a probe in flight is ignored. */
+  /**
+   * Exit, pause or removal: no further probes; a probe in flight is ignored. The status becomes
+   * "unhealthy", as moby's CloseMonitorChannel sets it "for compatibility" (no health_status event);
+   * a start makes it "starting" again, an unpause leaves it until the next probe.
+   */
   stop(id: string): void {
     const run = this.runs.get(id);
     if (!run) return;
     run.stopped = true;
     clearTimeout(run.timer);
     this.runs.delete(id);
+    const h = this.deps.store.find(id)?.state.health;
+    if (h) h.status = 'unhealthy';
   }
 
   stopAll(): void {
