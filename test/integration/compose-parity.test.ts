@@ -378,6 +378,18 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     );
   });
 
+  it('the networks and the volume compose creates inspect the same (IDs, times, subnets and endpoints normalised)', () => {
+    const net = (n: Record<string, unknown>): unknown => {
+      const { Id: _id, Created: _created, EnableIPv4: _v4, IPAM, Containers, ...rest } = n as { Id: string; Created: string; EnableIPv4?: boolean; IPAM: { Config: unknown[] } & Record<string, unknown>; Containers: Record<string, { Name: string }> | null };
+      // Subnets come from each daemon's pool in creation order; endpoints carry random IDs;
+      // EnableIPv4 is an API 1.47 field (berthd: 1.48, dockerd 20.10: 1.41).
+      return { ...rest, IPAM: { ...IPAM, Config: IPAM.Config.length }, Containers: Object.values(Containers ?? {}).map((c) => c.Name).sort() };
+    };
+    expect(objects.berthd.networks.map(net)).toEqual(objects.dockerd.networks.map(net));
+    const vol = (v: Record<string, unknown>): unknown => ({ ...v, CreatedAt: '<time>', Mountpoint: String(v.Mountpoint).replace(roots.berthd, '<data-root>').replace(roots.dockerd, '<data-root>') });
+    expect(objects.berthd.volumes.map(vol)).toEqual(objects.dockerd.volumes.map(vol));
+  });
+
   it('the networks and the volume compose creates are the same', () => {
     const net = (n: Record<string, unknown>): Record<string, unknown> => ({
       ...pick(n, ['Name', 'Driver', 'Scope', 'Internal', 'Attachable', 'Ingress', 'EnableIPv6', 'Options', 'Labels']),
@@ -449,6 +461,20 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
       const ids = (await ok(sides[name], ['inspect', '-f', '{{.Id}}', 'parity_web_1', 'parity_db_1'])).trim().split('\n');
       expect(ids).toEqual([inspected[name].web.Id, inspected[name].db.Id]);
     }
+  }, 120_000);
+
+  it('stop: both services stop the same way (exit codes through init and stop_signal, state, health)', async () => {
+    const state = (c: Inspect): unknown => {
+      const st = c.State as unknown as Record<string, unknown> & { Health?: Record<string, unknown> };
+      return { ...pick(st, ['Status', 'Running', 'Paused', 'Restarting', 'OOMKilled', 'Dead', 'ExitCode', 'Error']), Health: st.Health?.Status ?? null, RestartCount: c.RestartCount };
+    };
+    const after = {} as Record<Daemon, Record<Service, unknown>>;
+    for (const name of ['dockerd', 'berthd'] as const) {
+      await composeOk(name, ['stop']);
+      const [web, db] = JSON.parse(await ok(sides[name], ['inspect', 'parity_web_1', 'parity_db_1'])) as [Inspect, Inspect];
+      after[name] = { web: state(web), db: state(db) };
+    }
+    expect(after.berthd).toEqual(after.dockerd);
   }, 120_000);
 
   it('down -v leaves no container, network or volume on either daemon', async () => {
