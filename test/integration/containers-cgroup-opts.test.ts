@@ -94,6 +94,8 @@ describe.skipIf(!IS_ROOT)('containers: cgroup options take effect', () => {
     const badMode = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/n', CgroupPermissions: 'rwx' }] } }));
     expect(badMode.status).toBe(400);
     expect(badMode.body).toContain('bad mode specified: rwx');
+    const gpus = await env.d(['create', '--gpus', 'all', env.image]);
+    expect(gpus.stderr).toContain('could not select device driver "" with capabilities: [[gpu]]');
     const badRule = await engineRequest(env.berthd.socket, 'POST', '/containers/create', JSON.stringify({ Image: env.image, HostConfig: { DeviceCgroupRules: ['x 1:5 r'] } }));
     expect(badRule.status).toBe(400);
     expect(badRule.body).toContain('invalid device cgroup rule');

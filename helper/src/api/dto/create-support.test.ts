@@ -57,6 +57,11 @@ describe('create body support', () => {
     ]);
   });
 
+  it('answers a device request as dockerd without a device driver, and discards Cgroup with a warning', () => {
+    expect(() => checkCreateSupport(withHost({ DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }))).toThrow('HostConfig.DeviceRequests: could not select device driver "" with capabilities: [[gpu]]');
+    expect(checkCreateSupport(withHost({ Cgroup: 'container:x' }))).toEqual(['HostConfig.Cgroup "container:x" is not used on Linux (dockerd ignores it too). Discarded.']);
+  });
+
   it('treats zero values, empty lists and maps of zero values as unset', () => {
     expect(isDefaultValue({ Name: '', MaximumRetryCount: 0 })).toBe(true);
     expect(isDefaultValue([''])).toBe(false);

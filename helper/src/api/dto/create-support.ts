@@ -28,9 +28,7 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   // volumes (vol): VolumeDriver other than local is refused by the mapping (container-dto.ts).
   // resources and namespaces not applied yet (opts)
   Annotations: { owner: 'opts' },
-  Cgroup: { owner: 'opts' },
   StorageOpt: { owner: 'opts' },
-  DeviceRequests: { owner: 'opts' },
 };
 
 /** Top-level Config fields not applied yet. */
@@ -41,6 +39,10 @@ const NOT_APPLIED_CONFIG: Partial<Record<keyof ContainerCreateRequest, { owner: 
 
 /** EndpointsConfig fields berthd applies (the network engine checks their values). */
 const APPLIED_ENDPOINT_FIELDS = new Set(['Aliases', 'MacAddress', 'NetworkID', 'EndpointID', 'Links']);
+
+const refuseWith = (message: string): never => {
+  throw invalidArgument('FIELD_NOT_SUPPORTED', message);
+};
 
 const refuse = (field: string): never => {
   throw invalidArgument('FIELD_NOT_SUPPORTED', `${field}: not supported by berthd`);
@@ -74,6 +76,12 @@ export function checkCreateSupport(body: ContainerCreateRequest): string[] {
       } else if (!APPLIED_ENDPOINT_FIELDS.has(k) && !isDefaultValue(v)) refuse(`NetworkingConfig.EndpointsConfig.${name}.${k}`);
     }
   }
+  // berthd has no device drivers (no GPU plugin): what dockerd answers without one, at create.
+  const request = (hc.DeviceRequests ?? [])[0];
+  if (request) {
+    const caps = `[${(request.Capabilities ?? []).map((c) => `[${c.join(' ')}]`).join(' ')}]`;
+    refuseWith(`HostConfig.DeviceRequests: could not select device driver ${JSON.stringify(request.Driver ?? '')} with capabilities: ${caps}`);
+  }
   if (hc.Isolation !== undefined && hc.Isolation !== null && hc.Isolation !== '' && hc.Isolation !== 'default') {
     throw invalidArgument('INVALID_ISOLATION', `invalid isolation "${hc.Isolation}": linux only supports "default"`);
   }
@@ -84,6 +92,8 @@ export function checkCreateSupport(body: ContainerCreateRequest): string[] {
   const warnings: string[] = [];
   if (hc.CpuPercent) warnings.push('linux does not support CPU percent. Percent discarded.');
   if (hc.CpuCount) warnings.push('linux does not support CPU count. Count discarded.');
+  // dockerd keeps HostConfig.Cgroup and never reads it (its cgroup comes from CgroupParent).
+  if (hc.Cgroup) warnings.push(`HostConfig.Cgroup ${JSON.stringify(hc.Cgroup)} is not used on Linux (dockerd ignores it too). Discarded.`);
   if (hc.KernelMemory) {
     warnings.push('Specifying a kernel memory limit is deprecated and will be removed in a future release.');
     warnings.push('Your kernel does not support kernel memory limit capabilities or the cgroup is not mounted. Limitation discarded.');
