@@ -469,12 +469,24 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
       return { ...pick(st, ['Status', 'Running', 'Paused', 'Restarting', 'OOMKilled', 'Dead', 'ExitCode', 'Error']), Health: st.Health?.Status ?? null, RestartCount: c.RestartCount };
     };
     const after = {} as Record<Daemon, Record<Service, unknown>>;
+    const events = {} as Record<Daemon, string[]>;
     for (const name of ['dockerd', 'berthd'] as const) {
+      const since = Math.floor(Date.now() / 1000) - 1;
       await composeOk(name, ['stop']);
+      await new Promise((res) => setTimeout(res, 1100));
+      const until = Math.ceil(Date.now() / 1000);
+      const ev = await ok(sides[name], ['events', '--since', String(since), '--until', String(until), '--filter', 'label=com.docker.compose.project=parity', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+      // Probes (exec_*) and health_status come on their own timers; the lifecycle events do not.
+      events[name] = ev.trim().split('\n').filter((l) => l !== '' && !/ (exec_|health_status)/.test(l));
       const [web, db] = JSON.parse(await ok(sides[name], ['inspect', 'parity_web_1', 'parity_db_1'])) as [Inspect, Inspect];
       after[name] = { web: state(web), db: state(db) };
     }
     expect(after.berthd).toEqual(after.dockerd);
+    for (const svc of SERVICES) {
+      const of = (name: Daemon): string[] => events[name].filter((l) => l.endsWith(` parity_${svc}_1`));
+      expect(of('dockerd')).toEqual(expect.arrayContaining([`container die parity_${svc}_1`, `container stop parity_${svc}_1`]));
+      expect({ svc, events: of('berthd') }).toEqual({ svc, events: of('dockerd') });
+    }
   }, 120_000);
 
   it('down -v leaves no container, network or volume on either daemon', async () => {
