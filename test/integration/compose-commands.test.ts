@@ -105,6 +105,17 @@ networks:
   public: {}
 `;
 
+// A stack run in the foreground: one service talks and exits 5, the other waits.
+const fgFile = (image: string) => `services:
+  talker:
+    image: ${image}
+    command: ["sh", "-c", "echo hello from talker; sleep 1; echo bye; exit 5"]
+  listener:
+    image: ${image}
+    command: ["sh", "-c", "echo listening; exec sleep 3600"]
+    stop_grace_period: 1s
+`;
+
 describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack features against berthd (netns sandbox)', () => {
   let seed: RegistryHandle;
   let sb: NetnsSandbox;
@@ -112,10 +123,10 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
   let dir: string;
   let bindDir: string;
 
-  const compose = (args: string[], timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string; ms: number }> =>
+  const compose = (args: string[], timeoutMs = 120_000, project = ['-p', 'cmds']): Promise<{ code: number; stdout: string; stderr: string; ms: number }> =>
     new Promise((resolve, reject) => {
       const t0 = Date.now();
-      const child = spawn('docker-compose', ['-p', 'cmds', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
+      const child = spawn('docker-compose', [...project, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -164,6 +175,7 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
     await writeFile(join(bindDir, 'from-host.txt'), 'host data\n');
     await writeFile(join(dir, 'app.env'), '# comment\nFROM_FILE=yes\nSPACED=a b c\n');
     await writeFile(join(dir, 'docker-compose.yml'), composeFile(image, bindDir));
+    await writeFile(join(dir, 'fg.yml'), fgFile(image));
     const v = await sb.d(['volume', 'create', 'extvol']);
     if (v.code !== 0) throw new Error(v.stderr);
   }, 180_000);
@@ -300,6 +312,65 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
       child.kill('SIGKILL');
       await ok(['start', 'worker']);
     }
+  });
+
+  it('events --json reports the stack\'s container events with their service', async () => {
+    const child = spawn('docker-compose', ['-p', 'cmds', 'events', '--json'], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await ok(['restart', '-t', '2', 'lim']);
+      await waitFor('a start event', async () => out.includes('"action": "start"') || out.includes('"action":"start"'), 10_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const events = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; action: string; service: string; id: string; attributes: Record<string, string> });
+    const lim = events.filter((e) => e.service === 'lim').map((e) => e.action);
+    expect(lim).toEqual(expect.arrayContaining(['kill', 'die', 'stop', 'start', 'restart']));
+    const start = events.find((e) => e.service === 'lim' && e.action === 'start')!;
+    expect(start.type).toBe('container');
+    expect(start.id).toBe(await inspect('cmds_lim_1', '{{.Id}}'));
+    expect(start.attributes).toMatchObject({ name: 'cmds_lim_1', image, team: 'berth' });
+  });
+
+  it('port, images and run with its options', async () => {
+    expect((await ok(['port', 'lim', '80'])).trim()).toBe('0.0.0.0:8081');
+    expect(await ok(['images', 'lim'])).toMatch(/cmds_lim_1\s+\S+busybox\s+latest\s+[0-9a-f]{12}\s+\S+/);
+    // As installed (the docker CLI present), compose runs a one-off with `docker start --attach`.
+    const viaCli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        const child = spawn('docker-compose', ['-p', 'cmds', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      });
+    const run = await viaCli(['run', '--rm', '-T', '-e', 'X=from-run', '-u', '1000', '-w', '/tmp', '--entrypoint', 'sh', 'worker', '-c', 'echo $X; id -u; pwd; echo $FROM_FILE']);
+    expect(run.stdout, run.stderr).toBe('from-run\n1000\n/tmp\n\n');
+    expect(run.code).toBe(0);
+    expect(await viaCli(['run', '--rm', '-T', 'worker', 'sh', '-c', 'exit 3']).then((r) => r.code)).toBe(3);
+    // Without the CLI, compose attaches after it starts the one-off; a quick command has exited by
+    // then, so it starts it again (dockerd: the attachment waits for that start). Never an error.
+    for (let k = 0; k < 3; k++) expect((await compose(['run', '--rm', '-T', 'worker', 'echo', `hi ${k}`])).code).toBe(0);
+    expect((await sb.d(['ps', '-aq', '--filter', 'label=com.docker.compose.oneoff=True'])).stdout.trim()).toBe('');
+    const det = (await ok(['run', '-d', '--name', 'oneoff', 'worker'])).trim();
+    expect(det).toBe('oneoff');
+    expect(await inspect('oneoff', '{{.State.Running}} {{index .Config.Labels "com.docker.compose.oneoff"}}')).toBe('true True');
+    await sb.d(['rm', '-f', 'oneoff']);
+  });
+
+  it('up in the foreground shows every service\'s output and --exit-code-from returns the exit code', async () => {
+    const fg = ['-p', 'fg', '-f', 'fg.yml'];
+    const r = await compose(['up', '--no-color', '--abort-on-container-exit', '--exit-code-from', 'talker'], 120_000, fg);
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stdout).toMatch(/talker_1\s+\| hello from talker/);
+    expect(r.stdout).toMatch(/talker_1\s+\| bye/);
+    expect(r.stdout).toMatch(/listener_1\s+\| listening/);
+    expect(r.stdout).toMatch(/fg_talker_1 exited with code 5/);
+    expect(await inspect('fg_listener_1', '{{.State.Running}}')).toBe('false');
+    await compose(['down'], 60_000, fg);
   });
 
   it('restart, kill, kill -s, pause and unpause', async () => {

@@ -572,20 +572,34 @@ export class ContainerService {
   private async attachLive(id: string, options: AttachOptions, proxy: AttachProxy): Promise<AttachStream> {
     const proc = this.live.get(id);
     if (proc) {
-      let stream: AttachStream;
+      let stream: AttachStream | undefined;
       try {
         stream = await proc.attach(options);
       } catch (err) {
         // The process ended between the check and the connect (a `run --rm` of `echo`): its monitor
-        // socket is gone. As attaching to a stopped container: the stream ends (its output is in the logs).
+        // is gone. As attaching to a stopped container on dockerd, the attachment waits for the next
+        // start: docker-compose 1.29's `run` attaches after starting and, finding the container
+        // exited, starts it again and reads that run's output (an ended stream lost it, an error failed the run).
         const code = errnoCode(err);
-        if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw err;
-        proxy.finishWithoutProcess();
+        if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET' && code !== 'MONITOR_GONE') throw err;
+        // The exit is recorded before the attach answers, so the client then sees it stopped.
+        await raceTimeout(this.exitPromise(id), 5_000);
+      }
+      if (stream !== undefined) {
+        proxy.connect(stream);
         return proxy;
       }
-      proxy.connect(stream);
+    }
+    await this.exiting.get(id);
+    if (this.removing.has(id) || this.deps.store.find(id) === undefined) {
+      proxy.finishWithoutProcess();
       return proxy;
     }
+    return this.attachAtNextStart(id, options, proxy);
+  }
+
+  /** Holds an attachment until the container's next start (ended by a failed start or removal). */
+  private attachAtNextStart(id: string, options: AttachOptions, proxy: AttachProxy): AttachProxy {
     let set = this.pendingAttach.get(id);
     if (!set) {
       set = new Set();
