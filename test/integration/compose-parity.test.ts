@@ -489,11 +489,21 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     }
   }, 120_000);
 
-  it('down -v leaves no container, network or volume on either daemon', async () => {
+  it('down -v leaves no container, network or volume on either daemon, with the same events', async () => {
+    const events = {} as Record<Daemon, string[]>;
     for (const name of ['dockerd', 'berthd'] as const) {
+      const since = Math.floor(Date.now() / 1000) - 1;
       await composeOk(name, ['down', '-v']);
       expect((await ok(sides[name], ['ps', '-aq'])).trim()).toBe('');
       expect(await snapshot(sides[name])).toEqual(before[name]);
+      await new Promise((res) => setTimeout(res, 1100));
+      const until = String(Math.ceil(Date.now() / 1000));
+      const ev = await ok(sides[name], ['events', '--since', String(since), '--until', until, '--format', '{{.Type}} {{.Action}} {{if eq .Type "volume"}}{{.Actor.ID}}{{else}}{{.Actor.Attributes.name}}{{end}}']);
+      // compose removes the services in parallel: compared as a multiset. Network events name the
+      // network, not the container, so they are told apart by count only.
+      events[name] = ev.trim().split('\n').filter((l) => l !== '' && !/ (exec_|health_status)/.test(l)).sort();
     }
+    expect(events.dockerd).toEqual(expect.arrayContaining(['container destroy parity_web_1', 'network destroy parity_front', 'volume destroy parity_data']));
+    expect(events.berthd).toEqual(events.dockerd);
   }, 240_000);
 });
