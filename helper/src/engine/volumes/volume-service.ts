@@ -69,7 +69,9 @@ export class VolumeService {
     const name = input.name === undefined || input.name === '' ? VolumeStore.generateName() : input.name;
     const labels = { ...(input.labels ?? {}), ...(opts.anonymous ? { [ANONYMOUS_LABEL]: '' } : {}) };
     const { volume, created } = await this.deps.store.create({ name, driver: 'local', createdAt: new Date().toISOString(), labels, options });
-    if (created) this.deps.events.publish('volume', 'create', name, { driver: 'local' });
+    // Every call, as moby's VolumesService.Create: `volume create` of an existing name and each
+    // container create that names the volume publish "create" again (compose stacks show 1 + n).
+    this.deps.events.publish('volume', 'create', name, { driver: 'local' });
     return { view: this.view(volume), created };
   }
 
