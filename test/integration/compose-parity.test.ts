@@ -157,6 +157,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
   const sides = {} as Record<Daemon, Side>;
   const inspected = {} as Record<Daemon, Record<Service, Inspect>>;
   const roots = {} as Record<Daemon, string>;
+  const upEvents = {} as Record<Daemon, string[]>;
   const objects = {} as Record<Daemon, { networks: Record<string, unknown>[]; volumes: Record<string, unknown>[]; ps: string }>;
   const before = {} as Record<Daemon, { networks: string; volumes: string }>;
 
@@ -186,6 +187,15 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     const r = await side.d(args);
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr.trim()}`);
     return r.stdout;
+  };
+  /** The daemon's events from `since` until now, one `type action name` line each, probes aside, sorted. */
+  const eventsSince = async (name: Daemon, since: number): Promise<string[]> => {
+    await new Promise((res) => setTimeout(res, 1100));
+    const until = String(Math.ceil(Date.now() / 1000));
+    const ev = await ok(sides[name], ['events', '--since', String(since), '--until', until, '--filter', 'type=container', '--filter', 'type=network', '--filter', 'type=volume', '--format', '{{.Type}} {{.Action}} {{if eq .Type "volume"}}{{.Actor.ID}}{{else}}{{.Actor.Attributes.name}}{{end}}']);
+    // Probes (exec_*) and health_status come on their own timers. compose works on services in
+    // parallel: compared as a multiset. Network events name the network, not the container.
+    return ev.trim().split('\n').filter((l) => l !== '' && !/ (exec_|health_status)/.test(l)).sort();
   };
   const snapshot = async (side: Side): Promise<{ networks: string; volumes: string }> => ({
     networks: (await ok(side, ['network', 'ls', '--format', '{{.Name}}'])).split('\n').sort().join('\n'),
@@ -227,7 +237,9 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     await writeFile(join(dir, 'docker-compose.yml'), COMPOSE_FILE);
     // One daemon at a time: the machine is shared.
     for (const name of ['dockerd', 'berthd'] as const) {
+      const since = Math.floor(Date.now() / 1000) - 1;
       await composeOk(name, ['up', '-d']);
+      upEvents[name] = await eventsSince(name, since);
       await waitHealthy(name);
       const out = await ok(sides[name], ['inspect', 'parity_web_1', 'parity_db_1']);
       const [web, db] = JSON.parse(out) as [Inspect, Inspect];
@@ -268,8 +280,9 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     const text = JSON.stringify(c).split(root).join('<data-root>').split(id).join('<id>').split(id.slice(0, 12)).join('<short-id>');
     type Obj = Record<string, unknown>;
     const n = JSON.parse(text) as Inspect & { State: Obj; GraphDriver: Obj; HostConfig: Obj; NetworkSettings: Inspect['NetworkSettings'] & Obj };
-    // Times and the process ID of this run.
+    // Times and the process ID of this run; ExecIDs lists a healthcheck probe while one runs.
     delete n.Created;
+    delete n.ExecIDs;
     for (const k of ['Pid', 'StartedAt', 'FinishedAt']) delete n.State[k];
     delete (n.State.Health as Record<string, unknown> | undefined)?.Log;
     // Layer directories are random IDs in each store (the driver name stays compared).
@@ -293,6 +306,11 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     for (const s of SERVICES) {
       expect({ service: s, inspect: wholeInspect(inspected.berthd[s], roots.berthd) }).toEqual({ service: s, inspect: wholeInspect(inspected.dockerd[s], roots.dockerd) });
     }
+  });
+
+  it('up -d emits the same container, network and volume events on both daemons', () => {
+    expect(upEvents.dockerd).toEqual(expect.arrayContaining(['container create parity_web_1', 'container start parity_db_1', 'network create parity_front', 'volume create parity_data']));
+    expect(upEvents.berthd).toEqual(upEvents.dockerd);
   });
 
   it('labels: every label compose sets (and the service labels) are the same', () => {
@@ -496,12 +514,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
       await composeOk(name, ['down', '-v']);
       expect((await ok(sides[name], ['ps', '-aq'])).trim()).toBe('');
       expect(await snapshot(sides[name])).toEqual(before[name]);
-      await new Promise((res) => setTimeout(res, 1100));
-      const until = String(Math.ceil(Date.now() / 1000));
-      const ev = await ok(sides[name], ['events', '--since', String(since), '--until', until, '--format', '{{.Type}} {{.Action}} {{if eq .Type "volume"}}{{.Actor.ID}}{{else}}{{.Actor.Attributes.name}}{{end}}']);
-      // compose removes the services in parallel: compared as a multiset. Network events name the
-      // network, not the container, so they are told apart by count only.
-      events[name] = ev.trim().split('\n').filter((l) => l !== '' && !/ (exec_|health_status)/.test(l)).sort();
+      events[name] = await eventsSince(name, since);
     }
     expect(events.dockerd).toEqual(expect.arrayContaining(['container destroy parity_web_1', 'network destroy parity_front', 'volume destroy parity_data']));
     expect(events.berthd).toEqual(events.dockerd);
