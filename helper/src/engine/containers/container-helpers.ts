@@ -67,6 +67,20 @@ export async function raceTimeout(p: Promise<unknown>, ms: number | undefined): 
 }
 
 /** `-v /host:/ctr[:ro]`: host-path binds only; used when no volume engine is wired (engine unit tests). */
+/**
+ * Whether a process has died (a zombie its monitor has not reaped yet, or already reaped): an
+ * attach then would join a stream that is about to end with the output already gone.
+ */
+export async function processEnded(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) S ...": the state follows the last ')' (comm may hold spaces and parentheses).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
 export function parseBinds(binds: string[]): BindMount[] {
   return binds.map((spec) => {
     const parts = spec.split(':');

@@ -8,7 +8,7 @@ import { conflict, errnoCode, invalidArgument, isBerthError, notModified } from 
 import type { AttachOptions, AttachStream, ContainerProcess, ContainerProcessInfo, ContainerRef, ContainerStats, ConsoleSize, ExitStatus } from '../../runtime/runtime';
 import { ContainerStartError } from '../../runtime/runtime-errors';
 import { AttachProxy } from './attach-proxy';
-import { actorAttributes, matchLabels, parseUntil, raceTimeout } from './container-helpers';
+import { actorAttributes, matchLabels, parseUntil, processEnded, raceTimeout } from './container-helpers';
 import { createContainer } from './container-create';
 import { ContainerObserver } from './container-observer';
 import { recoverContainers } from './container-recovery';
@@ -572,23 +572,13 @@ export class ContainerService {
   private async attachLive(id: string, options: AttachOptions, proxy: AttachProxy): Promise<AttachStream> {
     const proc = this.live.get(id);
     if (proc) {
-      let stream: AttachStream | undefined;
-      try {
-        stream = await proc.attach(options);
-      } catch (err) {
-        // The process ended between the check and the connect (a `run --rm` of `echo`): its monitor
-        // is gone. As attaching to a stopped container on dockerd, the attachment waits for the next
-        // start: docker-compose 1.29's `run` attaches after starting and, finding the container
-        // exited, starts it again and reads that run's output (an ended stream lost it, an error failed the run).
-        const code = errnoCode(err);
-        if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET' && code !== 'MONITOR_GONE') throw err;
-        // The exit is recorded before the attach answers, so the client then sees it stopped.
-        await raceTimeout(this.exitPromise(id), 5_000);
-      }
+      const stream = await this.attachProcess(proc, options);
       if (stream !== undefined) {
         proxy.connect(stream);
         return proxy;
       }
+      // The exit is recorded before the attach answers, so the client then sees it stopped.
+      await raceTimeout(this.exitPromise(id), 5_000);
     }
     await this.exiting.get(id);
     if (this.removing.has(id) || this.deps.store.find(id) === undefined) {
@@ -596,6 +586,24 @@ export class ContainerService {
       return proxy;
     }
     return this.attachAtNextStart(id, options, proxy);
+  }
+
+  /**
+   * The live streams of a running process, or undefined when it has ended though its exit is not
+   * recorded yet (dead, or its monitor gone: a `run --rm` of `echo`). Such an attach then waits for
+   * the next start, as on dockerd for a stopped container: docker-compose 1.29's `run` attaches
+   * after it starts the one-off and, finding it exited, starts it again and reads that run (joining
+   * the dying stream lost the output; an error failed the run).
+   */
+  private async attachProcess(proc: ContainerProcess, options: AttachOptions): Promise<AttachStream | undefined> {
+    if (await processEnded(proc.pid)) return undefined;
+    try {
+      return await proc.attach(options);
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET' && code !== 'MONITOR_GONE') throw err;
+      return undefined;
+    }
   }
 
   /** Holds an attachment until the container's next start (ended by a failed start or removal). */
