@@ -133,4 +133,25 @@ describe.skipIf(reason !== undefined)('cgroup v2 on a real kernel (qemu guest)',
     expect(out).toMatch(/^st \d+(\.\d+)?[KMk]i?B \/ 64MiB 1$/);
     await sh('docker rm -f st');
   });
+
+  it('issue 9 options on v2: cpuset, memory.low, io.max, --device in the BPF filter, --cgroup-parent, update pins a running container', async () => {
+    expect(await sh("docker run --rm --cpuset-cpus 0 --memory-reservation 64m busybox sh -c 'cat /sys/fs/cgroup/cpuset.cpus /sys/fs/cgroup/memory.low'")).toBe(`0\n${64 << 20}`);
+    const disk = await sh('ls /sys/block | grep -v -E "^(loop|ram|zram)" | head -1');
+    if (disk !== '') {
+      const numbers = await sh(`cat /sys/block/${disk}/dev`);
+      expect(await sh(`docker run --rm --device-read-bps /dev/${disk}:1mb --device-write-iops /dev/${disk}:77 busybox cat /sys/fs/cgroup/io.max`)).toContain(`${numbers} rbps=1048576 wbps=max riops=max wiops=77`);
+    }
+    if (disk !== '') {
+      // The disk is outside the default list: --device :r opens it for reading only (the open alone; nothing is written).
+      const dev = await g.exec(`docker run --rm --device /dev/${disk}:/dev/xdisk:r busybox sh -c '(exec 3</dev/xdisk) && echo read-ok; (exec 4>>/dev/xdisk) 2>/dev/null || echo write-denied'`);
+      expect(dev.output.trim().split('\n').filter((l) => /-(ok|denied)$/.test(l.trim()))).toEqual(['read-ok', 'write-denied']);
+    }
+    const id = await sh('docker run -d --name cp --cgroup-parent /berth-vm-parent/sub busybox sleep 1000');
+    const pid = await sh("docker inspect -f '{{.State.Pid}}' cp");
+    expect(await sh(`cat /proc/${pid}/cgroup`)).toBe(`0::/berth-vm-parent/sub/${id}`);
+    expect(await sh("docker inspect -f '{{.HostConfig.CgroupnsMode}}' cp")).toBe('private');
+    await sh('docker update --cpuset-cpus 0 cp');
+    expect(await sh(`grep Cpus_allowed_list /proc/${pid}/status`)).toMatch(/:\s+0$/);
+    await sh('docker rm -f cp');
+  });
 });
