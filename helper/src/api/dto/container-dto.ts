@@ -191,7 +191,7 @@ export function toContainerCreateInput(body: ContainerCreateRequest, name: strin
   if (!publishesPorts(hostConfig.networkMode) && (Object.keys(hostConfig.portBindings ?? {}).length > 0 || hostConfig.publishAllPorts === true)) {
     warnings.push('Published ports are discarded when using host network mode');
   }
-  return { name, config, hostConfig, warnings, endpoints };
+  return { name, config, hostConfig, warnings, endpoints, ...(hc.StorageOpt && Object.keys(hc.StorageOpt).length > 0 ? { storageOpt: hc.StorageOpt } : {}) };
 }
 
 const weightDto = (l: WeightDevice[]): Array<{ Path: string; Weight: number }> => l.map((x) => ({ Path: x.path, Weight: x.weight }));

@@ -28,7 +28,7 @@ const NOT_APPLIED: Partial<Record<keyof HostConfigDto, { owner: string; accept?:
   // volumes (vol): VolumeDriver other than local is refused by the mapping (container-dto.ts).
   // resources and namespaces not applied yet (opts)
   Annotations: { owner: 'opts' },
-  StorageOpt: { owner: 'opts' },
+  // StorageOpt: refused by the engine at create, in dockerd's words for the data root's filesystem.
 };
 
 /** Top-level Config fields not applied yet. */

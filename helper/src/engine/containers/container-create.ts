@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { actorAttributes, defaultMemorySwap, ensureBindSource, mergeVolumes, parseBinds, resolveImageUser } from './container-helpers';
 import { checkMountSources, validateCreate, validateNamespaceModes } from './create-validation';
 import { resolveDevices } from '../../runtime/spec/devices';
+import { storageOptRefusal } from './storage-opt';
 import { blkioOf, deviceRequestOf } from './container-spec';
 import { resolveBlkio } from '../../runtime/cgroups/blkio';
 import { parseBind } from '../volumes/mount-specs';
@@ -28,6 +29,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
   // As dockerd: the settings are checked before the image is looked up, and nothing is made on failure.
   // Named and anonymous volumes need the volume engine; without one (engine unit tests) only host binds.
   const cliBinds = deps.volumes ? input.hostConfig.binds.map(parseBind) : parseBinds(input.hostConfig.binds);
+  if (input.storageOpt !== undefined) throw invalidArgument('STORAGE_OPT_UNSUPPORTED', await storageOptRefusal(deps.store.dir('')));
   validateNamespaceModes(input.config, input.hostConfig);
   if (isContainerIpcMode(input.hostConfig.ipcMode)) input.hostConfig = { ...input.hostConfig, ipcMode: normalizeContainerIpcMode(deps.store, input.hostConfig.ipcMode) };
   if (isContainerPidMode(input.hostConfig.pidMode)) input.hostConfig = { ...input.hostConfig, pidMode: normalizeContainerPidMode(deps.store, input.hostConfig.pidMode) };

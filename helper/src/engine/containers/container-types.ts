@@ -22,6 +22,8 @@ export interface ContainerCreateInput {
   hostConfig: HostConfig;
   /** Warnings of the API layer (fields dockerd discards on Linux), returned with the engine's own. */
   warnings?: string[];
+  /** HostConfig.StorageOpt: never stored, always refused at create (storage-opt.ts). */
+  storageOpt?: Record<string, string>;
   /** NetworkingConfig.EndpointsConfig, by network name or ID. */
   endpoints?: Record<string, { aliases?: string[]; ipv4Address?: string; macAddress?: string }>;
 }
