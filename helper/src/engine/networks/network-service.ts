@@ -313,7 +313,8 @@ export class NetworkService {
         this.state.endpoints = this.state.endpoints.filter((x) => x !== e);
         throw err;
       }
-      this.deps.events.publish('network', 'connect', n.id, { name: n.name, type: n.driver, container: containerId });
+      // dockerd publishes "connect" when an endpoint joins a running container (here, or at each start in plumb).
+      if (pid !== undefined) this.deps.events.publish('network', 'connect', n.id, { name: n.name, type: n.driver, container: containerId });
       this.notify(n.id);
     });
   }
@@ -410,6 +411,8 @@ export class NetworkService {
         if (e.ipv4 === undefined) this.allocate(n, e);
         await this.wire(e, pid, e === gw);
         changed.add(n.id);
+        // As dockerd's connectToNetwork at each start: one "connect" per network joined.
+        this.deps.events.publish('network', 'connect', n.id, { name: n.name, type: n.driver, container: containerId });
       }
       await this.save();
       for (const id of changed) this.notify(id);
@@ -424,6 +427,9 @@ export class NetworkService {
         if (e.containerId !== containerId || e.ipv4 === undefined) continue;
         // The veth pair went with the container's netns; a leftover host end (a failed start) is removed.
         if (e.hostVeth !== undefined) await this.deps.host.deleteLink(e.hostVeth).catch(() => undefined);
+        // As dockerd's releaseNetwork at each stop: one "disconnect" per network the container had joined.
+        const n = this.state.networks.find((x) => x.id === e.networkId);
+        if (e.ifName !== undefined && n) this.deps.events.publish('network', 'disconnect', n.id, { name: n.name, type: n.driver, container: containerId });
         clearRuntime(e);
         changed.add(e.networkId);
       }
