@@ -507,6 +507,26 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     }
   }, 120_000);
 
+  it('start, pause and unpause: the same states, health and events on both daemons', async () => {
+    const state = (c: Inspect): unknown => {
+      const st = c.State as unknown as Record<string, unknown> & { Health?: Record<string, unknown> };
+      return { ...pick(st, ['Status', 'Running', 'Paused', 'Restarting', 'ExitCode']), Health: st.Health?.Status ?? null, RestartCount: c.RestartCount };
+    };
+    const seen = {} as Record<Daemon, unknown>;
+    for (const name of ['dockerd', 'berthd'] as const) {
+      const since = Math.floor(Date.now() / 1000) - 1;
+      await composeOk(name, ['start']);
+      await waitHealthy(name);
+      await composeOk(name, ['pause', 'db']);
+      const paused = JSON.parse(await ok(sides[name], ['inspect', 'parity_db_1'])) as [Inspect];
+      await composeOk(name, ['unpause', 'db']);
+      const unpaused = JSON.parse(await ok(sides[name], ['inspect', 'parity_db_1'])) as [Inspect];
+      seen[name] = { paused: state(paused[0]), unpaused: state(unpaused[0]), events: await eventsSince(name, since) };
+    }
+    expect((seen.dockerd as { events: string[] }).events).toEqual(expect.arrayContaining(['container start parity_web_1', 'container pause parity_db_1', 'container unpause parity_db_1']));
+    expect(seen.berthd).toEqual(seen.dockerd);
+  }, 180_000);
+
   it('down -v leaves no container, network or volume on either daemon, with the same events', async () => {
     const events = {} as Record<Daemon, string[]>;
     for (const name of ['dockerd', 'berthd'] as const) {
