@@ -527,6 +527,26 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     expect(seen.berthd).toEqual(seen.dockerd);
   }, 180_000);
 
+  it('kill and restart: restart policies and states after them are the same on both daemons', async () => {
+    const state = (c: Inspect): unknown => {
+      const st = c.State as unknown as Record<string, unknown>;
+      return { ...pick(st, ['Status', 'Running', 'Restarting', 'ExitCode']), RestartCount: c.RestartCount };
+    };
+    const seen = {} as Record<Daemon, unknown>;
+    for (const name of ['dockerd', 'berthd'] as const) {
+      const since = Math.floor(Date.now() / 1000) - 1;
+      await composeOk(name, ['kill', 'db']);
+      // on-failure:3 after a kill through the API: give a policy restart time to happen.
+      await new Promise((res) => setTimeout(res, 3000));
+      const killed = JSON.parse(await ok(sides[name], ['inspect', 'parity_db_1'])) as [Inspect];
+      await composeOk(name, ['restart', 'web']);
+      const restarted = JSON.parse(await ok(sides[name], ['inspect', 'parity_web_1'])) as [Inspect];
+      seen[name] = { killed: state(killed[0]), restarted: state(restarted[0]), events: await eventsSince(name, since) };
+    }
+    expect((seen.dockerd as { events: string[] }).events).toEqual(expect.arrayContaining(['container kill parity_db_1', 'container restart parity_web_1']));
+    expect(seen.berthd).toEqual(seen.dockerd);
+  }, 180_000);
+
   it('down -v leaves no container, network or volume on either daemon, with the same events', async () => {
     const events = {} as Record<Daemon, string[]>;
     for (const name of ['dockerd', 'berthd'] as const) {
