@@ -188,11 +188,12 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     if (r.code !== 0) throw new Error(`docker ${args.join(' ')}: ${r.stderr.trim()}`);
     return r.stdout;
   };
+  /** A `--since`/`--until` time to the millisecond (the fraction is in nanoseconds, as docker reads it). */
+  const stamp = (ms: number): string => `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1e6).padStart(9, '0')}`;
   /** The daemon's events from `since` until now, one `type action name` line each, probes aside, sorted. */
-  const eventsSince = async (name: Daemon, since: number): Promise<string[]> => {
-    await new Promise((res) => setTimeout(res, 1100));
-    const until = String(Math.ceil(Date.now() / 1000));
-    const ev = await ok(sides[name], ['events', '--since', String(since), '--until', until, '--filter', 'type=container', '--filter', 'type=network', '--filter', 'type=volume', '--format', '{{.Type}} {{.Action}} {{if eq .Type "volume"}}{{.Actor.ID}}{{else}}{{.Actor.Attributes.name}}{{end}}']);
+  const eventsSince = async (name: Daemon, since: string): Promise<string[]> => {
+    await new Promise((res) => setTimeout(res, 300));
+    const ev = await ok(sides[name], ['events', '--since', since, '--until', stamp(Date.now()), '--filter', 'type=container', '--filter', 'type=network', '--filter', 'type=volume', '--format', '{{.Type}} {{.Action}} {{if eq .Type "volume"}}{{.Actor.ID}}{{else}}{{.Actor.Attributes.name}}{{end}}']);
     // Probes (exec_*) and health_status come on their own timers. compose works on services in
     // parallel: compared as a multiset. Network events name the network, not the container.
     return ev.trim().split('\n').filter((l) => l !== '' && !/ (exec_|health_status)/.test(l)).sort();
@@ -237,7 +238,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     await writeFile(join(dir, 'docker-compose.yml'), COMPOSE_FILE);
     // One daemon at a time: the machine is shared.
     for (const name of ['dockerd', 'berthd'] as const) {
-      const since = Math.floor(Date.now() / 1000) - 1;
+      const since = stamp(Date.now() - 50);
       await composeOk(name, ['up', '-d']);
       upEvents[name] = await eventsSince(name, since);
       await waitHealthy(name);
@@ -489,11 +490,10 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     const after = {} as Record<Daemon, Record<Service, unknown>>;
     const events = {} as Record<Daemon, string[]>;
     for (const name of ['dockerd', 'berthd'] as const) {
-      const since = Math.floor(Date.now() / 1000) - 1;
+      const since = stamp(Date.now() - 50);
       await composeOk(name, ['stop']);
-      await new Promise((res) => setTimeout(res, 1100));
-      const until = Math.ceil(Date.now() / 1000);
-      const ev = await ok(sides[name], ['events', '--since', String(since), '--until', String(until), '--filter', 'label=com.docker.compose.project=parity', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+      await new Promise((res) => setTimeout(res, 300));
+      const ev = await ok(sides[name], ['events', '--since', since, '--until', stamp(Date.now()), '--filter', 'label=com.docker.compose.project=parity', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
       // Probes (exec_*) and health_status come on their own timers; the lifecycle events do not.
       events[name] = ev.trim().split('\n').filter((l) => l !== '' && !/ (exec_|health_status)/.test(l));
       const [web, db] = JSON.parse(await ok(sides[name], ['inspect', 'parity_web_1', 'parity_db_1'])) as [Inspect, Inspect];
@@ -514,7 +514,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     };
     const seen = {} as Record<Daemon, unknown>;
     for (const name of ['dockerd', 'berthd'] as const) {
-      const since = Math.floor(Date.now() / 1000) - 1;
+      const since = stamp(Date.now() - 50);
       await composeOk(name, ['start']);
       await waitHealthy(name);
       await composeOk(name, ['pause', 'db']);
@@ -534,7 +534,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     };
     const seen = {} as Record<Daemon, unknown>;
     for (const name of ['dockerd', 'berthd'] as const) {
-      const since = Math.floor(Date.now() / 1000) - 1;
+      const since = stamp(Date.now() - 50);
       await composeOk(name, ['kill', 'db']);
       // on-failure:3 after a kill through the API: give a policy restart time to happen.
       await new Promise((res) => setTimeout(res, 3000));
@@ -550,7 +550,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
   it('down -v leaves no container, network or volume on either daemon, with the same events', async () => {
     const events = {} as Record<Daemon, string[]>;
     for (const name of ['dockerd', 'berthd'] as const) {
-      const since = Math.floor(Date.now() / 1000) - 1;
+      const since = stamp(Date.now() - 50);
       await composeOk(name, ['down', '-v']);
       expect((await ok(sides[name], ['ps', '-aq'])).trim()).toBe('');
       expect(await snapshot(sides[name])).toEqual(before[name]);
