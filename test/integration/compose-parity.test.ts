@@ -473,6 +473,22 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     for (const svc of SERVICES) expect({ svc, out: seen.berthd[svc].split('\n') }).toEqual({ svc, out: seen.dockerd[svc].split('\n') });
   });
 
+  it('top: the same processes (through docker-init for init: true), users and columns', async () => {
+    const seen = {} as Record<Daemon, unknown>;
+    for (const name of ['dockerd', 'berthd'] as const) {
+      const out: Record<string, unknown> = {};
+      for (const svc of SERVICES) {
+        const lines = (await ok(sides[name], ['top', inspected[name][svc].Id])).trim().split('\n');
+        const titles = (lines[0] ?? '').trim().split(/\s+/);
+        // UID and CMD; PIDs, start times and CPU time are this run's.
+        out[svc] = { titles, rows: lines.slice(1).map((l) => { const f = l.trim().split(/\s+/); return `${f[0]} ${f.slice(titles.length - 1).join(' ')}`; }).sort() };
+      }
+      seen[name] = out;
+    }
+    expect((seen.dockerd as { web: { rows: string[] } }).web.rows).toEqual(expect.arrayContaining(['root /sbin/docker-init -- httpd -f -p 80 -h /www']));
+    expect(seen.berthd).toEqual(seen.dockerd);
+  });
+
   it('up -d again leaves both stacks as they are (up-to-date, the same containers)', async () => {
     for (const name of ['dockerd', 'berthd'] as const) {
       const r = await compose(sides[name], ['up', '-d']);
