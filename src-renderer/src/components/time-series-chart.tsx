@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useResolvedTheme } from './theme/theme-root';
 
@@ -74,13 +74,21 @@ export function TimeSeriesChart({
     if (!el) return;
     // The theme's data-theme attribute is set by ThemeRoot's effect, which runs after this one:
     // build on the next frame so the colours read are the new theme's.
-    const frame = requestAnimationFrame(() => {
-      const { t: t0, series: s0, formatValue: f0, minTop: top, yMax: hi } = latest.current;
-      chart.current = new uPlot(options(el.clientWidth || 400, s0, f0, top, hi), toData(t0, s0), el);
+    // uPlot is loaded with the first chart: it reads window.matchMedia when its module runs, which
+    // a page without charts (and jsdom, in the renderer tests of the whole app) need not have.
+    let cancelled = false;
+    let frame = 0;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled) return;
+      frame = requestAnimationFrame(() => {
+        const { t: t0, series: s0, formatValue: f0, minTop: top, yMax: hi } = latest.current;
+        chart.current = new UPlot(options(el.clientWidth || 400, s0, f0, top, hi), toData(t0, s0), el);
+      });
     });
     const resize = new ResizeObserver(() => chart.current?.setSize({ width: el.clientWidth, height: HEIGHT }));
     resize.observe(el);
     return () => {
+      cancelled = true;
       cancelAnimationFrame(frame);
       resize.disconnect();
       chart.current?.destroy();
