@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
+import { createForwardingServer } from '../connections/forwarding-server';
 import { AppError } from '../lib/app-error';
 import type { HostsService } from './hosts-service';
 
@@ -48,27 +49,7 @@ export class DockerSocketService {
     const socket = join(this.opts.socketDir, `${hostId}.sock`);
     await rm(socket, { force: true });
     const conns = new Set<Socket>();
-    // allowHalfOpen: the CLI half-closes its side when stdin ends and still reads the output after.
-    const server = createServer({ allowHalfOpen: true }, (local) => {
-      conns.add(local);
-      local.once('close', () => conns.delete(local));
-      local.pause();
-      session.openEngineStream().then(
-        (remote) => {
-          local.pipe(remote).pipe(local);
-          const done = (): void => {
-            local.destroy();
-            remote.destroy();
-          };
-          local.once('error', done);
-          remote.once('error', done);
-          local.once('close', () => remote.destroy());
-          remote.once('close', () => local.end());
-          local.resume();
-        },
-        () => local.destroy(),
-      );
-    });
+    const server = createForwardingServer(() => session.openEngineStream(), conns);
     await new Promise<void>((res, rej) => {
       server.once('error', rej);
       server.listen(socket, () => res());

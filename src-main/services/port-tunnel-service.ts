@@ -1,6 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Server, Socket } from 'node:net';
 import type { PortTunnelView } from '../../src-shared/ipc/models/networks';
+import { createForwardingServer } from '../connections/forwarding-server';
 import type { HostsService } from './hosts-service';
 
 interface Tunnel {
@@ -29,26 +29,7 @@ export class PortTunnelService {
     const open = await this.hosts.session(hostId).tcpOpener();
     if (!open) return { hostId, remotePort, url: `http://${target}:${remotePort}/` };
     const conns = new Set<Socket>();
-    const server = createServer({ allowHalfOpen: true }, (local) => {
-      conns.add(local);
-      local.once('close', () => conns.delete(local));
-      local.pause();
-      open(target, remotePort).then(
-        (remote: Duplex) => {
-          local.pipe(remote).pipe(local);
-          const done = (): void => {
-            local.destroy();
-            remote.destroy();
-          };
-          local.once('error', done);
-          remote.once('error', done);
-          local.once('close', () => remote.destroy());
-          remote.once('close', () => local.end());
-          local.resume();
-        },
-        () => local.destroy(),
-      );
-    });
+    const server = createForwardingServer(() => open(target, remotePort), conns);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
