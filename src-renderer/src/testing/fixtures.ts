@@ -1,5 +1,6 @@
 import type { ContainerView } from '../../../src-shared/ipc/models/containers';
 import type { ImageDetailView, ImageView } from '../../../src-shared/ipc/models/images';
+import type { NetworkView } from '../../../src-shared/ipc/models/networks';
 
 export function fakeContainer(i: number, over: Partial<ContainerView> = {}): ContainerView {
   const id = (i.toString(16).padStart(8, '0') + 'c'.repeat(56)).slice(0, 64);
@@ -41,5 +42,23 @@ export function fakeImageDetail(id: string, repoTags: string[], config: { cmd: s
     layers: [],
     pid1Warning: null,
     raw: {},
+  };
+}
+
+/** A user-defined bridge network `app` on 172.20.0.0/16 with no containers, unless `over` says otherwise. */
+export function fakeNetwork(over: Partial<NetworkView> = {}): NetworkView {
+  return {
+    id: 'a'.repeat(64),
+    name: 'app',
+    driver: 'bridge',
+    predefined: false,
+    internal: false,
+    attachable: false,
+    created: 0,
+    subnets: [{ subnet: '172.20.0.0/16', gateway: '172.20.0.1', ipRange: '' }],
+    labels: {},
+    options: {},
+    endpoints: [],
+    ...over,
   };
 }

@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { NetworkView } from '../../../../../src-shared/ipc/models/networks';
+import { fakeNetwork as net } from '../../../testing/fixtures';
 import { validateCreateNetwork } from './create-network-form';
 import { toNetworkRowView } from './network-mapper';
-
-const net = (over: Partial<NetworkView>): NetworkView => ({
-  id: 'a'.repeat(64),
-  name: 'app',
-  driver: 'bridge',
-  predefined: false,
-  internal: false,
-  attachable: false,
-  created: 0,
-  subnets: [{ subnet: '172.20.0.0/16', gateway: '172.20.0.1', ipRange: '' }],
-  labels: {},
-  options: {},
-  endpoints: [],
-  ...over,
-});
 
 const form = { name: 'app', subnet: '', gateway: '', ipRange: '', internal: false, labels: '' };
 
