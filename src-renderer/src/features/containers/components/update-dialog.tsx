@@ -1,17 +1,11 @@
 import { useState, type ReactNode } from 'react';
-import type { ContainerDetailView, ContainerUpdateSpec, RestartPolicyName } from '../../../../../src-shared/ipc/models/containers';
+import type { ContainerDetailView, ContainerUpdateSpec } from '../../../../../src-shared/ipc/models/containers';
 import { Button } from '../../../components/button';
 import { Dialog } from '../../../components/dialog';
 import { SelectField, TextField } from '../../../components/fields';
 import { InlineError } from '../../../components/state-views';
+import { RESTART_POLICY_OPTIONS } from '../model/restart-policies';
 import { toUpdateSpec, updateFormOf, type UpdateForm } from '../model/update-form';
-
-const RESTART: { value: RestartPolicyName; label: string }[] = [
-  { value: 'no', label: 'Never (no)' },
-  { value: 'on-failure', label: 'On failure (non-zero exit)' },
-  { value: 'unless-stopped', label: 'Unless stopped' },
-  { value: 'always', label: 'Always' },
-];
 
 /** `docker update` of a container's limits and restart policy, applied live to its cgroup. */
 export function UpdateDialog({ detail, busy, error, onUpdate, onClose }: { detail: ContainerDetailView; busy: boolean; error: unknown; onUpdate: (u: ContainerUpdateSpec) => void; onClose: () => void }): ReactNode {
@@ -43,7 +37,7 @@ export function UpdateDialog({ detail, busy, error, onUpdate, onClose }: { detai
         <TextField label="Memory limit" value={form.memory} onChange={(e) => set('memory', e.target.value)} placeholder="unlimited" hint="64m, 1g… empty = unlimited" />
         <TextField label="CPUs" value={form.cpus} onChange={(e) => set('cpus', e.target.value)} placeholder="unlimited" inputMode="decimal" />
         <TextField label="PIDs limit" value={form.pidsLimit} onChange={(e) => set('pidsLimit', e.target.value)} placeholder="unlimited" inputMode="numeric" />
-        <SelectField label="Restart policy" options={RESTART} value={form.restartPolicy} onValueChange={(v) => set('restartPolicy', v)} />
+        <SelectField label="Restart policy" options={RESTART_POLICY_OPTIONS} value={form.restartPolicy} onValueChange={(v) => set('restartPolicy', v)} />
         {form.restartPolicy === 'on-failure' ? <TextField label="Maximum retries" value={form.maxRetries} onChange={(e) => set('maxRetries', e.target.value)} placeholder="unlimited" inputMode="numeric" /> : null}
         {touched && typeof spec === 'string' ? <div className="field-error" role="alert">{spec}</div> : null}
       </form>

@@ -1,14 +1,7 @@
 import type { ReactNode } from 'react';
-import type { RestartPolicyName } from '../../../../../../src-shared/ipc/models/containers';
 import { CheckboxField, FormSection, SelectField, TextField } from '../../../../components/fields';
+import { RESTART_POLICY_OPTIONS } from '../../model/restart-policies';
 import type { CoreSectionProps } from './section-props';
-
-const RESTART: { value: RestartPolicyName; label: string }[] = [
-  { value: 'no', label: 'Never (no)' },
-  { value: 'on-failure', label: 'On failure (non-zero exit)' },
-  { value: 'unless-stopped', label: 'Unless stopped' },
-  { value: 'always', label: 'Always' },
-];
 
 /** TTY, --init, --rm and the restart policy. */
 export function OptionsSection({ form, set, error }: CoreSectionProps): ReactNode {
@@ -26,7 +19,7 @@ export function OptionsSection({ form, set, error }: CoreSectionProps): ReactNod
           <CheckboxField label="Remove when it exits (--rm)" checked={form.autoRemove} onCheckedChange={(v) => set('autoRemove', v)} />
         </div>
         <div>
-          <SelectField label="Restart policy" options={RESTART} value={form.restartPolicy} onValueChange={(v) => set('restartPolicy', v)} />
+          <SelectField label="Restart policy" options={RESTART_POLICY_OPTIONS} value={form.restartPolicy} onValueChange={(v) => set('restartPolicy', v)} />
           {form.restartPolicy === 'on-failure' ? (
             <TextField label="Maximum retries (empty = unlimited)" value={form.maxRetries} onChange={(e) => set('maxRetries', e.target.value)} inputMode="numeric" error={error('maxRetries')} />
           ) : error('maxRetries') ? (
