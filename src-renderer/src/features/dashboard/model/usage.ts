@@ -1,5 +1,5 @@
 import type { StatsSummaryView } from '../../../../../src-shared/ipc/models/containers';
-import { formatBytes } from '../../../lib/format';
+import { formatMemory } from '../../../lib/format';
 
 export interface UsageView {
   /** Containers' CPU as a share of the whole machine (100 % = every core busy). */
@@ -12,7 +12,8 @@ export interface UsageView {
 
 /**
  * The engine's load from the per-container stats summary. Docker's CPU % is per core (200 % =
- * two cores), so the machine's share divides by the core count.
+ * two cores), so the machine's share divides by the core count. Memory is in binary units, as
+ * `docker stats` and the dashboard's engine resources print it.
  */
 export function toUsageView(byId: StatsSummaryView['byId'], ncpu: number | undefined, memTotal: number | undefined): UsageView {
   const samples = Object.values(byId);
@@ -23,7 +24,7 @@ export function toUsageView(byId: StatsSummaryView['byId'], ncpu: number | undef
     cpuPercent,
     cpuLabel: `${cpuPercent.toFixed(1)} %`,
     memoryUsed,
-    memoryLabel: memTotal ? `${formatBytes(memoryUsed)} / ${formatBytes(memTotal)}` : formatBytes(memoryUsed),
+    memoryLabel: memTotal ? `${formatMemory(memoryUsed)} / ${formatMemory(memTotal)}` : formatMemory(memoryUsed),
     running: samples.length,
   };
 }
