@@ -55,7 +55,8 @@ export function PullDialog({ hostId, onClose }: { hostId: string; onClose: () =>
         <TextField label="Image reference" className="mono" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="busybox:latest or 127.0.0.1:5000/app:1.0" disabled={pull.running} />
       </form>
       {pull.progress ? <TransferProgress progress={pull.progress} outcome={pull.outcome} /> : null}
-      {pull.error && !pull.progress?.error ? <ErrorState error={pull.error} onRetry={start} /> : null}
+      {/* No Retry in the alert: the footer's Pull again is the one way to try again. */}
+      {pull.error && !pull.progress?.error ? <ErrorState error={pull.error} /> : null}
     </Dialog>
   );
 }
