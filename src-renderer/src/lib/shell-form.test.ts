@@ -28,9 +28,19 @@ describe('detectShellForm', () => {
     expect(detectShellForm({ Cmd: ['/bin/sh', 'script.sh'] })).toBeNull();
   });
 
-  it('treats a single exec as exec form', () => {
+  it('treats a script that ends by exec-ing the program as exec form', () => {
     expect(detectShellForm({ Cmd: ['/bin/sh', '-c', 'exec nginx -g "daemon off;"'] })).toBeNull();
-    expect(detectShellForm({ Cmd: ['/bin/sh', '-c', 'setup; exec nginx'] })).not.toBeNull();
+    expect(detectShellForm({ Cmd: ['/bin/sh', '-c', 'setup; exec nginx'] })).toBeNull();
+    expect(detectShellForm({ Cmd: ['sh', '-c', "mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www"] })).toBeNull();
+    expect(detectShellForm({ Cmd: ['sh', '-c', 'setup\nexec nginx'] })).toBeNull();
+  });
+
+  it('keeps the shell-form warning when the exec may not be reached or the shell stays', () => {
+    expect(detectShellForm({ Cmd: ['sh', '-c', 'exec nginx; cleanup'] })).not.toBeNull();
+    expect(detectShellForm({ Cmd: ['sh', '-c', 'setup || exec nginx'] })).not.toBeNull();
+    expect(detectShellForm({ Cmd: ['sh', '-c', 'tail -f /log | exec cat'] })).not.toBeNull();
+    expect(detectShellForm({ Cmd: ['sh', '-c', 'worker & exec nginx'] })).not.toBeNull();
+    expect(detectShellForm({ Cmd: ['sh', '-c', 'setup; exec'] })).not.toBeNull();
   });
 
   it('suggests exec form only for plain commands', () => {

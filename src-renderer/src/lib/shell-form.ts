@@ -57,6 +57,19 @@ function suggestExecForm(script: string): string[] | null {
   return words[0] === 'exec' ? words.slice(1) : words;
 }
 
+/**
+ * `sh -c 'exec foo'`, or a sequence whose last command is an exec (`mkdir -p /x && exec foo`,
+ * `setup; exec foo`): the shell replaces itself with foo, so PID 1 is foo once the setup is done.
+ * Pipes, `||` and background jobs keep the shell (or leave the exec unreached), so they count as
+ * shell form.
+ */
+function endsInExec(script: string): boolean {
+  const unquoted = script.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+  if (/[|&]/.test(unquoted.replace(/&&/g, ''))) return false;
+  const commands = unquoted.split(/&&|;|\n/).map((c) => c.trim()).filter((c) => c !== '');
+  return /^exec\s+\S/.test(commands.at(-1) ?? '');
+}
+
 /** Returns what puts a shell at PID 1, or null when PID 1 is the program itself (exec form). */
 export function detectShellForm(config: ProcessConfigInput | null | undefined): ShellFormFinding | null {
   if (!config) return null;
@@ -68,9 +81,7 @@ export function detectShellForm(config: ProcessConfigInput | null | undefined): 
   const pid1 = entrypoint.length > 0 ? entrypoint : cmd;
   if (!isShell(pid1[0]) || !isDashC(argv[1])) return null;
   const script = argv[2] ?? '';
-  // `sh -c 'exec foo'` replaces the shell with foo: PID 1 is foo after all.
-  const unquoted = script.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
-  if (/^\s*exec\s+\S/.test(unquoted) && !/[;&|\n]/.test(unquoted)) return null;
+  if (endsInExec(script)) return null;
   return { field, shell: pid1[0] as string, script, argv, execFormSuggestion: suggestExecForm(script) };
 }
 
