@@ -129,6 +129,22 @@ describe.skipIf(!IS_ROOT)('bridge networking (docker CLI, netns sandbox)', () =>
     expect(await ok(['exec', 'a1', 'ip', '-o', 'link', 'show'])).not.toContain('eth1');
   });
 
+  it('sets a MAC address from --mac-address and from an old client’s container-wide MacAddress (compose 1.29)', async () => {
+    await ok(['run', '-d', '--name', 'mac1', '--mac-address', '02:42:ac:11:00:71', image, 'sleep', '300']);
+    expect(await ok(['exec', 'mac1', 'cat', '/sys/class/net/eth0/address'])).toBe('02:42:ac:11:00:71');
+    const sock = sb.berthd.dockerHost.replace(/^unix:\/\//, '');
+    const post = async (path: string, body: unknown): Promise<{ Id?: string; message?: string; Warnings?: string[] }> =>
+      JSON.parse((await execFileP('curl', ['-s', '--unix-socket', sock, '-H', 'Content-Type: application/json', '-d', JSON.stringify(body), `http://berthd${path}`])).stdout) as never;
+    const old = await post('/v1.41/containers/create?name=mac2', { Image: image, Cmd: ['sleep', '300'], MacAddress: '02:42:ac:11:00:72', HostConfig: { NetworkMode: 'other' } });
+    expect(old.Id, old.message).toBeTruthy();
+    await ok(['start', 'mac2']);
+    expect(await ok(['exec', 'mac2', 'cat', '/sys/class/net/eth0/address'])).toBe('02:42:ac:11:00:72');
+    expect(await ok(['inspect', '-f', '{{.NetworkSettings.Networks.other.MacAddress}}', 'mac2'])).toBe('02:42:ac:11:00:72');
+    const host = await post('/v1.41/containers/create?name=mac3', { Image: image, MacAddress: '02:42:ac:11:00:73', HostConfig: { NetworkMode: 'host' } });
+    expect(host.message).toBe('conflicting options: mac-address and the network mode');
+    await ok(['rm', '-f', 'mac1', 'mac2']);
+  });
+
   it('keeps an internal network from reaching the outside', async () => {
     await ok(['network', 'create', '--internal', 'sealed']);
     await ok(['run', '-d', '--name', 'i1', '--network', 'sealed', image, 'sleep', '300']);

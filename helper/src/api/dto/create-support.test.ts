@@ -39,7 +39,7 @@ describe('create body support', () => {
   });
 
   it('refuses a non-default top-level field, endpoint settings and mount types it cannot mount', () => {
-    expect(() => checkCreateSupport(withHost({}, { MacAddress: '02:42:ac:11:00:02' }))).toThrow(/MacAddress/);
+    expect(() => checkCreateSupport(withHost({}, { NetworkDisabled: true }))).toThrow(/NetworkDisabled/);
     expect(() => checkCreateSupport(withHost({}, { NetworkingConfig: { EndpointsConfig: { default: { DriverOpts: { a: 'b' } } } } }))).toThrow(/NetworkingConfig\.EndpointsConfig\.default\.DriverOpts/);
     expect(() => checkCreateSupport(withHost({ Mounts: [{ Type: 'image', Source: 'v', Target: '/v' }] }))).toThrow(/type image/);
     expect(() => checkCreateSupport(withHost({ Mounts: [{ Type: 'volume', Source: 'v', Target: '/v', VolumeOptions: { Subpath: 'a' } }] }))).toThrow(/VolumeOptions\.Subpath/);

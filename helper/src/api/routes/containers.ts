@@ -2,6 +2,7 @@ import { ContainerCreateRequestSchema, ContainerUpdateRequestSchema, type Contai
 import type { ContainerService, ContainerStats, WaitCondition } from '../../engine/containers/container-service';
 import { fixedNanoTimestamp, parseUnixTimeParam } from '../../engine/containers/json-log-reader';
 import { invalidArgument } from '../../lib/errors';
+import { migrateContainerMacAddress } from '../compat/container-mac-address';
 import {
   toContainerCreateInput,
   toContainerInspectDto,
@@ -66,10 +67,10 @@ export function containerRoutes(c: ContainerBackend, host: { memTotal: () => num
     {
       method: 'POST',
       path: '/containers/create',
-      handler: async ({ req, res, query }) => {
-        const body = await readJson(req, ContainerCreateRequestSchema);
-        const out = await c.create(toContainerCreateInput(body, query.get('name') ?? undefined));
-        sendJson(res, 201, { Id: out.id, Warnings: out.warnings });
+      handler: async ({ req, res, query, apiVersion }) => {
+        const mac = migrateContainerMacAddress(await readJson(req, ContainerCreateRequestSchema), apiVersion);
+        const out = await c.create(toContainerCreateInput(mac.body, query.get('name') ?? undefined));
+        sendJson(res, 201, { Id: out.id, Warnings: [...mac.warnings, ...out.warnings] });
       },
     },
     {
