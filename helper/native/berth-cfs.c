@@ -39,12 +39,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -735,14 +737,29 @@ static void mount_plan(void) {
 
 #define NUM(s) strtoll((s), NULL, 10)
 
+/* `root <dir> <fsuid> <fsgid>`: a remapped container's view (its layers idmapped), written as its
+   root's host ids, which the idmapped mounts can store (host root cannot be: EOVERFLOW). setfsuid
+   away from 0 clears the file capabilities from the effective set; they are raised again. */
+static void set_fsids(const char *uid, const char *gid) {
+  setfsgid((gid_t)strtoul(gid, NULL, 10));
+  setfsuid((uid_t)strtoul(uid, NULL, 10));
+  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+  struct __user_cap_data_struct data[2];
+  if (syscall(SYS_capget, &hdr, data) < 0) die("capget");
+  data[0].effective = data[0].permitted;
+  data[1].effective = data[1].permitted;
+  if (syscall(SYS_capset, &hdr, data) < 0) die("capset");
+}
+
 int main(int argc, char **argv) {
-  if (argc == 3 && strcmp(argv[1], "root") == 0) {
+  if ((argc == 3 || argc == 5) && strcmp(argv[1], "root") == 0) {
     root_fd = open(argv[2], O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) die("open root");
+    if (argc == 5) set_fsids(argv[3], argv[4]);
   } else if (argc == 2 && strcmp(argv[1], "mount") == 0) {
     mount_plan();
   } else {
-    fprintf(stderr, "usage: berth-cfs root <dir> | berth-cfs mount\n");
+    fprintf(stderr, "usage: berth-cfs root <dir> [<fsuid> <fsgid>] | berth-cfs mount\n");
     return 2;
   }
   umask(0);

@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -600,6 +601,125 @@ static void op_shmmove(int rootfd, const char *target) {
   g_shm_tree = -1;
 }
 
+/* ------------------------------------------------------------- user namespace */
+
+/* `uidmap`/`gidmap <container> <host> <size>` records: the container's user namespace. The monitor
+   creates it (before its pid namespace, which a short-lived helper would otherwise become PID 1 of)
+   with a helper child that unshares CLONE_NEWUSER and waits while the monitor writes its maps. Its
+   fd is kept: the idmapped mounts take it and the container process joins it last. */
+static int g_userns = -1;
+
+static int write_map(pid_t pid, const char *kind) {
+  char path[64], buf[4096];
+  size_t len = 0;
+  for (int i = 0; i < nrecs; i++) {
+    if (strcmp(recs[i].f[0], kind) != 0) continue;
+    int n = snprintf(buf + len, sizeof buf - len, "%s %s %s\n", fld(&recs[i], 1), fld(&recs[i], 2), fld(&recs[i], 3));
+    if (n < 0 || (size_t)n >= sizeof buf - len) return -1;
+    len += (size_t)n;
+  }
+  snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, strcmp(kind, "uidmap") == 0 ? "uid_map" : "gid_map");
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  int ok = write(fd, buf, len) == (ssize_t)len;
+  int e = errno;
+  close(fd);
+  errno = e;
+  return ok ? 0 : -1;
+}
+
+static int make_userns(char *err, size_t cap) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) return snprintf(err, cap, "pipe: %s", strerror(errno)), -1;
+  pid_t h = fork();
+  if (h < 0) return snprintf(err, cap, "fork: %s", strerror(errno)), -1;
+  if (h == 0) {
+    close(p[0]);
+    char c = unshare(CLONE_NEWUSER) == 0 ? 'u' : 'e';
+    if (write(p[1], &c, 1) != 1) _exit(1);
+    pause();
+    _exit(0);
+  }
+  close(p[1]);
+  char c = 0;
+  int rc = -1;
+  if (read(p[0], &c, 1) != 1 || c != 'u') snprintf(err, cap, "create user namespace: unshare failed");
+  else if (write_map(h, "uidmap") < 0) snprintf(err, cap, "write uid_map: %s", strerror(errno));
+  else if (write_map(h, "gidmap") < 0) snprintf(err, cap, "write gid_map: %s", strerror(errno));
+  else {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int)h);
+    g_userns = open(path, O_RDONLY | O_CLOEXEC);
+    if (g_userns < 0) snprintf(err, cap, "open %s: %s", path, strerror(errno));
+    else rc = 0;
+  }
+  close(p[0]);
+  kill(h, SIGKILL);
+  waitpid(h, NULL, 0);
+  return rc;
+}
+
+/* A detached clone of `src`, idmapped through the container's user namespace (and read-only). */
+static int idmapped_clone(const char *src, int readonly) {
+  int fd = (int)syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (fd < 0) return -1;
+  struct mount_attr attr;
+  memset(&attr, 0, sizeof attr);
+  attr.attr_set = MOUNT_ATTR_IDMAP | (readonly ? MOUNT_ATTR_RDONLY : 0);
+  attr.userns_fd = (unsigned long long)g_userns;
+  if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/* `idmap <path>`: over-mount a host directory (an image layer, the container's layer dir) with an
+   idmapped view of itself, in this mount namespace only, before the overlay takes it as a layer:
+   the stored files stay unshifted and appear shifted to the container. */
+static void op_idmap(const char *path) {
+  if (g_userns < 0) fail("idmap %s: no user namespace", path);
+  int fd = idmapped_clone(path, 0);
+  if (fd < 0) fail("idmapped mount of %s: %s", path, strerror(errno));
+  if (syscall(SYS_move_mount, fd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) fail("mount idmapped %s: %s", path, strerror(errno));
+  close(fd);
+}
+
+/* `idbind <source> <target> <ro>`: a bind (volume, /etc/hosts…) whose stored owners are container
+   ids, idmapped so the container sees them as stored. */
+static void op_idbind(int rootfd, struct rec *r) {
+  const char *src = fld(r, 1), *target = fld(r, 2);
+  struct stat st;
+  if (stat(src, &st) < 0) fail("error mounting \"%s\" to rootfs at \"%s\": stat %s: %s", src, target, src, strerror(errno));
+  int mfd = idmapped_clone(src, strcmp(fld(r, 3), "1") == 0);
+  if (mfd < 0) fail("error mounting \"%s\" to rootfs at \"%s\": idmapped mount: %s", src, target, strerror(errno));
+  int tfd = target_fd(rootfd, target, S_ISDIR(st.st_mode));
+  if (tfd < 0) fail("error mounting \"%s\" to rootfs at \"%s\": %s", src, target, strerror(errno));
+  if (syscall(SYS_move_mount, mfd, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    fail("error mounting \"%s\" to rootfs at \"%s\": %s", src, target, strerror(errno));
+  close(mfd);
+  close(tfd);
+}
+
+/* `fsroot <uid> <gid>`: set up the container as its root's host ids, so what the setup creates in
+   the (idmapped) root and the overlay's own work files are stored as container root. setfsuid away
+   from 0 clears the file capabilities from the effective set; they are raised again. */
+static void apply_fsroot(void) {
+  for (int i = 0; i < nrecs; i++) {
+    if (strcmp(recs[i].f[0], "fsroot") != 0) continue;
+    setfsgid((gid_t)strtoul(fld(&recs[i], 2), NULL, 10));
+    setfsuid((uid_t)strtoul(fld(&recs[i], 1), NULL, 10));
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) < 0) fail("capget: %s", strerror(errno));
+    data[0].effective = data[0].permitted;
+    data[1].effective = data[1].permitted;
+    if (syscall(SYS_capset, &hdr, data) < 0) fail("capset: %s", strerror(errno));
+  }
+}
+
 struct stdio_fds {
   int in, out, err; /* child ends; -1 with a tty */
 };
@@ -628,6 +748,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     if (!ok) fail("join cgroup %s: %s", path, strerror(e));
   }
   apply_oom_score_adj();
+  apply_fsroot();
 
   int rootfd = -1, rootdir = -1;
   int nsfds[8], nns = 0;
@@ -644,6 +765,8 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     if (flags && unshare(flags) < 0) fail("unshare: %s", strerror(errno));
     unsigned long prop = strtoul(plan_get("rootprop") ? plan_get("rootprop") : "0", NULL, 0);
     if (prop && mount("", "/", NULL, prop, NULL) < 0) fail("make / %lx: %s", prop, strerror(errno));
+    for (int i = 0; i < nrecs; i++)
+      if (strcmp(recs[i].f[0], "idmap") == 0) op_idmap(fld(&recs[i], 1));
     for (int i = 0; i < nrecs; i++) {
       struct rec *r = &recs[i];
       if (strcmp(r->f[0], "rootmount") != 0) continue;
@@ -675,6 +798,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     struct rec *r = &recs[i];
     const char *k = r->f[0];
     if (strcmp(k, "mount") == 0) op_mount(rootfd, r);
+    else if (strcmp(k, "idbind") == 0) op_idbind(rootfd, r);
     else if (strcmp(k, "remount") == 0) remount_flags(rootfd, fld(r, 2), strtoul(fld(r, 1), NULL, 0));
     else if (strcmp(k, "mkdir") == 0) mkdir_in_root(rootfd, fld(r, 1), (mode_t)strtoul(fld(r, 2), NULL, 0));
     else if (strcmp(k, "mknod") == 0) op_mknod(rootfd, r);
@@ -697,6 +821,9 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     else if (strcmp(k, "shmmove") == 0) op_shmmove(rootfd, fld(r, 1));
   }
   if (rootfd >= 0) close(rootfd);
+  /* Last: every other namespace is owned by the initial user namespace and was set up (and joined)
+     as host root; from here on the process's ids and capabilities are the container's. */
+  if (g_userns >= 0 && setns(g_userns, CLONE_NEWUSER) < 0) fail("join user namespace: %s", strerror(errno));
 
   /* stdio and session */
   if (setsid() < 0 && errno != EPERM) fail("setsid: %s", strerror(errno));
@@ -1436,6 +1563,10 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, &mask, NULL);
   sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 
+  if (plan_get("uidmap")) {
+    char err[512];
+    if (make_userns(err, sizeof err) < 0) report_fail("%s", err);
+  }
   /* The pid namespace is entered by the monitor (it only affects its children). */
   const char *pidns = plan_get("pidns");
   if (pidns) {

@@ -42,6 +42,9 @@ import { RootfsGate } from './engine/containers/rootfs-gate';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
 import { installAppArmorProfile } from './platform/apparmor';
+import { checkIdmappedOverlaySupport } from './platform/userns-support';
+import { resolveUsernsRemap } from './config/userns-remap';
+import type { UsernsMaps } from './runtime/runtime';
 import { DEFAULT_APPARMOR_PROFILE, defaultAppArmorProfile } from './runtime/spec/apparmor/default-profile';
 import { detectHostLsm } from './platform/lsm';
 import { imageSourceFrom } from './engine/containers/image-adapter';
@@ -122,6 +125,24 @@ async function main(): Promise<number> {
       (err: unknown) => log.error({ err }, 'seccomp-profile not reloaded; the previous profile stays in force'),
     );
   });
+  // daemon.json's userns-remap, resolved once (dockerd reads it at start only): a bad value, a user
+  // without ranges or a kernel without idmapped overlay layers stops the start with the reason.
+  let userns: UsernsMaps | undefined;
+  const remapAsked = config.current().usernsRemap;
+  if (remapAsked !== undefined) {
+    try {
+      checkIdmappedOverlaySupport();
+      const remap = await resolveUsernsRemap(remapAsked);
+      userns = { uidMap: remap.uidMap, gidMap: remap.gidMap };
+      log.info({ uidMap: userns.uidMap, gidMap: userns.gidMap }, 'user namespace remapping enabled');
+    } catch (err) {
+      process.stderr.write(`berthd: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+  config.onChange((next) => {
+    if (next.usernsRemap !== remapAsked) log.warn('userns-remap changed in daemon.json: it applies only when berthd restarts (as in dockerd)');
+  });
   const hostLsm = await detectHostLsm();
   // As dockerd with docker-default: where AppArmor is on, containers run under berth-default. A
   // host that cannot load it runs containers unconfined, says so here and in /info (no apparmor).
@@ -133,7 +154,7 @@ async function main(): Promise<number> {
       log.warn({ err }, 'AppArmor is enabled but berth-default could not be loaded: containers run without an AppArmor profile');
     }
   }
-  const withAppArmor = (d: SecurityDefaults): SecurityDefaults => (apparmorProfile !== undefined ? { ...d, apparmorProfile } : d);
+  const withAppArmor = (d: SecurityDefaults): SecurityDefaults => ({ ...d, ...(apparmorProfile !== undefined ? { apparmorProfile } : {}), ...(userns ? { userns } : {}) });
   securityDefaults = withAppArmor(securityDefaults);
   // One keep-alive transport for every registry conversation (pull, push, login).
   const registryTransport = new HttpTransport();
@@ -266,7 +287,7 @@ async function main(): Promise<number> {
   await builds.init();
   const execs = new ExecService(containers, events, log.child({ module: 'exec' }));
   late.execs = execs;
-  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current(), apparmorProfile !== undefined),
+  const system = new SystemService({ images: async () => imageService.count(), containers: () => containers.counts(), securityOptions: () => securityOptionsInfo(config.current(), apparmorProfile !== undefined, userns !== undefined),
     cgroups: () => ({ version: runtime.info().cgroupVersion, driver: runtime.info().cgroupDriver }),
     dataRoot: options.dataRoot,
     defaultBridge: () => networks.defaultBridgeInfo(),

@@ -171,9 +171,9 @@ describe.skipIf(!IS_ROOT)('security: daemon.json seccomp-profile and no-new-priv
     }
   });
 
-  it('refuses to start with an unreadable seccomp-profile, and refuses userns-remap', async () => {
-    for (const config of [{ 'seccomp-profile': join(work, 'missing.json') }, { 'userns-remap': 'default' }]) {
-      await expect(startBerthd({ config })).rejects.toThrow(/opening seccomp profile|user namespace remapping/);
+  it('refuses to start with an unreadable seccomp-profile, and with a userns-remap user that does not exist', async () => {
+    for (const config of [{ 'seccomp-profile': join(work, 'missing.json') }, { 'userns-remap': 'no-such-user-berth' }]) {
+      await expect(startBerthd({ config })).rejects.toThrow(/opening seccomp profile|uid lookup for "no-such-user-berth"/);
     }
   });
 

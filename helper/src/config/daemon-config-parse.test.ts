@@ -42,8 +42,11 @@ describe('parseDaemonConfig', () => {
     });
   });
 
-  it('refuses userns-remap (not supported) and a relative seccomp-profile', () => {
-    expect(() => parseDaemonConfig('{"userns-remap": "default"}')).toThrow(/user namespace remapping/);
+  it('takes userns-remap (resolved at start), refuses a malformed one and a relative seccomp-profile', () => {
+    expect(parseDaemonConfig('{"userns-remap": "default"}').config.usernsRemap).toBe('default');
+    expect(parseDaemonConfig('{"userns-remap": "alice:staff"}').config.usernsRemap).toBe('alice:staff');
+    expect(parseDaemonConfig('{"userns-remap": ""}').config.usernsRemap).toBeUndefined();
+    expect(() => parseDaemonConfig('{"userns-remap": "a:b:c"}')).toThrow(/userns-remap/);
     expect(() => parseDaemonConfig('{"seccomp-profile": "seccomp.json"}')).toThrow(/absolute path/);
   });
 

@@ -98,8 +98,8 @@ const fileSchema = z.object({
   // The default log driver and options of new containers (checked as a create would check them).
   'log-driver': z.string().min(1).optional(),
   'log-opts': z.record(z.string(), z.string()).optional(),
-  // Refused rather than ignored: berthd does not remap user namespaces (an option works or is refused).
-  'userns-remap': z.literal('', { error: 'berthd does not support user namespace remapping; remove "userns-remap"' }).optional(),
+  // "default", "user", "user:group", "uid", "uid:gid"; resolved against /etc/subuid at start (config/userns-remap.ts).
+  'userns-remap': z.string().regex(/^[^:\s]*(:[^:\s]+)?$/, 'must be "default", "user", "user:group", "uid" or "uid:gid"').optional(),
 });
 
 const SUPPORTED_KEYS = new Set(Object.keys(fileSchema.shape));
@@ -163,6 +163,7 @@ export function parseDaemonConfig(text: string): ParsedDaemonConfig {
     ...(file.bridge !== undefined ? { bridge: file.bridge } : {}),
     ...(file['seccomp-profile'] ? { seccompProfile: file['seccomp-profile'] } : {}),
     noNewPrivileges: file['no-new-privileges'] ?? false,
+    ...(file['userns-remap'] !== undefined && file['userns-remap'] !== '' ? { usernsRemap: file['userns-remap'] } : {}),
     ...(file['log-driver'] ? { logDriver: file['log-driver'] } : {}),
     ...(file['log-opts'] ? { logOpts: file['log-opts'] } : {}),
   };

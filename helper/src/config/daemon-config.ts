@@ -23,6 +23,8 @@ export interface DaemonConfig {
   seccompProfile?: string;
   /** dockerd's `no-new-privileges`: the default for every container. */
   noNewPrivileges: boolean;
+  /** dockerd's `userns-remap` ("default", "user[:group]", "uid[:gid]"); read at start only, as dockerd. */
+  usernsRemap?: string;
   /** dockerd's `log-driver` / `log-opts`: the LogConfig of containers created without one. */
   logDriver?: string;
   logOpts?: Record<string, string>;

@@ -82,8 +82,9 @@ export class CfsProcess {
   }
 
   /** The root is `dir` (e.g. `/proc/<pid>/root` of a running container). */
-  static async openRoot(binary: string, dir: string): Promise<CfsProcess> {
-    const p = new CfsProcess(spawn(binary, ['root', dir], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  static async openRoot(binary: string, dir: string, fsIds?: { uid: number; gid: number }): Promise<CfsProcess> {
+    const args = ['root', dir, ...(fsIds ? [String(fsIds.uid), String(fsIds.gid)] : [])];
+    const p = new CfsProcess(spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] }));
     await p.ready();
     return p;
   }

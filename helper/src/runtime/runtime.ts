@@ -94,6 +94,24 @@ export interface BindMount {
   readonly: boolean;
   /** Default 'rprivate' as in dockerd. */
   propagation?: 'private' | 'rprivate' | 'slave' | 'rslave' | 'shared' | 'rshared';
+  /**
+   * With ContainerSpec.userns: the source stores container ids (a volume, the etc files), so it is
+   * mounted idmapped through the container's maps. Host binds are not (as dockerd: unshifted).
+   */
+  idmap?: boolean;
+}
+
+/** One line of a uid_map / gid_map. */
+export interface IdMap {
+  containerId: number;
+  hostId: number;
+  size: number;
+}
+
+/** daemon.json userns-remap, applied to a container: its user namespace's maps. */
+export interface UsernsMaps {
+  uidMap: IdMap[];
+  gidMap: IdMap[];
 }
 
 export interface ConsoleSize {
@@ -204,6 +222,11 @@ export interface ContainerSpec {
   /** `--uts host`: the host's UTS namespace; `hostname` is then only written to /etc/hostname and HOSTNAME. */
   utsMode?: 'private' | 'host';
   binds?: BindMount[];
+  /**
+   * userns-remap: the container runs in a user namespace of its own with these maps; its image
+   * layers, its own layer, volumes and etc files are mounted idmapped (stored unshifted).
+   */
+  userns?: UsernsMaps;
   /** tmpfs mounts (HostConfig.Tmpfs and Mounts of type tmpfs), mounted with binds by depth. */
   tmpfs?: TmpfsMount[];
   resources?: ResourceLimits;

@@ -3,12 +3,15 @@ import { extract, type Header } from 'tar-stream';
 import { BerthError, invalidArgument } from '../../lib/errors';
 import { CFS_IF_MISSING, CFS_NO_OVERWRITE_DIR_NON_DIR, type CfsProcess } from '../../platform/cfs-process';
 import { normalizeLayerPath } from '../../store/layers/apply-layer';
+import { idOnHost, type ContainerIdMaps } from './container-ids';
 
 export interface ExtractOptions {
   /** dockerd's noOverwriteDirNonDir: never replace a directory with a non-directory or back. */
   noOverwriteDirNonDir: boolean;
   /** Owner for every entry instead of the archive's (copyUIDGID with a container user). */
   chown?: { uid: number; gid: number };
+  /** A remapped running container's maps: the archive's (container) ids are stored as host ids. */
+  ids?: ContainerIdMaps;
 }
 
 type Kind = 'dir' | 'file' | 'symlink' | 'other';
@@ -72,12 +75,14 @@ export async function extractIntoContainer(cfs: CfsProcess, dest: string, tar: R
       const kind = nodes.get(cur);
       if (kind === 'dir') continue;
       if (kind !== undefined) refuse(name, `parent ${JSON.stringify(cur)} is a ${kind === 'symlink' ? 'symlink' : 'non-directory'} of this archive`);
-      await send(['mkdir', cur, '755', '0', '0', String(flags | CFS_IF_MISSING)], cur);
+      await send(['mkdir', cur, '755', String(hostUid(0)), String(hostGid(0)), String(flags | CFS_IF_MISSING)], cur);
       nodes.set(cur, 'dir');
     }
   };
 
-  const owner = (h: Header): [string, string] => [String(opts.chown?.uid ?? h.uid ?? 0), String(opts.chown?.gid ?? h.gid ?? 0)];
+  const hostUid = (id: number): number => (opts.ids ? idOnHost(opts.ids.uid, id) : id);
+  const hostGid = (id: number): number => (opts.ids ? idOnHost(opts.ids.gid, id) : id);
+  const owner = (h: Header): [string, string] => [String(hostUid(opts.chown?.uid ?? h.uid ?? 0)), String(hostGid(opts.chown?.gid ?? h.gid ?? 0))];
   const secs = (d: Date | undefined): [string, string] => {
     const ms = d ? d.getTime() : Date.now();
     return [String(Math.floor(ms / 1000)), String((ms % 1000) * 1e6)];

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pack as tarPack, type Header as FullHeader, type Pack } from 'tar-stream';
 import type { CfsEntry, CfsProcess, CfsWalkOptions } from '../../platform/cfs-process';
+import { idInContainer, type ContainerIdMaps } from './container-ids';
 
 type Header = Partial<FullHeader> & Pick<FullHeader, 'name'>;
 
@@ -21,6 +22,8 @@ export interface TarWalkOptions extends CfsWalkOptions {
   rebase: string;
   /** Called once the walk ended (success or not): closes the filesystem view. */
   onDone: () => Promise<void>;
+  /** A remapped running container's maps: owners are written as container ids. */
+  ids?: ContainerIdMaps;
 }
 
 /**
@@ -43,8 +46,8 @@ export function tarFromContainer(cfs: CfsProcess, path: string, opts: TarWalkOpt
           name: e.type === 'dir' ? `${name}/` : name,
           // Type bits kept: tar-stream replaces a falsy mode (a 0000 file) with a default.
           mode: e.mode | (e.type === 'dir' ? 0o040000 : 0o100000),
-          uid: e.uid,
-          gid: e.gid,
+          uid: opts.ids ? idInContainer(opts.ids.uid, e.uid) : e.uid,
+          gid: opts.ids ? idInContainer(opts.ids.gid, e.gid) : e.gid,
           mtime: new Date(e.mtimeSec * 1000),
           type: TAR_TYPES[e.type],
         };

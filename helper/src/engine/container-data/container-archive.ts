@@ -81,6 +81,7 @@ export async function archiveContainerPath(deps: ContainerFsDeps, ref: string, p
       xdev: false,
       skipFs: fs.running ? KERNEL_FS_MAGICS : [],
       rebase: base === '/' ? '' : base,
+      ...(fs.ids ? { ids: fs.ids } : {}),
       onDone: () => fs.close(),
     });
     return { stat, tar };
@@ -134,7 +135,7 @@ export async function extractToContainer(deps: ContainerFsDeps, ref: string, pat
     // copyUIDGID (docker cp -a): everything owned by the container's user when it has one (moby tarCopyOptions).
     const chown = opts.copyUIDGID && fs.rec.config.user !== '' ? { uid: fs.rec.user.uid, gid: fs.rec.user.gid } : undefined;
     try {
-      await extractIntoContainer(fs.cfs, resolved, tar, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, ...(chown ? { chown } : {}) });
+      await extractIntoContainer(fs.cfs, resolved, tar, { noOverwriteDirNonDir: opts.noOverwriteDirNonDir, ...(chown ? { chown } : {}), ...(fs.ids ? { ids: fs.ids } : {}) });
     } catch (err) {
       throw pathError(err, path, fs.rec.name);
     }
@@ -144,5 +145,5 @@ export async function extractToContainer(deps: ContainerFsDeps, ref: string, pat
 /** `GET /containers/{id}/export`: the container's root filesystem (no mounts) as one tar. */
 export async function exportContainer(deps: ContainerFsDeps, ref: string): Promise<Readable> {
   const fs = await openContainerFs(deps, ref, { withMounts: false });
-  return tarFromContainer(fs.cfs, '/', { follow: false, content: true, maxDepth: 4096, xdev: true, skipFs: KERNEL_FS_MAGICS, rebase: '', onDone: () => fs.close() });
+  return tarFromContainer(fs.cfs, '/', { follow: false, content: true, maxDepth: 4096, xdev: true, skipFs: KERNEL_FS_MAGICS, rebase: '', ...(fs.ids ? { ids: fs.ids } : {}), onDone: () => fs.close() });
 }

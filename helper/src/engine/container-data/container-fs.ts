@@ -5,6 +5,7 @@ import type { ContainerRecord } from '../../store/containers/container-record';
 import { defaultOverlayOptions } from '../containers/container-helpers';
 import { containerMounts, type ContainerMountView } from '../containers/container-mounts';
 import type { RootfsGate } from '../containers/rootfs-gate';
+import { containerIdMapsOf, idOnHost, type ContainerIdMaps } from './container-ids';
 
 /** How the container filesystem finds a container and its mounts (main.ts wires the engine). */
 export interface ContainerFsDeps {
@@ -42,6 +43,8 @@ export interface OpenContainerFs {
   rec: ContainerRecord;
   cfs: CfsProcess;
   running: boolean;
+  /** A running remapped container: its maps (the view shows host ids). */
+  ids?: ContainerIdMaps;
   close(): Promise<void>;
 }
 
@@ -57,8 +60,10 @@ export async function openContainerFs(deps: ContainerFsDeps, ref: string, opts: 
   const pid = deps.runningPid(rec.id);
   if (pid !== undefined && pid > 0) {
     release();
-    const cfs = await CfsProcess.openRoot(deps.cfsBinary, `/proc/${pid}/root`);
-    return { rec, cfs, running: true, close: () => cfs.close() };
+    const ids = await containerIdMapsOf(pid);
+    // Remapped: what cp writes is created as container root's host ids (then chowned as the archive says).
+    const cfs = await CfsProcess.openRoot(deps.cfsBinary, `/proc/${pid}/root`, ids ? { uid: idOnHost(ids.uid, 0), gid: idOnHost(ids.gid, 0) } : undefined);
+    return { rec, cfs, running: true, ...(ids ? { ids } : {}), close: () => cfs.close() };
   }
   const plan: CfsMount[] = [
     { kind: 'overlay', target: rec.rootfs.mergedDir, data: (rec.rootfs.mountOptions ?? defaultOverlayOptions(rec)).join(','), ...(rec.rootfs.mountCwd ? { cwd: rec.rootfs.mountCwd } : {}) },

@@ -42,7 +42,7 @@ export async function createContainer(deps: ContainerServiceDeps, request: Conta
     deps.networks?.validate(input.hostConfig.networkMode, input.endpoints ?? {});
   }
   validateLinks(deps, input.hostConfig);
-  validateSecurity(input.hostConfig, deps.hostLsm);
+  validateSecurity(input.hostConfig, deps.hostLsm, undefined, deps.securityDefaults?.().userns !== undefined);
   validateHealthcheck(input.config.healthcheck);
   await checkMountSources(input.hostConfig.mounts);
   // The devices must exist now (dockerd finds out at start); they are read again at each start.

@@ -9,7 +9,7 @@ import type { ContainerRecord, ThrottleDevice } from '../../store/containers/con
 import type { ContainerRef, ContainerSpec, ProcessSpec, ResourceLimits } from '../../runtime/runtime';
 import { processEnv } from './command-merge';
 import { defaultOverlayOptions } from './container-helpers';
-import { NO_SECURITY_DEFAULTS, securityOf, type SecurityDefaults } from './security-opts';
+import { checkUsernsConflicts, NO_SECURITY_DEFAULTS, runsRemapped, securityOf, type SecurityDefaults } from './security-opts';
 import { logSettingsOf, type LogSettings } from './log-driver';
 import { parseTmpfs, tmpfsFromMount, type TmpfsMount } from '../../runtime/spec/tmpfs-options';
 import { defaultNetworkSysctls } from '../../runtime/spec/sysctls';
@@ -39,6 +39,9 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
   const security = securityOf(rec, defaults);
   const [rows = 0, cols = 0] = hc.consoleSize;
   const log = logSettingsOfRecord(store, rec);
+  // Checked again at start, as dockerd: the daemon may have been restarted with userns-remap since create.
+  const remapped = runsRemapped(hc, defaults);
+  checkUsernsConflicts(hc, remapped);
   return {
     ref: runtimeRefOf(store, rec.id),
     rootfs: {
@@ -72,7 +75,11 @@ export function buildContainerSpec(store: ContainerStore, rec: ContainerRecord, 
     ...(hc.ipcMode === 'host' || hc.ipcMode === 'none' ? { ipcMode: hc.ipcMode } : {}),
     ...(hc.utsMode === 'host' ? { utsMode: 'host' as const } : {}),
     ...(hc.cgroupnsMode === 'private' || hc.cgroupnsMode === 'host' ? { cgroupns: hc.cgroupnsMode } : {}),
-    binds: hc.mounts.filter((m) => m.type === 'bind' || m.type === 'volume').map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly, propagation: m.propagation })),
+    // Volumes store container ids (copy-up writes them unshifted): idmapped under remap. Host binds are not (as dockerd).
+    binds: hc.mounts
+      .filter((m) => m.type === 'bind' || m.type === 'volume')
+      .map((m) => ({ source: m.source, destination: m.destination, readonly: m.readOnly, propagation: m.propagation, ...(remapped && m.type === 'volume' ? { idmap: true } : {}) })),
+    ...(remapped && defaults.userns ? { userns: defaults.userns } : {}),
     tmpfs: tmpfsMounts(hc),
     resources: resourcesOf(hc),
     shmSize: hc.shmSize,

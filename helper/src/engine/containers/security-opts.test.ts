@@ -44,6 +44,15 @@ describe('parseSecurityOpts', () => {
     expect(() => validateSecurity({ usernsMode: 'host' })).not.toThrow();
     expect(() => validateSecurity({ usernsMode: 'private' })).toThrow(/UsernsMode/);
   });
+
+  it('under userns-remap refuses privileged, host network and host pid unless --userns host, as dockerd', () => {
+    const none = (): Set<string> => new Set();
+    expect(() => validateSecurity({ privileged: true }, undefined, none, true)).toThrow('privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+    expect(() => validateSecurity({ networkMode: 'host' }, undefined, none, true)).toThrow("cannot share the host's network namespace when user namespaces are enabled");
+    expect(() => validateSecurity({ pidMode: 'host' }, undefined, none, true)).toThrow('cannot share the host PID namespace when user namespaces are enabled');
+    expect(() => validateSecurity({ privileged: true, networkMode: 'host', pidMode: 'host', usernsMode: 'host' }, undefined, none, true)).not.toThrow();
+    expect(() => validateSecurity({ privileged: true }, undefined, none, false)).not.toThrow();
+  });
 });
 
 describe('effectiveSecurity', () => {

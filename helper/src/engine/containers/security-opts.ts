@@ -8,6 +8,7 @@ import { invalidArgument } from '../../lib/errors';
 import { loadedAppArmorProfiles } from '../../platform/apparmor';
 import type { HostLsm } from '../../platform/lsm';
 import { parseSeccompProfile, type SeccompProfile } from '../../runtime/spec/seccomp/profile';
+import type { UsernsMaps } from '../../runtime/runtime';
 
 /** What a container asked for; undefined fields take the daemon's defaults. */
 export interface SecuritySettings {
@@ -25,6 +26,8 @@ export interface SecurityDefaults {
   noNewPrivileges: boolean;
   /** berth-default once loaded into the kernel; undefined where AppArmor is off (or could not load it). */
   apparmorProfile?: string;
+  /** daemon.json `userns-remap`, resolved at start: the maps of every container not run with `--userns host`. */
+  userns?: UsernsMaps;
 }
 
 const bad = (n: 1 | 2, opt: string): Error => invalidArgument('INVALID_SECURITY_OPT', `invalid --security-opt ${n}: ${JSON.stringify(opt)}`);
@@ -101,9 +104,10 @@ export const NO_SECURITY_DEFAULTS: SecurityDefaults = { noNewPrivileges: false }
 
 /** `docker create`: refuses what cannot be applied (400 naming the option) before anything is stored. */
 export function validateSecurity(
-  hc: { securityOpt?: string[]; usernsMode?: string },
+  hc: UsernsHostConfig & { securityOpt?: string[] },
   host: HostLsm = { apparmor: false, selinux: false },
   loadedProfiles: () => Set<string> = loadedAppArmorProfiles,
+  remapped = false,
 ): void {
   const asked = parseSecurityOpts(hc.securityOpt ?? [], host);
   // dockerd finds a missing profile only at start; the host knows now, so say it at create.
@@ -112,8 +116,25 @@ export function validateSecurity(
   }
   const userns = hc.usernsMode ?? '';
   if (userns !== '' && userns !== 'host') {
-    throw invalidArgument('INVALID_USERNS_MODE', `invalid HostConfig.UsernsMode ${JSON.stringify(userns)}: berthd does not remap user namespaces, so only "host" is valid`);
+    throw invalidArgument('INVALID_USERNS_MODE', `invalid HostConfig.UsernsMode ${JSON.stringify(userns)}: only "host" is valid`);
   }
+  checkUsernsConflicts(hc, remapped);
+}
+
+type UsernsHostConfig = { usernsMode?: string; privileged?: boolean; networkMode?: string; pidMode?: string };
+
+/** Whether a container runs remapped: the daemon remaps and it did not ask for `--userns host`. */
+export const runsRemapped = (hc: { usernsMode?: string }, defaults: SecurityDefaults | undefined): boolean => defaults?.userns !== undefined && hc.usernsMode !== 'host';
+
+/**
+ * moby's verifyPlatformContainerSettings under userns-remap (at create and again at start): what
+ * needs the host's user namespace must say `--userns host`. Messages are dockerd's.
+ */
+export function checkUsernsConflicts(hc: UsernsHostConfig, remapped: boolean): void {
+  if (!remapped || hc.usernsMode === 'host') return;
+  if (hc.privileged) throw invalidArgument('USERNS_PRIVILEGED', 'privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+  if (hc.networkMode === 'host') throw invalidArgument('USERNS_HOST_NETWORK', "cannot share the host's network namespace when user namespaces are enabled");
+  if (hc.pidMode === 'host') throw invalidArgument('USERNS_HOST_PID', 'cannot share the host PID namespace when user namespaces are enabled');
 }
 
 /** A container's effective seccomp profile, no_new_privs and AppArmor profile, from its record and the daemon's defaults. */
@@ -150,8 +171,9 @@ export function appArmorProfileOf(rec: { hostConfig: { securityOpt?: string[]; p
 }
 
 /** `/info` SecurityOptions as dockerd words them, for what berthd really applies. */
-export function securityOptionsInfo(config: { seccompProfile?: string; noNewPrivileges: boolean }, apparmor = false): string[] {
+export function securityOptionsInfo(config: { seccompProfile?: string; noNewPrivileges: boolean }, apparmor = false, userns = false): string[] {
   const out = [...(apparmor ? ['name=apparmor'] : []), `name=seccomp,profile=${config.seccompProfile && config.seccompProfile !== '' ? config.seccompProfile : 'builtin'}`];
+  if (userns) out.push('name=userns');
   if (config.noNewPrivileges) out.push('name=no-new-privileges');
   out.push('name=cgroupns');
   return out;

@@ -244,7 +244,8 @@ class ShimContainer extends MonitoredProcess implements ContainerProcess {
     const dir = join(this.ref.stateDir, 'exec', spec.execId);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const plan = serializePlan(buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(cgroupKey(this.ref)) }));
+    const userns = await remappedRootOf(this.pid);
+    const plan = serializePlan(buildExecPlan({ pid: this.pid, process: spec.process, cgroup: this.cgroups.planPart(cgroupKey(this.ref)), ...(userns ? { userns } : {}) }));
     try {
       await this.launcher.launch('exec', dir, plan);
     } catch (err) {
@@ -303,4 +304,21 @@ export async function createLinuxRuntime(opts: {
 }): Promise<LinuxRuntime> {
   const cgroups = await createCgroupManager({ root: opts.cgroupRoot, parent: opts.cgroupParent, deviceFilterBinary: opts.binaries.devfilter });
   return new LinuxRuntime({ launcher: new SpawnShimLauncher(opts.binaries.shim), initBinary: opts.binaries.init, cgroups, log: opts.log });
+}
+
+/**
+ * The host ids of a container's root when it runs in a user namespace of its own (userns-remap),
+ * read from the kernel so an exec joins what the container really has, whatever the config says now.
+ */
+async function remappedRootOf(pid: number): Promise<{ rootUid: number; rootGid: number } | undefined> {
+  const [mine, theirs] = await Promise.all([readlink('/proc/self/ns/user'), readlink(`/proc/${pid}/ns/user`)]);
+  if (mine === theirs) return undefined;
+  const rootOf = async (file: string): Promise<number> => {
+    for (const line of (await readFile(`/proc/${pid}/${file}`, 'utf8')).split('\n')) {
+      const [inside, outside] = line.trim().split(/\s+/).map(Number);
+      if (inside === 0 && outside !== undefined) return outside;
+    }
+    return 65534;
+  };
+  return { rootUid: await rootOf('uid_map'), rootGid: await rootOf('gid_map') };
 }

@@ -45,6 +45,7 @@ import { DEFAULT_SECCOMP_PROFILE } from './seccomp/profile';
 import { localSeccompHost, resolveSeccomp, seccompRecords } from './seccomp/resolve';
 import { invalidArgument } from '../../lib/errors';
 import type { BindMount, ContainerSpec, ProcessSpec, TmpfsMount } from '../runtime';
+import { hostIdOf, layerIdmapRecords, tmpfsDataFor, usernsMapRecords } from './userns';
 
 export type PlanRecord = readonly [string, ...Array<string | number>];
 
@@ -178,6 +179,11 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   for (const f of cgroup.procsFiles) p.push(['cgroup', f]);
   for (const f of cgroup.threadFiles ?? []) p.push(['cgroupself', f]);
   if (cgroup.oomFile) p.push(['oomfile', cgroup.oomFile]);
+  const userns = spec.userns;
+  if (userns) {
+    p.push(...usernsMapRecords(userns));
+    if (rootfs.mount) p.push(...layerIdmapRecords(rootfs.mount));
+  }
   if (rootfs.mount) {
     p.push(['rootmount', rootfs.mount.fstype, rootfs.mount.source, rootfs.mount.options.join(','), rootfs.mount.cwd ?? '']);
   }
@@ -193,8 +199,8 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
     prop,
   ];
   p.push(mount(nosuidNoexecNodev, 'proc', 'proc', '/proc'));
-  p.push(mount(MS.NOSUID | MS.STRICTATIME, 'tmpfs', 'tmpfs', '/dev', 'mode=755,size=65536k'));
-  p.push(mount(MS.NOSUID | MS.NOEXEC, 'devpts', 'devpts', '/dev/pts', 'newinstance,ptmxmode=0666,mode=0620,gid=5'));
+  p.push(mount(MS.NOSUID | MS.STRICTATIME, 'tmpfs', 'tmpfs', '/dev', tmpfsDataFor('mode=755,size=65536k', userns)));
+  p.push(mount(MS.NOSUID | MS.NOEXEC, 'devpts', 'devpts', '/dev/pts', `newinstance,ptmxmode=0666,mode=0620,gid=${userns ? hostIdOf(userns.gidMap, 5, 'gid') : 5}`));
   p.push(mount(nosuidNoexecNodev | (privileged ? 0 : MS.RDONLY), 'sysfs', 'sysfs', '/sys'));
   if (cgroup.version === 2) {
     p.push(mount(nosuidNoexecNodev | MS.RDONLY, 'cgroup2', 'cgroup2', '/sys/fs/cgroup'));
@@ -211,10 +217,10 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   // moby: the host's /dev/shm for --ipc host, none at all for --ipc none.
   if (spec.joinIpc !== undefined) p.push(['shmmove', '/dev/shm']);
   else if (spec.ipcMode === 'host') p.push(mount(MS.BIND | MS.REC, '', '/dev/shm', '/dev/shm', '', rprivate));
-  else if (spec.ipcMode !== 'none') p.push(mount(nosuidNoexecNodev, 'tmpfs', 'shm', '/dev/shm', `mode=1777,size=${spec.shmSize && spec.shmSize > 0 ? spec.shmSize : DEFAULT_SHM_SIZE}`));
-  p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.resolvConf, '/etc/resolv.conf', '', rprivate));
-  p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hostname, '/etc/hostname', '', rprivate));
-  p.push(mount(MS.BIND | MS.REC, '', spec.etcFiles.hosts, '/etc/hosts', '', rprivate));
+  else if (spec.ipcMode !== 'none') p.push(mount(nosuidNoexecNodev, 'tmpfs', 'shm', '/dev/shm', tmpfsDataFor(`mode=1777,size=${spec.shmSize && spec.shmSize > 0 ? spec.shmSize : DEFAULT_SHM_SIZE}`, userns)));
+  // Under userns-remap the etc files (root-owned on the host) are the container root's, as in dockerd.
+  const etcBind = (source: string, target: string): PlanRecord => (userns ? ['idbind', source, target, 0] : mount(MS.BIND | MS.REC, '', source, target, '', rprivate));
+  p.push(etcBind(spec.etcFiles.resolvConf, '/etc/resolv.conf'), etcBind(spec.etcFiles.hostname, '/etc/hostname'), etcBind(spec.etcFiles.hosts, '/etc/hosts'));
   const userMounts: Array<{ destination: string; bind?: BindMount; tmpfs?: TmpfsMount }> = [
     ...(spec.binds ?? []).map((b) => ({ destination: b.destination, bind: b })),
     ...(spec.tmpfs ?? []).map((t) => ({ destination: t.destination, tmpfs: t })),
@@ -222,12 +228,16 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   for (const { bind: b, tmpfs: t } of userMounts.sort(byDepth)) {
     if (t) {
       checkAbsolute('tmpfs destination', t.destination);
-      p.push(mount(t.flags, 'tmpfs', 'tmpfs', t.destination, t.data));
+      p.push(mount(t.flags, 'tmpfs', 'tmpfs', t.destination, tmpfsDataFor(t.data, userns)));
       continue;
     }
     if (!b) continue;
     checkAbsolute('bind source', b.source);
     checkAbsolute('bind destination', b.destination);
+    if (userns && b.idmap) {
+      p.push(['idbind', b.source, b.destination, b.readonly ? 1 : 0]);
+      continue;
+    }
     p.push(mount(MS.BIND | MS.REC | (b.readonly ? MS.RDONLY : 0), '', b.source, b.destination, '', propagationFlags(b.propagation)));
   }
   if (spec.init) p.push(mount(MS.BIND | MS.RDONLY, '', initBinary, INIT_PATH_IN_CONTAINER, '', rprivate));
@@ -269,14 +279,20 @@ export interface ExecPlanInput {
   cgroup: Pick<CgroupPlanPart, 'procsFiles' | 'threadFiles'>;
   /** Namespaces to join besides pid (the monitor joins pid): the container's own, mnt last. */
   namespaces?: Array<'ipc' | 'uts' | 'net' | 'cgroup' | 'mnt'>;
+  /**
+   * userns-remap: the container's user namespace, joined after the others (they are owned by the
+   * initial one), with the host ids of its root for what the exec creates (its pty).
+   */
+  userns?: { rootUid: number; rootGid: number };
 }
 
 /** The plan of an exec: join the container's namespaces, root and cgroup, then the process (§5.5). */
-export function buildExecPlan({ pid, process: proc, cgroup, namespaces }: ExecPlanInput): PlanRecord[] {
+export function buildExecPlan({ pid, process: proc, cgroup, namespaces, userns }: ExecPlanInput): PlanRecord[] {
   const p: PlanRecord[] = [['mode', 'exec'], ...stdioRecords(proc), ['pidns', `/proc/${pid}/ns/pid`], ['root', `/proc/${pid}/root`]];
   for (const f of cgroup.procsFiles) p.push(['cgroup', f]);
   for (const f of cgroup.threadFiles ?? []) p.push(['cgroupself', f]);
   for (const ns of namespaces ?? ['ipc', 'uts', 'net', 'cgroup', 'mnt']) p.push(['setns', `/proc/${pid}/ns/${ns}`]);
+  if (userns) p.push(['setns', `/proc/${pid}/ns/user`], ['fsroot', userns.rootUid, userns.rootGid]);
   if (proc.tty) p.push(['pty']);
   const env = buildEnv(proc.env, { tty: proc.tty, home: proc.home });
   p.push(...processRecords(proc, env));
