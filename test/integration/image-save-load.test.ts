@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
@@ -115,8 +116,28 @@ describe.skipIf(!IS_ROOT)('docker save / load', () => {
         { name: 'manifest.json', content: JSON.stringify([{ Config: 'cfg.json', RepoTags: ['hostile:load'], Layers: layers.map((_, i) => `l${i}/layer.tar`) }]) },
       ]);
     };
+    // An OCI layout (no manifest.json) whose gzip layer blob is not the one its manifest names.
+    const ociWith = async (blob: Buffer, named: string, diffId: string): Promise<Buffer> => {
+      const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [diffId] } }));
+      const manifest = Buffer.from(JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: named, size: blob.length }],
+      }));
+      const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, annotations: { 'io.containerd.image.name': 'hostile:oci' } }] };
+      return makeTar([
+        { name: `blobs/sha256/${named.slice(7)}`, content: blob },
+        { name: `blobs/sha256/${sha256(config).slice(7)}`, content: config },
+        { name: `blobs/sha256/${sha256(manifest).slice(7)}`, content: manifest },
+        { name: 'index.json', content: JSON.stringify(index) },
+      ]);
+    };
+    const goodGz = gzipSync(good);
     const cases: [string, Buffer][] = [
       ['a layer escaping its root', await archive([good, evil], [sha256(good), sha256(evil)])],
+      ['a gzip layer cut short', await archive([goodGz.subarray(0, goodGz.length - 12)], [sha256(good)])],
+      ['an OCI layer blob that is not the one its manifest names', await ociWith(goodGz, sha256(gzipSync(evil)), sha256(good))],
       ['a diffID that does not match', await archive([good], [sha256(evil)])],
       ['a manifest pointing outside the archive', await makeTar([{ name: 'manifest.json', content: JSON.stringify([{ Config: '../../etc/passwd', RepoTags: [], Layers: [] }]) }])],
       ['not a tar at all', Buffer.from('hello, this is not an archive at all, just text '.repeat(20))],
@@ -133,6 +154,8 @@ describe.skipIf(!IS_ROOT)('docker save / load', () => {
     expect((await env.d(['image', 'inspect', 'hostile:load'])).code).not.toBe(0);
     expect((await readdir(join(dataRoot, 'overlay2'))).length).toBe(before.layers);
     expect((await readdir(join(dataRoot, 'content/blobs/sha256'))).length).toBe(before.blobs);
+    // Layers unpacked while the archive streamed in are gone too.
+    expect(await readdir(join(dataRoot, 'overlay2/.tmp'))).toEqual([]);
   });
 
   it('a loaded image pushes with gzip layers (as dockerd) and pulls back as the same image', async () => {

@@ -117,6 +117,22 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
     await ok(['rm', '-f', 'v6again']);
   });
 
+  it('a container on an internal and a public network publishes on the public one', async () => {
+    // Attached in this order, the internal network is the container's first: its ports must still
+    // go to the address of the network that gives the default route, as dockerd's gateway endpoint.
+    await ok(['network', 'create', '--internal', 'a-inner']);
+    await ok(['network', 'create', 'z-outer']);
+    await ok(['create', '--name', 'twonets', '--network', 'a-inner', '-p', '8383:80', image, ...WEB]);
+    await ok(['network', 'connect', 'z-outer', 'twonets']);
+    await ok(['start', 'twonets']);
+    expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:8383/`)).toContain('hello');
+    expect(await fetchFrom('sandbox', 'http://127.0.0.1:8383/')).toContain('hello');
+    const outer = await ok(['inspect', '-f', '{{(index .NetworkSettings.Networks "z-outer").IPAddress}}', 'twonets']);
+    expect(await nftTable()).toContain(`dport 8383 dnat to ${outer}:80`);
+    await ok(['rm', '-f', 'twonets']);
+    await ok(['network', 'rm', 'a-inner', 'z-outer']);
+  });
+
   it('publishes UDP', async () => {
     // busybox has no UDP server: a Node echo server runs in the container's network namespace.
     await ok(['run', '-d', '--name', 'udp', '-p', '5353:5353/udp', image, 'sleep', '300']);

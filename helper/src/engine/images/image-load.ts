@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
 import { BerthError, invalidArgument } from '../../lib/errors';
-import { MEDIA_TYPES, hostPlatform, parseManifest, sha256Digest } from '../../registry/manifest';
+import { MEDIA_TYPES, hostPlatform, parseManifest } from '../../registry/manifest';
 import { familiarString, parseReference, repositoryName, type ImageReference } from '../../registry/reference';
 import type { ContentStore } from '../../store/content/content-store';
 import type { ImageLayerRecord, ImageStore } from '../../store/images/image-store';
-import { normalizeLayerPath } from '../../store/layers/apply-layer';
 import { chainId as computeChainId } from '../../store/layers/chain-id';
 import type { LayerStore } from '../../store/layers/layer-store';
 import { parseImageConfig } from './image-config';
+import { Staging, refuseArchive, type Speculation } from './load-staging';
 import type { ProgressSink } from './progress';
 import { shortDigest } from './progress';
 
@@ -32,97 +32,10 @@ export interface LoadResult {
   lines: string[];
 }
 
-const MAX_JSON = 8 << 20;
 const GZIP = [0x1f, 0x8b];
 
 function refuse(why: string): never {
-  throw invalidArgument('INVALID_IMAGE_ARCHIVE', `invalid image archive: ${why}`);
-}
-
-/** The archive's files, staged on disk under flat names (no directory the archive names is ever created). */
-class Staging {
-  private readonly files = new Map<string, string>();
-  private readonly links = new Map<string, string>();
-  private n = 0;
-
-  constructor(readonly dir: string) {}
-
-  async add(h: Header, body: AsyncIterable<Buffer>): Promise<void> {
-    const name = (() => {
-      try {
-        return normalizeLayerPath(h.name);
-      } catch (err) {
-        refuse((err as Error).message.replace('layer entry', 'entry'));
-      }
-    })();
-    if (h.type === 'directory') return drain(body);
-    if (h.type === 'symlink' || h.type === 'link') {
-      // Older dockerd writes a shared layer once and links the others to it (`../<id>/layer.tar`).
-      const target = h.linkname ?? '';
-      if (h.type === 'symlink' && target.startsWith('/')) refuse(`entry ${JSON.stringify(h.name)} is an absolute symlink`);
-      const resolved = h.type === 'link' ? posix.normalize(target) : posix.normalize(posix.join(posix.dirname(name), target));
-      if (resolved.startsWith('../') || resolved === '..') refuse(`entry ${JSON.stringify(h.name)} links outside the archive`);
-      this.links.set(name, resolved);
-      return drain(body);
-    }
-    if (h.type !== 'file' && h.type !== 'contiguous-file') return drain(body);
-    if (this.files.has(name)) refuse(`entry ${JSON.stringify(h.name)} appears twice`);
-    const file = join(this.dir, String(this.n++));
-    const fh = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    let written = 0;
-    try {
-      for await (const chunk of body) {
-        written += chunk.length;
-        let off = 0;
-        while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
-      }
-    } finally {
-      await fh.close();
-    }
-    if (written !== (h.size ?? 0)) refuse(`entry ${JSON.stringify(h.name)} is truncated`);
-    this.files.set(name, file);
-  }
-
-  /** The staged file for an archive path (following the archive's own links), or undefined. */
-  path(name: string): string | undefined {
-    let cur = posix.normalize(name).replace(/^\.\//, '');
-    for (let hops = 0; hops < 32; hops++) {
-      const f = this.files.get(cur);
-      if (f !== undefined) return f;
-      const next = this.links.get(cur);
-      if (next === undefined) return undefined;
-      cur = next;
-    }
-    return undefined;
-  }
-
-  has(name: string): boolean {
-    return this.path(name) !== undefined;
-  }
-
-  async json(name: string): Promise<unknown> {
-    const p = this.path(name);
-    if (p === undefined) refuse(`${name} is missing`);
-    if ((await stat(p)).size > MAX_JSON) refuse(`${name} is too large`);
-    try {
-      return JSON.parse(await readFile(p, 'utf8')) as unknown;
-    } catch {
-      refuse(`${name} is not valid JSON`);
-    }
-  }
-
-  async bytes(name: string, expectedDigest?: string): Promise<Buffer> {
-    const p = this.path(name);
-    if (p === undefined) refuse(`${name} is missing`);
-    if ((await stat(p)).size > MAX_JSON) refuse(`${name} is too large`);
-    const b = await readFile(p);
-    if (expectedDigest !== undefined && sha256Digest(b) !== expectedDigest) refuse(`${name} does not match its digest ${expectedDigest}`);
-    return b;
-  }
-}
-
-async function drain(body: AsyncIterable<Buffer>): Promise<void> {
-  for await (const _ of body) void _;
+  return refuseArchive(why);
 }
 
 /** One image found in the archive, validated, before anything is stored. */
@@ -214,8 +127,12 @@ export async function loadImages(deps: LoadDeps, source: Readable, progress: Pro
   const dir = await mkdtemp(join(deps.tempDir, 'load-'));
   const held: string[] = [];
   const blobs: string[] = [];
+  let st: Staging | undefined;
   try {
-    const st = new Staging(dir);
+    // Layers the store has (by diffID or blob digest) are not unpacked ahead: most loads of a
+    // rebuilt image share their base layers with one already here.
+    const known = new Set(deps.images.list().flatMap((r) => r.layers.flatMap((l) => [l.diffId, l.blobDigest ?? ''])));
+    st = new Staging(dir, { prepare: () => deps.layers.prepare(), skip: (name) => known.has(`sha256:${posix.basename(name)}`) });
     await stage(source, st);
     let plan: PlannedImage[];
     if (st.has('manifest.json')) plan = await planFromManifestJson(st);
@@ -242,7 +159,11 @@ export async function loadImages(deps: LoadDeps, source: Readable, progress: Pro
             if (!opts.quiet) progress({ status: 'Loading layer', id: shortDigest(diffId), current: 1, total: 1 });
           } else {
             const lf = img.layerFiles[i] as { name: string; blobDigest?: string };
-            const rec = await applyLayer(deps, st.path(lf.name) as string, lf.blobDigest, parent, diffId, progress, opts.quiet, blobs);
+            const file = st.path(lf.name) as string;
+            const applied = await st.takeApplied(file);
+            const rec = applied
+              ? await commitApplied(deps, applied, file, lf.blobDigest, parent, diffId, progress, opts.quiet, blobs)
+              : await applyLayer(deps, file, lf.blobDigest, parent, diffId, progress, opts.quiet, blobs);
             held.push(chain);
             layerRecords.set(chain, rec);
           }
@@ -281,6 +202,7 @@ export async function loadImages(deps: LoadDeps, source: Readable, progress: Pro
     // Whatever no image took is released: after a refusal, every layer this load created goes.
     for (const c of held) await deps.layers.release(c).catch(() => undefined);
     for (const b of blobs) deps.leases.delete(b);
+    await st?.discard();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -299,6 +221,40 @@ async function stage(source: Readable, st: Staging): Promise<void> {
   } catch (err) {
     if (err instanceof BerthError) throw err;
     refuse(`not a readable tar: ${(err as Error).message}`);
+  }
+}
+
+/** A layer file's failure as load reports it: the store's own refusal, else named by its diffID. */
+function layerFailure(err: unknown, diffId: string): never {
+  if (err instanceof BerthError) throw err;
+  refuse(`layer ${diffId}: ${(err as Error).message}`);
+}
+
+/** Keeps a layer file as the layer's blob (see applyLayer) once its content checked out. */
+async function keepBlob(deps: LoadDeps, file: string, fileDigest: string, blobs: string[]): Promise<{ digest: string; size: number }> {
+  const blob = await deps.content.adopt(file, fileDigest);
+  deps.leases.add(blob.digest);
+  blobs.push(blob.digest);
+  return blob;
+}
+
+/**
+ * Publishes a layer that was unpacked while the archive streamed in (load-staging.ts), after the
+ * same checks applyLayer makes: the blob digest the archive names, and the config's diffID.
+ */
+async function commitApplied(deps: LoadDeps, applied: Speculation, file: string, blobDigest: string | undefined, parent: string | undefined, diffId: string, progress: ProgressSink, quiet: boolean, blobs: string[]): Promise<ImageLayerRecord> {
+  if (!applied.ok) layerFailure(applied.error, diffId);
+  const l = applied.layer;
+  try {
+    if (blobDigest !== undefined && l.fileDigest !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
+    if (l.diffId !== diffId) refuse(`layer diffID mismatch: the config says ${diffId}, the content is ${l.diffId}`);
+    const blob = await keepBlob(deps, file, l.fileDigest, blobs);
+    const { layer } = await l.ingest.commit(parent, diffId, l.size);
+    if (!quiet) progress({ status: 'Loading layer', id: shortDigest(diffId), current: blob.size, total: blob.size });
+    return { diffId, chainId: layer.chainId, blobDigest: blob.digest, blobSize: blob.size, blobMediaType: l.gz ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayer };
+  } catch (err) {
+    await l.ingest.abort();
+    throw err;
   }
 }
 
@@ -347,17 +303,14 @@ async function applyLayer(deps: LoadDeps, file: string, blobDigest: string | und
     try {
       await Promise.all([pipeline([createReadStream(file, { highWaterMark: 1 << 20 }), count, ...(gz ? [createGunzip({ chunkSize: 1 << 20 })] : []), tap] as unknown as [Readable, Transform]), applying]);
     } catch (err) {
-      if (err instanceof BerthError) throw err;
-      refuse(`layer ${diffId}: ${(err as Error).message}`);
+      layerFailure(err, diffId);
     }
     const got = `sha256:${diffHash.digest('hex')}`;
     const fileDigest = gz ? `sha256:${fileHash.digest('hex')}` : got;
     if (blobDigest !== undefined && fileDigest !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
     if (got !== diffId) refuse(`layer diffID mismatch: the config says ${diffId}, the content is ${got}`);
     const { size } = await applying;
-    const blob = await deps.content.adopt(file, fileDigest);
-    deps.leases.add(blob.digest);
-    blobs.push(blob.digest);
+    const blob = await keepBlob(deps, file, fileDigest, blobs);
     const { layer } = await ingest.commit(parent, diffId, size);
     if (!quiet) progress({ status: 'Loading layer', id, current: total, total });
     return { diffId, chainId: layer.chainId, blobDigest: blob.digest, blobSize: blob.size, blobMediaType: gz ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayer };

@@ -626,7 +626,7 @@ export class NetworkService {
     try {
       let r: PortReservation;
       if (m.family === 6) {
-        const ep = this.state.endpoints.find((e) => e.containerId === m.containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
+        const ep = this.gatewayEndpoint(m.containerId);
         if (!ep?.ipv4 || !this.deps.portReserver.reserveIpv6) return;
         r = await this.deps.portReserver.reserveIpv6(m.proto, m.hostIp === '' ? '::' : m.hostIp, m.hostPort, { ip: ep.ipv4, port: m.containerPort });
       } else r = await this.deps.portReserver.reserve(m.proto, m.hostIp, m.hostPort);
@@ -796,7 +796,8 @@ export class NetworkService {
     const ports: NftPort[] = [];
     for (const m of this.state.ports ?? []) {
       if (m.family === 6) continue; // the IPv6 side is proxied, not NATed
-      const ep = this.state.endpoints.find((e) => e.containerId === m.containerId && e.ipv4 !== undefined && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
+      // The address the port was published on (publish): the gateway endpoint's.
+      const ep = this.gatewayEndpoint(m.containerId);
       if (ep?.ipv4 !== undefined) ports.push({ proto: m.proto, hostIp: m.hostIp, hostPort: m.hostPort, containerIp: ep.ipv4, containerPort: m.containerPort });
     }
     await this.deps.host.applyNft(buildRuleset(nets, ports));
