@@ -19,7 +19,8 @@ import { parseDockerfile, type RawInstruction } from './dockerfile-parse';
 import type { BaseImage } from './image-writer';
 import { toInstruction, type Instruction } from './instructions';
 import { processWord } from './shell-lex';
-import { DirRoot, LayeredRoot, type SourceRoot } from './source-root';
+import type { ContextTree } from './context-tree';
+import { LayeredRoot, type SourceRoot } from './source-root';
 import { StageDispatcher, ensureDefaultPath, type StageState } from './stage-dispatcher';
 import { planStages, stageRef, type Stage } from './stages';
 
@@ -112,7 +113,7 @@ export class BuildService {
     }
   }
 
-  private async run(contextDir: string, dockerfile: string, opts: BuildOptions, sink: BuildSink, signal: AbortSignal, xattrs: Map<string, XattrSource>): Promise<BuildResult> {
+  private async run(context: ContextTree, dockerfile: string, opts: BuildOptions, sink: BuildSink, signal: AbortSignal, xattrs: Map<string, XattrSource>): Promise<BuildResult> {
     const { log } = this.deps;
     const say = (t: string): void => {
       if (!opts.quiet) sink.stream(t);
@@ -150,7 +151,6 @@ export class BuildService {
         opaque,
       );
     const results = new Map<number, BaseImage | undefined>();
-    const context = new DirRoot(contextDir);
     let current: Stage | undefined;
 
     const ensureImage = async (name: string): Promise<BaseImage> => {

@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ContextTree } from './context-tree';
 import { applyIgnore, cleanContextPath, detectCompression, parseIgnoreFile, readBuildContext } from './context-reader';
 
 const dirs: string[] = [];
@@ -11,24 +12,26 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function tree(files: string[]): Promise<string> {
+const trees: ContextTree[] = [];
+afterEach(() => {
+  for (const t of trees.splice(0)) t.close();
+});
+
+async function tree(files: string[]): Promise<ContextTree> {
   const d = await mkdtemp(join(tmpdir(), 'berth-ignore-'));
   dirs.push(d);
-  for (const f of files) {
-    await mkdir(join(d, f, '..'), { recursive: true });
-    await writeFile(join(d, f), 'x');
-  }
-  return d;
+  const t = new ContextTree(join(d, 'spool'));
+  trees.push(t);
+  for (const f of files) await t.addFile(f, 0o644, new Date(0), [Buffer.from('x')]);
+  return t;
 }
 
-async function listAll(root: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listAll(root, p)));
-    else out.push(p);
-  }
-  return out.sort();
+function listAll(t: ContextTree): string[] {
+  return t
+    .walk()
+    .filter((e) => !e.dir)
+    .map((e) => e.path)
+    .sort();
 }
 
 const FILES = ['a.log', 'keep.log', 'src/a.go', 'src/b.log', 'src/deep/c.md', 'docs/x.md', 'docs/keep/y.md', 'node_modules/m/index.js', 'Dockerfile', '.git/HEAD'];
@@ -46,9 +49,9 @@ describe('.dockerignore with Docker\'s semantics', () => {
     ['leading ./ and / are ignored', ['./a.log', '/keep.log'], FILES.filter((f) => !['a.log', 'keep.log'].includes(f))],
     ['? matches one character', ['?.log'], FILES.filter((f) => f !== 'a.log')],
   ])('%s', async (_name, patterns, want) => {
-    const d = await tree(FILES);
-    await applyIgnore(d, patterns);
-    expect(await listAll(d)).toEqual([...want].sort());
+    const t = await tree(FILES);
+    applyIgnore(t, patterns);
+    expect(listAll(t)).toEqual([...want].sort());
   });
   it('comments and blank lines', () => {
     expect(parseIgnoreFile('# c\n\n  *.log  \r\n!x\n')).toEqual(['*.log', '!x']);

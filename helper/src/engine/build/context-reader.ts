@@ -1,26 +1,26 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readFile, readdir, rm, rmdir, utimes, chmod } from 'node:fs/promises';
-import { chmodSync, closeSync, createWriteStream, fchmodSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, rmSync, symlinkSync, writeSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import ignore from '@balena/dockerignore';
 import { extract as tarExtract, type Header as TarHeaders } from 'tar-stream';
-import { BerthError, errnoCode, invalidArgument } from '../../lib/errors';
+import { BerthError, invalidArgument } from '../../lib/errors';
+import { ContextTree } from './context-tree';
 
-/** A build context unpacked into a private directory, with its Dockerfile read. */
+/** A build context read into memory (file bytes spooled privately), with its Dockerfile read. */
 export interface BuildContext {
-  /** Absolute directory holding the context (after `.dockerignore`). */
-  root: string;
+  /** The context's files (after `.dockerignore`). */
+  root: ContextTree;
   /** The Dockerfile text. */
   dockerfile: string;
   /** The Dockerfile's path in the context, as given (`Dockerfile`). */
   dockerfileName: string;
   /** Which ignore file applied (`.dockerignore`, `Dockerfile.dockerignore`), if any. */
   ignoreFile?: string;
-  /** Removes the directory. */
+  /** Closes and removes the spool. */
   dispose(): Promise<void>;
 }
 
@@ -103,7 +103,7 @@ export function dockerfilePath(name: string | undefined): string {
   return p;
 }
 
-/** Files up to this size are gathered and written with one synchronous write; larger ones stream. */
+/** Files up to this size are gathered and spooled with one write; larger ones chunk by chunk. */
 const SMALL_FILE = 1 << 20;
 
 async function gather(entry: AsyncIterable<unknown>): Promise<Buffer> {
@@ -113,34 +113,20 @@ async function gather(entry: AsyncIterable<unknown>): Promise<Buffer> {
 }
 
 /**
- * Unpacks a tar into an empty directory. Nothing may land outside it: names with `..` that
- * leave, hardlinks to outside names, and entries under a symlink the archive created are refused
- * (symlinks themselves are kept as they are; COPY decides whether following one is allowed).
- *
- * A context is mostly small files: each is written with a few synchronous calls (open, write,
- * fchmod, futimes, close) rather than half a dozen thread-pool round trips, and parents are
- * made once. A path is only cleared first when the archive names it twice.
+ * Reads a tar into the context tree, with the checks an unpack into a directory needs: nothing may
+ * land outside the context, so names with `..` that leave, hardlinks to outside names, and entries
+ * under a symlink the archive created are refused (symlinks themselves are kept as they are; COPY
+ * decides whether following one is allowed). A name given twice replaces the first, a directory
+ * given twice keeps its contents.
  */
-async function untar(input: Readable, root: string): Promise<void> {
+async function indexTar(input: Readable, tree: ContextTree): Promise<void> {
   const ex = tarExtract();
   const symlinks = new Set<string>();
-  const made = new Set<string>([root]);
-  const seen = new Set<string>();
-  const dirTimes: { path: string; mtime: Date }[] = [];
   const underSymlink = (p: string): boolean => {
+    if (symlinks.size === 0) return false;
     const parts = p.split('/');
     for (let i = 1; i < parts.length; i++) if (symlinks.has(parts.slice(0, i).join('/'))) return true;
     return false;
-  };
-  const parentOf = (abs: string): void => {
-    const parent = dirname(abs);
-    if (made.has(parent)) return;
-    mkdirSync(parent, { recursive: true });
-    made.add(parent);
-  };
-  const clear = (rel: string, abs: string): void => {
-    if (seen.has(rel)) rmSync(abs, { recursive: true, force: true });
-    seen.add(rel);
   };
   const consume = (async () => {
     for await (const entry of ex) {
@@ -149,54 +135,24 @@ async function untar(input: Readable, root: string): Promise<void> {
         const rel = cleanContextPath(h.name);
         if (rel === undefined) continue;
         if (underSymlink(rel)) throw invalidArgument('BUILD_CONTEXT_PATH', `invalid build context: ${JSON.stringify(h.name)} is below a symlink`);
-        const abs = join(root, rel);
-        parentOf(abs);
-        const mode = (h.mode ?? 0o644) & 0o7777;
+        const perm = (h.mode ?? 0o644) & 0o7777;
         const mtime = h.mtime ?? new Date(0);
         switch (h.type) {
           case 'file':
-          case 'contiguous-file': {
-            clear(rel, abs);
-            if ((h.size ?? 0) <= SMALL_FILE) {
-              const data = await gather(entry);
-              const fd = openSync(abs, 'w', mode);
-              try {
-                writeSync(fd, data);
-                fchmodSync(fd, mode);
-                futimesSync(fd, mtime, mtime);
-              } finally {
-                closeSync(fd);
-              }
-            } else {
-              await pipeline(entry, createWriteStream(abs, { mode }));
-              await chmod(abs, mode);
-              await utimes(abs, mtime, mtime);
-            }
+          case 'contiguous-file':
+            await tree.addFile(rel, perm, mtime, (h.size ?? 0) <= SMALL_FILE ? [await gather(entry)] : (entry as AsyncIterable<Buffer>));
             continue;
-          }
-          case 'directory': {
-            if (seen.has(rel)) {
-              const st = lstatSync(abs, { throwIfNoEntry: false });
-              if (st && !st.isDirectory()) rmSync(abs, { force: true });
-            }
-            seen.add(rel);
-            mkdirSync(abs, { recursive: true });
-            made.add(abs);
-            chmodSync(abs, mode);
-            dirTimes.push({ path: abs, mtime });
+          case 'directory':
+            tree.addDir(rel, perm, mtime);
             break;
-          }
-          case 'symlink': {
-            clear(rel, abs);
-            symlinkSync(h.linkname ?? '', abs);
+          case 'symlink':
+            tree.addSymlink(rel, h.linkname ?? '', mtime);
             symlinks.add(rel);
             break;
-          }
           case 'link': {
             const target = cleanContextPath(h.linkname ?? '');
             if (target === undefined || underSymlink(target)) throw invalidArgument('BUILD_CONTEXT_PATH', `invalid build context: hardlink ${JSON.stringify(h.name)} points outside it`);
-            clear(rel, abs);
-            linkSync(join(root, target), abs);
+            if (!tree.addLink(rel, target)) throw invalidArgument('BUILD_CONTEXT', `invalid build context: hardlink ${JSON.stringify(h.name)} points to ${JSON.stringify(h.linkname)}, which is not a file before it`);
             break;
           }
           default:
@@ -217,18 +173,6 @@ async function untar(input: Readable, root: string): Promise<void> {
     if (err instanceof BerthError) throw err;
     throw invalidArgument('BUILD_CONTEXT', `invalid build context: ${(err as Error).message}`, err);
   }
-  for (const d of dirTimes.reverse()) await utimes(d.path, d.mtime, d.mtime).catch(() => undefined);
-}
-
-/** Every path below `root` (relative, `/`-separated), directories before their contents. */
-async function walk(root: string, rel = ''): Promise<{ path: string; dir: boolean }[]> {
-  const out: { path: string; dir: boolean }[] = [];
-  for (const e of await readdir(join(root, rel), { withFileTypes: true })) {
-    const p = rel === '' ? e.name : `${rel}/${e.name}`;
-    out.push({ path: p, dir: e.isDirectory() });
-    if (e.isDirectory()) out.push(...(await walk(root, p)));
-  }
-  return out;
 }
 
 /**
@@ -236,23 +180,21 @@ async function walk(root: string, rel = ''): Promise<{ path: string; dir: boolea
  * file is dropped when excluded; a directory only when excluded and nothing below it is re-included
  * with `!`. The Dockerfile and the ignore file are read before this, as dockerd does.
  */
-export async function applyIgnore(root: string, patterns: string[]): Promise<string[]> {
+export function applyIgnore(tree: ContextTree, patterns: string[]): string[] {
   const ig = ignore().add(patterns);
-  const all = await walk(root);
+  const all = tree.walk();
   const removed: string[] = [];
   for (const e of all.filter((x) => !x.dir)) {
     if (ig.ignores(e.path)) {
-      await rm(join(root, e.path), { force: true });
+      tree.remove(e.path);
       removed.push(e.path);
     }
   }
   for (const e of all.filter((x) => x.dir).reverse()) {
     if (!ig.ignores(e.path)) continue;
-    try {
-      await rmdir(join(root, e.path));
+    if (tree.isEmptyDir(e.path)) {
+      tree.remove(e.path);
       removed.push(e.path);
-    } catch (err) {
-      if (errnoCode(err) !== 'ENOTEMPTY' && errnoCode(err) !== 'EEXIST') throw err;
     }
   }
   return removed;
@@ -266,27 +208,21 @@ export function parseIgnoreFile(text: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-async function readIfFile(path: string): Promise<string | undefined> {
-  try {
-    const st = await lstat(path);
-    if (!st.isFile()) return undefined;
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}
-
 /**
  * Reads a build context from a request body: a tar (plain, gzip, bzip2 or xz) or a Dockerfile on
  * its own. `dockerfile` is the path in the context (the CLI puts a Dockerfile from outside the
  * context into the tar under a generated name and passes that name).
  */
 export async function readBuildContext(body: Readable, opts: { tmpDir: string; dockerfile?: string }): Promise<BuildContext> {
-  const root = join(opts.tmpDir, `build-${randomBytes(8).toString('hex')}`);
-  await mkdir(root, { recursive: true, mode: 0o700 });
-  const dispose = (): Promise<void> => rm(root, { recursive: true, force: true });
+  const dir = join(opts.tmpDir, `build-${randomBytes(8).toString('hex')}`);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  let tree: ContextTree | undefined;
+  const dispose = async (): Promise<void> => {
+    tree?.close();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
+    tree = new ContextTree(join(dir, 'spool'));
     const first = await peek(body, 6);
     const compression = detectCompression(first.head);
     let plain: Readable = first.stream;
@@ -300,23 +236,23 @@ export async function readBuildContext(body: Readable, opts: { tmpDir: string; d
       for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') throw invalidArgument('BUILD_CONTEXT', 'the build context is empty: send a tar archive or a Dockerfile');
-      return { root, dockerfile: text, dockerfileName: dfName, dispose };
+      return { root: tree, dockerfile: text, dockerfileName: dfName, dispose };
     }
-    await untar(stream, root);
-    const dockerfile = await readIfFile(join(root, dfName));
+    await indexTar(stream, tree);
+    const dockerfile = tree.readText(dfName);
     if (dockerfile === undefined) {
       throw invalidArgument('BUILD_DOCKERFILE', `Cannot locate specified Dockerfile: ${dfName}`);
     }
     // A `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
     let ignoreFile: string | undefined;
-    let ignoreText = await readIfFile(join(root, `${dfName}.dockerignore`));
+    let ignoreText = tree.readText(`${dfName}.dockerignore`);
     if (ignoreText !== undefined) ignoreFile = `${dfName}.dockerignore`;
     else {
-      ignoreText = await readIfFile(join(root, '.dockerignore'));
+      ignoreText = tree.readText('.dockerignore');
       if (ignoreText !== undefined) ignoreFile = '.dockerignore';
     }
-    if (ignoreText !== undefined) await applyIgnore(root, parseIgnoreFile(ignoreText));
-    return { root, dockerfile, dockerfileName: dfName, ...(ignoreFile !== undefined ? { ignoreFile } : {}), dispose };
+    if (ignoreText !== undefined) applyIgnore(tree, parseIgnoreFile(ignoreText));
+    return { root: tree, dockerfile, dockerfileName: dfName, ...(ignoreFile !== undefined ? { ignoreFile } : {}), dispose };
   } catch (err) {
     await dispose();
     throw err;

@@ -1,5 +1,3 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { open, readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -91,10 +89,10 @@ export class CopyLayerWriter {
     }
     this.emitted.add(name);
     if (entry.st.isSymbolicLink()) {
-      await writeEntry(this.pack, { name, type: 'symlink', linkname: await readlink(entry.abs), mode: 0o777, uid, gid, mtime });
+      await writeEntry(this.pack, { name, type: 'symlink', linkname: await this.root.readlink(entry), mode: 0o777, uid, gid, mtime });
     } else if (entry.st.isFile()) {
-      // Most copied files are small: one synchronous read beats a stream's thread-pool round trips.
-      const body = entry.st.size <= SMALL_FILE ? readFileSync(entry.abs) : createReadStream(entry.abs);
+      // Most copied files are small: read whole, they go into the pack as one buffer.
+      const body = entry.st.size <= SMALL_FILE ? await this.root.readFile(entry) : this.root.openRead(entry);
       await writeEntry(this.pack, { name, type: 'file', size: entry.st.size, mode: this.fileMode(entry.st), uid, gid, mtime }, body);
     }
     // Sockets, FIFOs and devices are not copied (the context reader never creates them).
@@ -110,7 +108,7 @@ export class CopyLayerWriter {
     const { entry } = item;
     if (item.extract) {
       await this.ancestors(item.dest, { mode: 0o755, uid: this.opts.identity.uid, gid: this.opts.identity.gid, mtime: this.opts.now });
-      await this.extractArchive(entry.abs, item.dest);
+      await this.extractArchive(entry, item.dest);
       return;
     }
     if (entry.st.isDirectory()) {
@@ -142,16 +140,9 @@ export class CopyLayerWriter {
   }
 
   /** ADD of a local tar (plain, gzip, bzip2, xz): its entries land below `dest` as they are. */
-  private async extractArchive(abs: string, dest: string): Promise<void> {
-    const head = Buffer.alloc(6);
-    const fh = await open(abs, 'r');
-    try {
-      await fh.read(head, 0, 6, 0);
-    } finally {
-      await fh.close();
-    }
-    const comp = detectCompression(head);
-    let input: Readable = createReadStream(abs);
+  private async extractArchive(entry: SourceEntry, dest: string): Promise<void> {
+    const comp = detectCompression(await readHead(this.root, entry, 6));
+    let input: Readable = this.root.openRead(entry);
     if (comp === 'gzip') input = input.pipe(createGunzip());
     else if (comp !== 'none') input = decompressWithTool(comp, input);
     const ex = tarExtract();
@@ -169,7 +160,7 @@ export class CopyLayerWriter {
         const header: Partial<TarHeaders> & { name: string } = { ...h, name: h.type === 'directory' ? `${name}/` : name };
         if (h.type === 'link') {
           const t = cleanContextPath(h.linkname ?? '');
-          if (t === undefined) throw invalidArgument('BUILD_ADD_ARCHIVE', `invalid archive ${abs}: hardlink ${h.name} leaves it`);
+          if (t === undefined) throw invalidArgument('BUILD_ADD_ARCHIVE', `invalid archive ${entry.rel}: hardlink ${h.name} leaves it`);
           header.linkname = base === '' ? t : `${base}/${t}`;
         }
         this.emitted.add(name);
@@ -185,16 +176,8 @@ export class CopyLayerWriter {
 }
 
 /** Whether a context file is an archive ADD unpacks: a tar, possibly compressed. */
-export async function isLocalArchive(abs: string): Promise<boolean> {
-  const fh = await open(abs, 'r');
-  let head: Buffer;
-  try {
-    const buf = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(buf, 0, 512, 0);
-    head = buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+export async function isLocalArchive(root: SourceRoot, e: SourceEntry): Promise<boolean> {
+  const head = await readHead(root, e, 512);
   const comp = detectCompression(head);
   if (comp === 'none') return isTarHeader(head);
   if (comp !== 'gzip') return true;
@@ -202,7 +185,7 @@ export async function isLocalArchive(abs: string): Promise<boolean> {
   const inner: Buffer[] = [];
   let size = 0;
   try {
-    for await (const c of createReadStream(abs).pipe(createGunzip()) as AsyncIterable<Buffer>) {
+    for await (const c of root.openRead(e).pipe(createGunzip()) as AsyncIterable<Buffer>) {
       inner.push(c);
       size += c.length;
       if (size >= 512) break;
@@ -211,6 +194,21 @@ export async function isLocalArchive(abs: string): Promise<boolean> {
     return false;
   }
   return isTarHeader(Buffer.concat(inner));
+}
+
+/** The first `n` bytes of a file (fewer when it is shorter). */
+async function readHead(root: SourceRoot, e: SourceEntry, n: number): Promise<Buffer> {
+  if (e.st.size <= SMALL_FILE) return (await root.readFile(e)).subarray(0, n);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stream = root.openRead(e);
+  for await (const c of stream as AsyncIterable<Buffer>) {
+    chunks.push(c);
+    size += c.length;
+    if (size >= n) break;
+  }
+  stream.destroy();
+  return Buffer.concat(chunks).subarray(0, n);
 }
 
 function isTarHeader(head: Buffer): boolean {

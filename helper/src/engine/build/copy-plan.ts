@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { invalidArgument, notFound } from '../../lib/errors';
 import type { SourceEntry, SourceRoot } from './source-root';
@@ -66,12 +64,6 @@ async function expandWildcard(root: SourceRoot, pattern: string): Promise<string
   return found;
 }
 
-async function fileDigest(abs: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of createReadStream(abs) as AsyncIterable<Buffer>) h.update(c);
-  return h.digest('hex');
-}
-
 /**
  * The content checksum of a source, as the classic builder's cache uses it: names below it, types,
  * permission bits, link targets and file bytes; never timestamps (so a touched but unchanged file
@@ -87,8 +79,8 @@ export async function sourceChecksum(root: SourceRoot, entry: SourceEntry, name:
         const child = await root.lstat(e.rel === '' ? n : `${e.rel}/${n}`);
         if (child) await visit(child, rel === '' ? n : `${rel}/${n}`);
       }
-    } else if (e.st.isSymbolicLink()) h.update(`l ${rel} ${await readlink(e.abs)}\n`);
-    else if (e.st.isFile()) h.update(`f ${rel} ${mode} ${e.st.size} ${await fileDigest(e.abs)}\n`);
+    } else if (e.st.isSymbolicLink()) h.update(`l ${rel} ${await root.readlink(e)}\n`);
+    else if (e.st.isFile()) h.update(`f ${rel} ${mode} ${e.st.size} ${await root.digest(e)}\n`);
   };
   await visit(entry, name);
   return h.digest('hex');
@@ -111,7 +103,7 @@ export async function planCopy(opts: {
   /** `build context` or `stage build` etc., for messages. */
   rootName: string;
   /** Whether local archives are unpacked (ADD from the context). */
-  isArchive?: (abs: string) => Promise<boolean>;
+  isArchive?: (root: SourceRoot, e: SourceEntry) => Promise<boolean>;
 }): Promise<CopyPlan> {
   const { root, target } = opts;
   const endsInSlash = opts.dest.endsWith('/');
@@ -142,7 +134,7 @@ export async function planCopy(opts: {
       hashes.push(`dir:${await sourceChecksum(root, entry, '')}`);
       continue;
     }
-    const extract = opts.kind === 'ADD' && opts.isArchive !== undefined && entry.st.isFile() && (await opts.isArchive(entry.abs));
+    const extract = opts.kind === 'ADD' && opts.isArchive !== undefined && entry.st.isFile() && (await opts.isArchive(root, entry));
     const dest = extract ? destClean : endsInSlash || destIsDir ? posix.join(destClean, base) : destClean;
     items.push({ source, entry, dest, extract });
     hashes.push(`file:${await sourceChecksum(root, entry, extract ? '' : base)}`);

@@ -1,15 +1,18 @@
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, type Stats } from 'node:fs';
+import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { errnoCode, forbidden } from '../../lib/errors';
 
-/** A visible entry of a root: where its bytes are on the host, and its metadata. */
+/** The metadata COPY/ADD use (an fs.Stats has it; the in-memory build context makes its own). */
+export type EntryStat = Pick<Stats, 'mode' | 'size' | 'mtime' | 'uid' | 'gid' | 'rdev' | 'isDirectory' | 'isFile' | 'isSymbolicLink' | 'isCharacterDevice'>;
+
+/** A visible entry of a root and its metadata; its bytes are read through the root. */
 export interface SourceEntry {
   /** Path inside the root, no leading slash ('' = the root). */
   rel: string;
-  /** Host path to read it from. */
-  abs: string;
-  st: Stats;
+  st: EntryStat;
 }
 
 /**
@@ -26,6 +29,14 @@ export interface SourceRoot {
    * A context refuses a symlink that leads outside it; an image root clamps, as a chroot would.
    */
   resolve(rel: string, followFinal: boolean): Promise<SourceEntry | undefined>;
+  /** A symlink's target. */
+  readlink(e: SourceEntry): Promise<string>;
+  /** A regular file's bytes (for small files). */
+  readFile(e: SourceEntry): Promise<Buffer>;
+  /** A regular file's bytes as a stream. */
+  openRead(e: SourceEntry): Readable;
+  /** sha256 (hex) of a regular file's bytes. */
+  digest(e: SourceEntry): Promise<string>;
 }
 
 function isMissing(err: unknown): boolean {
@@ -41,7 +52,7 @@ function isWhiteout(st: Stats): boolean {
  * Follows symlinks component by component, within `root` semantics. `scoped` clamps `..` and
  * absolute targets to the root (an image); otherwise a target that leaves refuses the path.
  */
-async function resolveIn(view: Pick<SourceRoot, 'lstat'>, rel: string, followFinal: boolean, scoped: boolean, shown: string): Promise<SourceEntry | undefined> {
+export async function resolveIn(view: Pick<SourceRoot, 'lstat' | 'readlink'>, rel: string, followFinal: boolean, scoped: boolean, shown: string): Promise<SourceEntry | undefined> {
   let parts = rel.split('/').filter((p) => p !== '' && p !== '.');
   let done: string[] = [];
   for (let hops = 0; parts.length > 0; ) {
@@ -56,7 +67,7 @@ async function resolveIn(view: Pick<SourceRoot, 'lstat'>, rel: string, followFin
     if (!e) return undefined;
     if (e.st.isSymbolicLink() && (parts.length > 0 || followFinal)) {
       if (++hops > 40) throw forbidden('BUILD_PATH_LOOP', `too many levels of symbolic links: ${shown}`);
-      const target = await readlink(e.abs);
+      const target = await view.readlink(e);
       if (target.startsWith('/')) {
         if (!scoped) throw forbidden('BUILD_PATH_OUTSIDE', `forbidden path outside the build context: ${shown} (a symlink to ${target})`);
         done = [];
@@ -79,31 +90,6 @@ async function resolveIn(view: Pick<SourceRoot, 'lstat'>, rel: string, followFin
   return view.lstat(done.join('/'));
 }
 
-/** The build context: a directory; symlinks may not lead out of it. */
-export class DirRoot implements SourceRoot {
-  constructor(private readonly root: string) {}
-
-  // Synchronous: a COPY of a source tree asks for thousands of entries of a local directory, and a
-  // thread-pool round trip each cost more than the lstat itself.
-  async lstat(rel: string): Promise<SourceEntry | undefined> {
-    const abs = join(this.root, rel);
-    try {
-      return { rel, abs, st: lstatSync(abs) };
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
-    }
-  }
-
-  async list(rel: string): Promise<string[]> {
-    return readdirSync(join(this.root, rel)).sort();
-  }
-
-  resolve(rel: string, followFinal: boolean): Promise<SourceEntry | undefined> {
-    return resolveIn(this, rel, followFinal, false, rel);
-  }
-}
-
 /** Answers whether a directory of one layer is opaque (hides lower layers' contents). */
 export type OpaqueCheck = (layerDir: string, rel: string) => Promise<boolean>;
 
@@ -113,6 +99,9 @@ export type OpaqueCheck = (layerDir: string, rel: string) => Promise<boolean>;
  * have below it, and a non-directory hides lower directories of the same name.
  */
 export class LayeredRoot implements SourceRoot {
+  /** Host paths of the entries this root handed out. */
+  private readonly paths = new WeakMap<SourceEntry, string>();
+
   constructor(
     private readonly layers: string[],
     private readonly opaque: OpaqueCheck,
@@ -123,7 +112,7 @@ export class LayeredRoot implements SourceRoot {
     if (clean.length === 0) {
       const top = this.layers[0];
       if (!top) return undefined;
-      return { rel: '', abs: top, st: await lstat(top) };
+      return this.entry('', top, await lstat(top));
     }
     for (const layer of this.layers) {
       for (let i = 1; i <= clean.length; i++) {
@@ -136,7 +125,7 @@ export class LayeredRoot implements SourceRoot {
           throw err;
         }
         if (isWhiteout(st)) return undefined;
-        if (i === clean.length) return { rel: clean.join('/'), abs: join(layer, prefix), st };
+        if (i === clean.length) return this.entry(clean.join('/'), join(layer, prefix), st);
         if (!st.isDirectory()) return undefined;
       }
       // Opaque directories on the way stop the search in lower layers.
@@ -183,5 +172,35 @@ export class LayeredRoot implements SourceRoot {
 
   resolve(rel: string, followFinal: boolean): Promise<SourceEntry | undefined> {
     return resolveIn(this, rel, followFinal, true, rel);
+  }
+
+  private entry(rel: string, abs: string, st: Stats): SourceEntry {
+    const e: SourceEntry = { rel, st };
+    this.paths.set(e, abs);
+    return e;
+  }
+
+  private hostPath(e: SourceEntry): string {
+    const abs = this.paths.get(e);
+    if (abs === undefined) throw new Error(`entry ${e.rel} does not belong to this root`);
+    return abs;
+  }
+
+  readlink(e: SourceEntry): Promise<string> {
+    return readlink(this.hostPath(e));
+  }
+
+  readFile(e: SourceEntry): Promise<Buffer> {
+    return readFile(this.hostPath(e));
+  }
+
+  openRead(e: SourceEntry): Readable {
+    return createReadStream(this.hostPath(e));
+  }
+
+  async digest(e: SourceEntry): Promise<string> {
+    const h = createHash('sha256');
+    for await (const c of this.openRead(e) as AsyncIterable<Buffer>) h.update(c);
+    return h.digest('hex');
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { Pack } from 'tar-stream';
 import { invalidArgument } from '../../lib/errors';
@@ -354,7 +354,7 @@ export class StageDispatcher {
     const root = this.deps.imageRoot(state.image);
     const readText = async (p: string): Promise<string> => {
       const e = await root.resolve(p, true);
-      return e?.st.isFile() ? readFile(e.abs, 'utf8') : '';
+      return e?.st.isFile() ? (await root.readFile(e)).toString('utf8') : '';
     };
     let uid: number;
     if (/^\d+$/.test(userPart)) uid = Number(userPart);
