@@ -42,7 +42,7 @@ import { RootfsGate } from './engine/containers/rootfs-gate';
 import { ContainerService } from './engine/containers/container-service';
 import { loadSecurityDefaults, securityOptionsInfo, type SecurityDefaults } from './engine/containers/security-opts';
 import { installAppArmorProfile } from './platform/apparmor';
-import { checkIdmappedOverlaySupport } from './platform/userns-support';
+import { checkDataRootIdmapSupport } from './platform/userns-support';
 import { resolveUsernsRemap } from './config/userns-remap';
 import type { UsernsMaps } from './runtime/runtime';
 import { DEFAULT_APPARMOR_PROFILE, defaultAppArmorProfile } from './runtime/spec/apparmor/default-profile';
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
   const remapAsked = config.current().usernsRemap;
   if (remapAsked !== undefined) {
     try {
-      checkIdmappedOverlaySupport();
+      await checkDataRootIdmapSupport(options.dataRoot);
       const remap = await resolveUsernsRemap(remapAsked);
       userns = { uidMap: remap.uidMap, gidMap: remap.gidMap };
       log.info({ uidMap: userns.uidMap, gidMap: userns.gidMap }, 'user namespace remapping enabled');

@@ -15,6 +15,7 @@ import { IS_ROOT, startBerthd, type BerthdHandle } from '../harness/berthd';
 import { docker, type DockerResult } from '../harness/docker-cli';
 import { busyboxImage, pushImage, volumeImage } from '../harness/fixtures';
 import { startRegistry, type RegistryHandle } from '../harness/registry';
+import { SANDBOX_ADDR, startNetnsSandbox, type NetnsSandbox } from '../harness/netns-sandbox';
 import { hostProcessesOf } from './containers-env';
 
 /** Prints its effective uid, then whether it can open argv[1] for writing. */
@@ -101,6 +102,9 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     const inside = await ok(['exec', 'remapped', 'sh', '-c', 'id -u; id -g; cat /proc/self/uid_map; stat -c %u:%g /bin/busybox /etc /etc/hostname']);
     const lines = inside.trim().split('\n').map((l) => l.trim().replace(/\s+/g, ' '));
     expect(lines).toEqual(['0', '0', `0 ${subuid} 65536`, '0:0', '0:0', '0:0']);
+    // Root inside still binds a low port (moby's default ip_unprivileged_port_start=0 of a private netns).
+    const net = await ok(['exec', 'remapped', 'sh', '-c', '(nc -l -p 80 &) ; sleep 0.3; netstat -ltn | grep -c ":80 "']);
+    expect(net.trim()).toBe('1');
   });
 
   it('lists name=userns in docker info', async () => {
@@ -185,5 +189,35 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     expect(stats.trim()).toBe('remapped');
     const tty = await ok(['exec', '-t', 'remapped', 'sh', '-c', 'stat -c %u $(tty)']);
     expect(tty.trim()).toBe('0');
+  });
+});
+
+describe.skipIf(!IS_ROOT)('security: userns-remap on the default bridge (netns sandbox)', () => {
+  let seed: RegistryHandle;
+  let sb: NetnsSandbox;
+
+  beforeAll(async () => {
+    seed = await startRegistry();
+    await pushImage(seed.url, 'busybox', 'latest', await busyboxImage());
+    sb = await startNetnsSandbox({ registryStorage: seed.storageDir, berthd: { config: { 'userns-remap': 'default' } } });
+  }, 180_000);
+  afterAll(async () => {
+    await sb?.cleanup();
+    await seed?.stop();
+  }, 60_000);
+
+  it('a remapped container on the bridge serves a published low port as its root', async () => {
+    const image = `${sb.registry.host}/busybox:latest`;
+    expect((await sb.d(['pull', image], { timeoutMs: 120_000 })).code).toBe(0);
+    const run = await sb.d(['run', '-d', '--name', 'web', '-p', '8080:80', image, 'sh', '-c', 'mkdir -p /www && id -u > /www/index.html && exec httpd -f -p 80 -h /www']);
+    expect(run.code, run.stderr).toBe(0);
+    let body = '';
+    for (let i = 0; i < 50 && body === ''; i++) {
+      const r = await sb.exec('outside', ['curl', '-s', '--max-time', '3', `http://${SANDBOX_ADDR}:8080/`]);
+      body = r.code === 0 ? r.stdout : '';
+      if (body === '') await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(body).toBe('0\n');
+    expect((await sb.d(['exec', 'web', 'cat', '/proc/self/uid_map'])).stdout.trim()).toMatch(/^0\s+\d{6,}\s+65536$/);
   });
 });
