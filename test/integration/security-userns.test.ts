@@ -136,6 +136,23 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     expect((await ok(['exec', 'live', 'stat', '-c', '%u:%g', '/w/in.txt'])).trim()).toBe('0:0');
   });
 
+  it('export of a running remapped container and a build (RUN in remapped containers) keep container owners', async () => {
+    const tar = execFileSync('sh', ['-c', 'docker export live | tar -tvn w/y'], { env: { ...process.env, DOCKER_HOST: berthd.dockerHost }, encoding: 'utf8' });
+    expect(owners(tar)).toMatchObject({ 'w/y': '1000/1000' });
+    const ctx = join(work, 'ctx');
+    execFileSync('mkdir', ['-p', ctx]);
+    await writeFile(join(ctx, 'Dockerfile'), `FROM ${image}\nRUN mkdir /b && echo b > /b/f && chown -R 1000:1002 /b\nRUN id -u > /b/builder-uid\n`);
+    const built = await docker(berthd.dockerHost, ['build', '--network', 'none', '-t', 'userns-built:1', ctx], { env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 120_000 });
+    expect(built.code, built.stderr).toBe(0);
+    const out = await ok(['run', '--rm', 'userns-built:1', 'sh', '-c', 'stat -c %u:%g /b/f; cat /b/builder-uid']);
+    expect(out.trim().split('\n')).toEqual(['1000:1002', '0']);
+  });
+
+  it('exec still joins a remapped container after berthd restarts', async () => {
+    berthd = await berthd.restart();
+    expect((await ok(['exec', 'live', 'sh', '-c', 'id -u; cat /proc/self/uid_map'])).trim().replace(/\s+/g, ' ')).toBe(`0 0 ${subuid} 65536`);
+  });
+
   it('named volumes work and their copy-up keeps the image’s owners', async () => {
     const out = await ok(['run', '--rm', '-v', 'uvol:/data', volImage, 'sh', '-c', 'stat -c %u:%g /data /data/seed.txt /data/sub; touch /data/new; stat -c %u:%g /data/new']);
     expect(out.trim().split('\n')).toEqual(['1000:1000', '1000:1000', '1001:1001', '0:0']);
