@@ -127,6 +127,18 @@ describe.skipIf(reason !== undefined)('cgroup v2 on a real kernel (qemu guest)',
     expect(missing.output).toMatch(/no AppArmor profile of that name is loaded/);
   });
 
+  // The guest's data root is a tmpfs, which takes idmapped mounts only from Linux 6.3: userns-remap
+  // must be refused at start with the reason, not accepted and then fail every container.
+  it('userns-remap is refused at start on a data root that cannot take idmapped mounts (tmpfs on 6.1)', async () => {
+    const r = await g.exec(
+      "mkdir -p /tmp/u && echo '{\"userns-remap\": \"default\"}' > /tmp/u/daemon.json && " +
+        'node /opt/berth/dist/berthd.mjs --socket /tmp/u/b.sock --data-root /tmp/u/data --config /tmp/u/daemon.json --log-level error; echo "exit=$?"',
+      60_000,
+    );
+    expect(r.output).toMatch(/userns-remap needs idmapped mounts on the data root's filesystem; tmpfs does not support them on Linux 6\.1/);
+    expect(r.output).toMatch(/exit=1/);
+  });
+
   it('stats --no-stream reads usage and the limit from the v2 files', async () => {
     await sh('docker run -d --name st -m 64m busybox sh -c "sleep 1000"');
     const out = await sh("docker stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.PIDs}}' st", 60_000);
