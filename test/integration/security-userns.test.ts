@@ -107,6 +107,19 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     expect(net.trim()).toBe('1');
   });
 
+  it('tmpfs, /dev, /dev/shm and the pty are container root\'s; --read-only, --init, --user and container: namespaces work', async () => {
+    const out = await ok(['run', '--rm', '-t', '--read-only', '--tmpfs', '/t', '--init', image, 'sh', '-c', 'stat -c %u:%g /t /dev /dev/shm $(tty); touch /t/x && echo tmpfs-ok; touch /x 2>/dev/null || echo ro-ok; cat /proc/1/cmdline | tr "\\0" " "']);
+    // The pty is root:tty (devpts gid=5 mapped), as under dockerd.
+    const lines = out.replace(/\r/g, '').trim().split('\n');
+    expect(lines.slice(0, 6)).toEqual(['0:0', '0:0', '0:0', '0:5', 'tmpfs-ok', 'ro-ok']);
+    expect(lines[6]).toMatch(/^\/sbin\/docker-init -- sh -c /);
+    const id = (await ok(['run', '-d', '--user', '1000:1000', image, 'sleep', '300'])).trim();
+    const [pid] = await hostProcessesOf(id);
+    expect(await readFile(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${subuid + 1000}\\s`, 'm'));
+    const shared = await ok(['run', '--rm', '--network', 'container:remapped', '--pid', 'container:remapped', image, 'sh', '-c', 'id -u; ps -o comm | grep -c sleep']);
+    expect(shared.trim().split('\n')).toEqual(['0', '1']);
+  });
+
   it('lists name=userns in docker info', async () => {
     expect(JSON.parse(await ok(['info', '--format', '{{json .SecurityOptions}}']))).toContain('name=userns');
   });
