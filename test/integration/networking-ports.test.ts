@@ -122,13 +122,24 @@ describe.skipIf(!IS_ROOT)('published ports (docker CLI, netns sandbox)', () => {
     // go to the address of the network that gives the default route, as dockerd's gateway endpoint.
     await ok(['network', 'create', '--internal', 'a-inner']);
     await ok(['network', 'create', 'z-outer']);
-    await ok(['create', '--name', 'twonets', '--network', 'a-inner', '-p', '8383:80', image, ...WEB]);
+    // The server answers only on the address of the interface with the default route, so a DNAT
+    // rule or an IPv6 proxy aimed at the internal address gets no page.
+    const onGateway = 'dev=$(ip route | awk \'/^default/ {print $5}\'); ip=$(ip -4 -o addr show dev $dev | awk \'{split($4, a, "/"); print a[1]}\'); '
+      + 'mkdir -p /www && echo "hello from $ip" > /www/index.html && exec httpd -f -p $ip:80 -h /www';
+    await ok(['create', '--name', 'twonets', '--network', 'a-inner', '-p', '8383:80', image, 'sh', '-c', onGateway]);
     await ok(['network', 'connect', 'z-outer', 'twonets']);
     await ok(['start', 'twonets']);
-    expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:8383/`)).toContain('hello');
-    expect(await fetchFrom('sandbox', 'http://127.0.0.1:8383/')).toContain('hello');
     const outer = await ok(['inspect', '-f', '{{(index .NetworkSettings.Networks "z-outer").IPAddress}}', 'twonets']);
+    const page = `hello from ${outer}\n`;
+    expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:8383/`)).toBe(page);
+    expect(await fetchFrom('sandbox', 'http://127.0.0.1:8383/')).toBe(page);
+    expect(await fetchFrom('sandbox', 'http://[::1]:8383/')).toBe(page);
     expect(await nftTable()).toContain(`dport 8383 dnat to ${outer}:80`);
+    // After a restart the rules are rebuilt and the IPv6 proxy is held again: on the same address.
+    await sb.killAndRestart();
+    expect(await nftTable()).toContain(`dport 8383 dnat to ${outer}:80`);
+    expect(await fetchFrom('outside', `http://${SANDBOX_ADDR}:8383/`)).toBe(page);
+    expect(await fetchFrom('sandbox', 'http://[::1]:8383/')).toBe(page);
     await ok(['rm', '-f', 'twonets']);
     await ok(['network', 'rm', 'a-inner', 'z-outer']);
   });

@@ -460,8 +460,8 @@ export class NetworkService {
    */
   publish(containerId: string, requests: PortRequest[]): Promise<PublishedPort[]> {
     return this.serial(async () => {
-      const ep = this.gatewayEndpoint(containerId);
-      if (ep?.ipv4 === undefined || requests.length === 0) return [];
+      const ep = this.portEndpoint(containerId);
+      if (ep === undefined || requests.length === 0) return [];
       const made: PortMappingRecord[] = [];
       const held: PortReservation[] = [];
       try {
@@ -573,7 +573,7 @@ export class NetworkService {
    * One host port for `r`: IPv4 by kernel DNAT, and — for every-address binds on a host with IPv6,
    * as dockerd — the same port on `[::]` through berthd's proxy; a `::`/IPv6 bind is IPv6 only.
    */
-  private async takePort(r: PortRequest, pending: PortMappingRecord[], ep: EndpointRecord): Promise<{ port: number; reservations: PortReservation[]; families: (4 | 6)[] }> {
+  private async takePort(r: PortRequest, pending: PortMappingRecord[], ep: EndpointRecord & { ipv4: string }): Promise<{ port: number; reservations: PortReservation[]; families: (4 | 6)[] }> {
     const v6Only = r.hostIp.includes(':');
     const reserver = this.deps.portReserver;
     const families: (4 | 6)[] = v6Only ? [6] : r.hostIp === '' && reserver?.hasIpv6?.() && reserver.reserveIpv6 ? [4, 6] : [4];
@@ -604,7 +604,7 @@ export class NetworkService {
       try {
         for (const family of families) {
           if (family === 4) got.push(await reserver.reserve(r.proto, r.hostIp, port));
-          else got.push(await reserver.reserveIpv6!(r.proto, r.hostIp === '' ? '::' : r.hostIp, port, { ip: ep.ipv4!, port: r.containerPort }));
+          else got.push(await reserver.reserveIpv6!(r.proto, r.hostIp === '' ? '::' : r.hostIp, port, { ip: ep.ipv4, port: r.containerPort }));
         }
         return { port, reservations: got, families };
       } catch (err) {
@@ -626,8 +626,8 @@ export class NetworkService {
     try {
       let r: PortReservation;
       if (m.family === 6) {
-        const ep = this.gatewayEndpoint(m.containerId);
-        if (!ep?.ipv4 || !this.deps.portReserver.reserveIpv6) return;
+        const ep = this.portEndpoint(m.containerId);
+        if (!ep || !this.deps.portReserver.reserveIpv6) return;
         r = await this.deps.portReserver.reserveIpv6(m.proto, m.hostIp === '' ? '::' : m.hostIp, m.hostPort, { ip: ep.ipv4, port: m.containerPort });
       } else r = await this.deps.portReserver.reserve(m.proto, m.hostIp, m.hostPort);
       this.reservations.set(m.containerId, [...(this.reservations.get(m.containerId) ?? []), r]);
@@ -704,13 +704,30 @@ export class NetworkService {
   }
 
   /**
-   * The bridge endpoint that gives the container its default route (and its published ports): the
-   * first one on a network that is not internal, as libnetwork's gateway endpoint skips internal
-   * networks (they have no way out); the first bridge endpoint when all are internal.
+   * The bridge endpoint that gives the container its default route: the first one on a network that
+   * is not internal, as libnetwork's gateway endpoint skips internal networks (they have no way out);
+   * the first bridge endpoint when all are internal. `addressed` keeps only endpoints that have an
+   * address (a running container's, or one allocated at start).
    */
-  private gatewayEndpoint(containerId: string): EndpointRecord | undefined {
-    const bridged = this.state.endpoints.filter((e) => e.containerId === containerId && this.state.networks.find((n) => n.id === e.networkId)?.driver === 'bridge');
-    return bridged.find((e) => !this.state.networks.find((n) => n.id === e.networkId)!.internal) ?? bridged[0];
+  private gatewayEndpoint(containerId: string, addressed = false): EndpointRecord | undefined {
+    const bridged: { e: EndpointRecord; internal: boolean }[] = [];
+    for (const e of this.state.endpoints) {
+      if (e.containerId !== containerId || (addressed && e.ipv4 === undefined)) continue;
+      const n = this.state.networks.find((x) => x.id === e.networkId);
+      if (n?.driver === 'bridge') bridged.push({ e, internal: n.internal });
+    }
+    return (bridged.find((b) => !b.internal) ?? bridged[0])?.e;
+  }
+
+  /**
+   * The endpoint a container's published ports go to: its gateway endpoint among those with an
+   * address (dockerd publishes on the endpoint that gives the default route). One choice for
+   * publish, the DNAT rules and the IPv6 proxies held again after a restart, so the three never
+   * point at different addresses.
+   */
+  private portEndpoint(containerId: string): (EndpointRecord & { ipv4: string }) | undefined {
+    const ep = this.gatewayEndpoint(containerId, true);
+    return ep?.ipv4 !== undefined ? { ...ep, ipv4: ep.ipv4 } : undefined;
   }
 
   private async wire(e: EndpointRecord, pid: number, defaultRoute: boolean): Promise<void> {
@@ -796,9 +813,8 @@ export class NetworkService {
     const ports: NftPort[] = [];
     for (const m of this.state.ports ?? []) {
       if (m.family === 6) continue; // the IPv6 side is proxied, not NATed
-      // The address the port was published on (publish): the gateway endpoint's.
-      const ep = this.gatewayEndpoint(m.containerId);
-      if (ep?.ipv4 !== undefined) ports.push({ proto: m.proto, hostIp: m.hostIp, hostPort: m.hostPort, containerIp: ep.ipv4, containerPort: m.containerPort });
+      const ep = this.portEndpoint(m.containerId);
+      if (ep) ports.push({ proto: m.proto, hostIp: m.hostIp, hostPort: m.hostPort, containerIp: ep.ipv4, containerPort: m.containerPort });
     }
     await this.deps.host.applyNft(buildRuleset(nets, ports));
   }
