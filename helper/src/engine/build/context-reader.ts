@@ -124,8 +124,7 @@ async function indexTar(input: Readable, tree: ContextTree): Promise<void> {
   const symlinks = new Set<string>();
   const underSymlink = (p: string): boolean => {
     if (symlinks.size === 0) return false;
-    const parts = p.split('/');
-    for (let i = 1; i < parts.length; i++) if (symlinks.has(parts.slice(0, i).join('/'))) return true;
+    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) if (symlinks.has(p.slice(0, i))) return true;
     return false;
   };
   const consume = (async () => {

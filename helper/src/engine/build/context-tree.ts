@@ -42,7 +42,9 @@ function dirNode(perm: number, mtime: Date): Node {
 }
 
 function split(rel: string): string[] {
-  return rel.split('/').filter((p) => p !== '' && p !== '.');
+  const parts = rel.split('/');
+  // Paths from the reader are clean already; only others (COPY sources) need the filter.
+  return parts.includes('') || parts.includes('.') ? parts.filter((p) => p !== '' && p !== '.') : parts;
 }
 
 /**
