@@ -174,9 +174,13 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     expect((await stat(join(mountpoint, 'new'))).uid).toBe(0);
   });
 
-  it('does not shift host binds: a host root file shows as 65534', async () => {
+  it('does not shift host binds, nor a local volume bound to a host directory: host root files show as 65534', async () => {
     const out = await ok(['run', '--rm', '-v', `${join(work, 'host-root-file')}:/h:ro`, image, 'stat', '-c', '%u:%g', '/h']);
     expect(out.trim()).toBe('65534:65534');
+    await ok(['volume', 'create', '--opt', 'type=none', '--opt', 'o=bind', '--opt', `device=${work}`, 'hostdir']);
+    const vol = await ok(['run', '--rm', '-v', 'hostdir:/w', image, 'sh', '-c', 'stat -c %u:%g /w/host-root-file; echo x >> /w/host-root-file 2>/dev/null || echo denied']);
+    expect(vol.trim().split('\n')).toEqual(['65534:65534', 'denied']);
+    expect(await readFile(join(work, 'host-root-file'), 'utf8')).toBe('host\n');
   });
 
   it('runs --userns host without the user namespace', async () => {

@@ -1,10 +1,11 @@
 import { constants as osConstants } from 'node:os';
-import { access, mkdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, readlink, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { conflict, errnoCode, invalidArgument } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import type {
+  BindMount,
   ContainerProcess,
   ContainerProcessInfo,
   ContainerRef,
@@ -103,7 +104,8 @@ export class LinuxRuntime implements Runtime {
     const cgroups = this.opts.cgroups;
     const devices = await resolveDevices(spec.devices ?? []);
     const blkio = await resolveBlkio(spec.resources?.blkio);
-    const plan = serializePlan(buildContainerPlan({ spec, cgroup: cgroups.planPart(cgroupKey(spec.ref)), initBinary: this.opts.initBinary, devices }));
+    const binds = spec.userns ? await unshiftMountedSources(spec.binds ?? []) : spec.binds;
+    const plan = serializePlan(buildContainerPlan({ spec: { ...spec, ...(binds ? { binds } : {}) }, cgroup: cgroups.planPart(cgroupKey(spec.ref)), initBinary: this.opts.initBinary, devices }));
     const deviceRules = [...devices.map(deviceRuleOf), ...(spec.deviceCgroupRules ?? [])];
     try {
       // Independent preparations, together: the state dir, the etc files, the cgroups.
@@ -321,4 +323,22 @@ async function remappedRootOf(pid: number): Promise<{ rootUid: number; rootGid: 
     return 65534;
   };
   return { rootUid: await rootOf('uid_map'), rootGid: await rootOf('gid_map') };
+}
+
+/**
+ * A volume whose `_data` has something mounted on it (the local driver's type/device/o options: a
+ * bind of a host directory, an nfs share…) holds host files, not container ids: it is bound
+ * unshifted, as dockerd shows it. Idmapping it would make container root the host's root there.
+ */
+async function unshiftMountedSources(binds: BindMount[]): Promise<BindMount[]> {
+  if (!binds.some((b) => b.idmap)) return binds;
+  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  const points = new Set((await readFile('/proc/self/mountinfo', 'utf8')).split('\n').map((l) => unescape(l.split(' ')[4] ?? '')));
+  return Promise.all(
+    binds.map(async (b) => {
+      if (!b.idmap) return b;
+      const real = await realpath(b.source).catch(() => b.source);
+      return points.has(real) ? { ...b, idmap: false } : b;
+    }),
+  );
 }
