@@ -63,12 +63,52 @@ static int root_fd = -1;
 static int dest_fd = -1;
 static char *dest_path = NULL;
 
+/* ---- output ----------------------------------------------------------------------------- */
+/* Large: a walk packs many small files into one write; replies to pipelined write requests are
+   batched (flushed only before this process would block reading stdin). */
+static char outbuf[1 << 20];
+#define SMALL_FILE (128 << 10)
+static size_t out_len = 0;
+
+static void out_flush(void) {
+  size_t off = 0;
+  while (off < out_len) {
+    ssize_t w = write(1, outbuf + off, out_len - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      _exit(3); /* berthd went away */
+    }
+    off += (size_t)w;
+  }
+  out_len = 0;
+}
+
+static void out_write(const void *p, size_t n) {
+  if (out_len + n > sizeof outbuf) out_flush();
+  if (n > sizeof outbuf) {
+    size_t off = 0;
+    while (off < n) {
+      ssize_t w = write(1, (const char *)p + off, n - off);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        _exit(3);
+      }
+      off += (size_t)w;
+    }
+    return;
+  }
+  memcpy(outbuf + out_len, p, n);
+  out_len += n;
+}
+
 /* ---- buffered stdin (fields, then raw bytes spliced straight into files) ---------------- */
 static char inbuf[1 << 16];
 static size_t in_pos = 0, in_len = 0;
 
 static int in_fill(void) {
   if (in_pos < in_len) return 1;
+  /* About to block on berthd: hand it every reply written so far first. */
+  if (out_len > 0) out_flush();
   ssize_t n;
   do n = read(0, inbuf, sizeof inbuf);
   while (n < 0 && errno == EINTR);
@@ -118,6 +158,7 @@ static int copy_in(int fd, uint64_t n, int *err) {
     in_pos += k;
     n -= k;
   }
+  if (n > 0 && out_len > 0) out_flush(); /* splice below blocks on stdin */
   while (n > 0) {
     ssize_t m = -1;
     if (fd >= 0 && !*err) {
@@ -153,41 +194,6 @@ static int copy_in(int fd, uint64_t n, int *err) {
   return 0;
 }
 
-/* ---- output ----------------------------------------------------------------------------- */
-static char outbuf[1 << 16];
-static size_t out_len = 0;
-
-static void out_flush(void) {
-  size_t off = 0;
-  while (off < out_len) {
-    ssize_t w = write(1, outbuf + off, out_len - off);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      _exit(3); /* berthd went away */
-    }
-    off += (size_t)w;
-  }
-  out_len = 0;
-}
-
-static void out_write(const void *p, size_t n) {
-  if (out_len + n > sizeof outbuf) out_flush();
-  if (n > sizeof outbuf) {
-    size_t off = 0;
-    while (off < n) {
-      ssize_t w = write(1, (const char *)p + off, n - off);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        _exit(3);
-      }
-      off += (size_t)w;
-    }
-    return;
-  }
-  memcpy(outbuf + out_len, p, n);
-  out_len += n;
-}
-
 static void out_str(const char *s) { out_write(s, strlen(s)); }
 
 static void out_hex(const char *s, size_t n) {
@@ -213,13 +219,9 @@ static void reply_err(int err) {
   char line[256];
   snprintf(line, sizeof line, "E %d %s\n", err, strerror(err));
   out_str(line);
-  out_flush();
 }
 
-static void reply_ok(void) {
-  out_str("0\n");
-  out_flush();
-}
+static void reply_ok(void) { out_str("0\n"); }
 
 /* ---- resolution --------------------------------------------------------------------------- */
 static int resolve(int base, const char *path, int flags) {
@@ -321,7 +323,24 @@ static void walk_fd(int fd, const char *rel, int depth, struct walk_opts *o) {
   if (datafd >= 0) {
     /* Exactly st_size bytes: a file that shrinks meanwhile is padded with zeros, one that grows is cut. */
     uint64_t left = (uint64_t)st.st_size;
-    out_flush();
+    /* Small files are read straight into the output buffer (one read, no write of their own);
+       large ones are spliced to the pipe after what is buffered. */
+    if (left <= SMALL_FILE) {
+      if (out_len + left > sizeof outbuf) out_flush();
+      while (left > 0) {
+        ssize_t r = read(datafd, outbuf + out_len, (size_t)left);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+          memset(outbuf + out_len, 0, (size_t)left);
+          out_len += (size_t)left;
+          left = 0;
+          break;
+        }
+        out_len += (size_t)r;
+        left -= (uint64_t)r;
+      }
+    }
+    if (left > 0) out_flush();
     while (left > 0) {
       ssize_t n = splice(datafd, NULL, 1, NULL, left > (1 << 20) ? (1 << 20) : (size_t)left, SPLICE_F_MOVE);
       if (n < 0 && errno == EINTR) continue;
