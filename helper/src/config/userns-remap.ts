@@ -88,7 +88,7 @@ function parseIdFile(text: string): Array<{ name: string; id: number }> {
 export interface RemapHost {
   read(path: string): Promise<string>;
   append(path: string, text: string): Promise<void>;
-  /** `useradd --system -s /bin/false dockremap` (as moby's idtools.AddNamespaceRangesUser). */
+  /** `useradd --system -s /bin/false dockremap`, or adduser without useradd (as moby's idtools.AddNamespaceRangesUser). */
   addSystemUser(name: string): Promise<void>;
 }
 
@@ -96,7 +96,14 @@ export const LINUX_REMAP_HOST: RemapHost = {
   read: async (p) => readFile(p, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e))),
   append: (p, t) => appendFile(p, t, { mode: 0o644 }),
   addSystemUser: async (name) => {
-    await promisify(execFile)('useradd', ['--system', '-s', '/bin/false', name]);
+    // moby's idtools.addUser: useradd where it exists, else (busybox, Alpine) adduser.
+    const run = promisify(execFile);
+    try {
+      await run('useradd', ['--system', '-s', '/bin/false', name]);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await run('adduser', ['--system', '--shell', '/bin/false', '--no-create-home', '--disabled-login', '--disabled-password', '--group', name]);
+    }
   },
 };
 
