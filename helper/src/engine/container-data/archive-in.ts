@@ -49,15 +49,41 @@ export async function extractIntoContainer(cfs: CfsProcess, dest: string, tar: R
   const nodes = new Map<string, Kind>([['', 'dir']]);
   const dirTimes: [string, number, number][] = [];
   const flags = opts.noOverwriteDirNonDir ? CFS_NO_OVERWRITE_DIR_NON_DIR : 0;
-  let acks: Promise<void> = Promise.resolve();
   let failure: unknown;
   let entries = 0;
+  // Answers come back in request order: one reader takes them (a batch at a time, berth-cfs
+  // flushes them when it runs out of requests) against the queue of what each request was.
+  const whats: string[] = [];
+  let head = 0;
+  let sending = true;
+  let wake: (() => void) | undefined;
+  const reader = (async () => {
+    for (;;) {
+      if (head === whats.length) {
+        if (!sending) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      const what = whats[head++] as string;
+      if (head > 4096 && head * 2 > whats.length) {
+        whats.splice(0, head);
+        head = 0;
+      }
+      const quick = cfs.bufferedAck(what);
+      if (quick === null) continue;
+      if (quick !== undefined) failure ??= quick;
+      else await cfs.ack(what).catch((err: unknown) => void (failure ??= err));
+    }
+  })();
   const ack = (what: string): void => {
-    acks = acks.then(() =>
-      cfs.ack(what).catch((err: unknown) => {
-        failure ??= err;
-      }),
-    );
+    whats.push(what);
+    wake?.();
+  };
+  const acks = async (): Promise<void> => {
+    sending = false;
+    wake?.();
+    await reader;
   };
   const send = async (fields: string[], what: string): Promise<void> => {
     if (failure) throw failure;
@@ -162,11 +188,11 @@ export async function extractIntoContainer(cfs: CfsProcess, dest: string, tar: R
   } catch (err) {
     ex.destroy();
     tar.destroy();
-    await acks;
+    await acks();
     if (err instanceof BerthError) throw err;
     throw failure ?? invalidArgument('INVALID_ARCHIVE', `invalid tar archive: ${(err as Error).message}`, err);
   }
-  await acks;
+  await acks();
   if (failure) throw failure;
   return { entries };
 }
