@@ -1565,7 +1565,13 @@ int main(int argc, char **argv) {
 
   if (plan_get("uidmap")) {
     char err[512];
-    if (make_userns(err, sizeof err) < 0) report_fail("%s", err);
+    const char *from = plan_get("usernsfrom");
+    if (from) {
+      /* Sharing another container's net/ipc/pid namespace: its user namespace too (as dockerd). */
+      if ((g_userns = open(from, O_RDONLY | O_CLOEXEC)) < 0) report_fail("open %s: %s", from, strerror(errno));
+    } else if (make_userns(err, sizeof err) < 0) {
+      report_fail("%s", err);
+    }
   }
   /* The pid namespace is entered by the monitor (it only affects its children). */
   const char *pidns = plan_get("pidns");

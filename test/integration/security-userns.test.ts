@@ -116,8 +116,12 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     const id = (await ok(['run', '-d', '--user', '1000:1000', image, 'sleep', '300'])).trim();
     const [pid] = await hostProcessesOf(id);
     expect(await readFile(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${subuid + 1000}\\s`, 'm'));
-    const shared = await ok(['run', '--rm', '--network', 'container:remapped', '--pid', 'container:remapped', image, 'sh', '-c', 'id -u; ps -o comm | grep -c sleep']);
-    expect(shared.trim().split('\n')).toEqual(['0', '1']);
+    // Sharing a remapped container's net or pid namespace shares its user namespace, as dockerd.
+    const own = (await ok(['exec', 'remapped', 'readlink', '/proc/self/ns/user'])).trim();
+    const shared = await ok(['run', '--rm', '--network', 'container:remapped', '--pid', 'container:remapped', image, 'sh', '-c', 'id -u; ps -o comm | grep -c sleep; readlink /proc/self/ns/user']);
+    expect(shared.trim().split('\n')).toEqual(['0', '1', own]);
+    const apart = (await ok(['run', '--rm', image, 'readlink', '/proc/self/ns/user'])).trim();
+    expect(apart).not.toBe(own);
   });
 
   it('lists name=userns in docker info', async () => {

@@ -227,6 +227,11 @@ export interface ContainerSpec {
    * layers, its own layer, volumes and etc files are mounted idmapped (stored unshifted).
    */
   userns?: UsernsMaps;
+  /**
+   * With userns: another container's user namespace (`/proc/<pid>/ns/user`) joined instead of a new
+   * one, when this container joins that one's net, ipc or pid namespace (moby's WithNamespaces).
+   */
+  joinUserns?: string;
   /** tmpfs mounts (HostConfig.Tmpfs and Mounts of type tmpfs), mounted with binds by depth. */
   tmpfs?: TmpfsMount[];
   resources?: ResourceLimits;

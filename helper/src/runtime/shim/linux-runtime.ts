@@ -105,7 +105,8 @@ export class LinuxRuntime implements Runtime {
     const devices = await resolveDevices(spec.devices ?? []);
     const blkio = await resolveBlkio(spec.resources?.blkio);
     const binds = spec.userns ? await unshiftMountedSources(spec.binds ?? []) : spec.binds;
-    const plan = serializePlan(buildContainerPlan({ spec: { ...spec, ...(binds ? { binds } : {}) }, cgroup: cgroups.planPart(cgroupKey(spec.ref)), initBinary: this.opts.initBinary, devices }));
+    const joinUserns = spec.userns ? await sharedUsernsOf(spec) : undefined;
+    const plan = serializePlan(buildContainerPlan({ spec: { ...spec, ...(binds ? { binds } : {}), ...(joinUserns ? { joinUserns } : {}) }, cgroup: cgroups.planPart(cgroupKey(spec.ref)), initBinary: this.opts.initBinary, devices }));
     const deviceRules = [...devices.map(deviceRuleOf), ...(spec.deviceCgroupRules ?? [])];
     try {
       // Independent preparations, together: the state dir, the etc files, the cgroups.
@@ -323,6 +324,18 @@ async function remappedRootOf(pid: number): Promise<{ rootUid: number; rootGid: 
     return 65534;
   };
   return { rootUid: await rootOf('uid_map'), rootGid: await rootOf('gid_map') };
+}
+
+/**
+ * moby's WithNamespaces: a remapped container sharing another's net, ipc or pid namespace shares its
+ * user namespace too (the last of those wins, as there), when that one runs remapped itself.
+ */
+async function sharedUsernsOf(spec: ContainerSpec): Promise<string | undefined> {
+  const donor = [spec.joinPidns, spec.joinIpc?.ipcns, spec.joinNetns].find((p) => p !== undefined && /^\/proc\/\d+\/ns\/\w+$/.test(p));
+  if (donor === undefined) return undefined;
+  const path = donor.replace(/\/ns\/\w+$/, '/ns/user');
+  const [mine, theirs] = await Promise.all([readlink('/proc/self/ns/user'), readlink(path).catch(() => undefined)]);
+  return theirs !== undefined && theirs !== mine ? path : undefined;
 }
 
 /**

@@ -8,6 +8,9 @@
  *   scalars   log <path> | logmax <bytes> | logfiles <n> | logattrs <json object>
  *             tty 0/1 | stdin 0/1 | rows <n> | cols <n> | newpid 1 | unshare <clone flags>
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
+ *             uidmap|gidmap <container> <host> <size>  (userns-remap: the monitor makes the user namespace)
+ *             usernsfrom <ns path>  (or joins this one) | fsroot <uid> <gid>  (setup as container root's host ids)
+ *             idmap <host dir>  (over-mounted idmapped before rootmount; ordered op: idbind <source> <target> <ro>)
  *             shmfrom <mnt ns path>  (the donor's /dev/shm, cloned before unshare; placed by `shmmove`)
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
  *             oomscoreadj <n>  (written to /proc/self/oom_score_adj by the child, run and exec)
@@ -182,6 +185,7 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
   const userns = spec.userns;
   if (userns) {
     p.push(...usernsMapRecords(userns));
+    if (spec.joinUserns !== undefined) p.push(['usernsfrom', spec.joinUserns]);
     if (rootfs.mount) p.push(...layerIdmapRecords(rootfs.mount));
   }
   if (rootfs.mount) {

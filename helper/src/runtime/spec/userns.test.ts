@@ -29,6 +29,12 @@ describe('userns-remap plan', () => {
     expect(keys(p, 'idmap')).toEqual([['/d/overlay2/l/A'], ['/d/overlay2/l/B'], ['/d/overlay2/m']]);
   });
 
+  it('joins another container\'s user namespace when told to, instead of making one', () => {
+    expect(keys(buildContainerPlan({ spec: spec({ userns: maps }), cgroup: v1, initBinary: '/i' }), 'usernsfrom')).toEqual([]);
+    const p = buildContainerPlan({ spec: spec({ userns: maps, joinNetns: '/proc/7/ns/net', joinUserns: '/proc/7/ns/user' }), cgroup: v1, initBinary: '/i' });
+    expect(keys(p, 'usernsfrom')).toEqual([['/proc/7/ns/user']]);
+  });
+
   it('owns /dev, /dev/shm, tmpfs and devpts by container root; idmaps etc files and volumes, not host binds', () => {
     const p = buildContainerPlan({
       spec: spec({
