@@ -43,6 +43,9 @@ export interface CfsWalkOptions {
 export const CFS_NO_OVERWRITE_DIR_NON_DIR = 1;
 export const CFS_IF_MISSING = 2;
 
+/** Walked files up to this size are handed over as one Buffer. */
+const WHOLE_FILE = 256 << 10;
+
 const TYPES: Record<string, CfsEntry['type']> = { f: 'file', d: 'dir', l: 'symlink', c: 'char', b: 'block', p: 'fifo', s: 'socket' };
 
 /** An errno failure of a berth-cfs operation; the engine maps it to a user-facing error. */
@@ -230,9 +233,10 @@ export class CfsProcess {
 
   /**
    * Walks `path` depth-first (names sorted). For regular files with `content`, `onEntry` gets the
-   * bytes as an async iterable it MUST consume fully before returning.
+   * bytes: files up to WHOLE_FILE as one Buffer, larger ones as an async iterable it MUST consume
+   * fully before returning.
    */
-  async walk(path: string, opts: CfsWalkOptions, onEntry: (e: CfsEntry, content?: AsyncIterable<Buffer>) => Promise<void>): Promise<void> {
+  async walk(path: string, opts: CfsWalkOptions, onEntry: (e: CfsEntry, content?: AsyncIterable<Buffer> | Buffer) => Promise<void>): Promise<void> {
     await this.send(['walk', path, opts.follow ? '1' : '0', opts.content ? '1' : '0', String(opts.maxDepth), opts.xdev ? '1' : '0', opts.skipFs.map((m) => m.toString(16)).join(',')]);
     for (;;) {
       const line = await this.line();
@@ -254,7 +258,13 @@ export class CfsProcess {
         rel: hexText(rel as string),
         linkTarget: hexText(link as string),
       };
-      if (e.type === 'file' && opts.content) {
+      if (e.type === 'file' && opts.content && e.size <= WHOLE_FILE) {
+        // Small files (most of a tree) come whole: no async iteration per file.
+        while (this.buf.length < e.size) if (!(await this.more())) throw internal('CFS_EXIT', `berth-cfs exited mid-file: ${this.stderr.trim()}`);
+        const data = this.buf.subarray(0, e.size);
+        this.buf = this.buf.subarray(e.size);
+        await onEntry(e, data);
+      } else if (e.type === 'file' && opts.content) {
         const body = this.bytes(e.size);
         let consumed = false;
         const tracked = (async function* () {

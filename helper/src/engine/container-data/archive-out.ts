@@ -36,6 +36,7 @@ export function tarFromContainer(cfs: CfsProcess, path: string, opts: TarWalkOpt
   const pack = tarPack();
   const links = new Map<string, string>();
   const nameOf = (rel: string): string => (opts.rebase === '' ? rel : rel === '' ? opts.rebase : `${opts.rebase}/${rel}`);
+  const queue = new EntryQueue(pack);
   const run = async (): Promise<void> => {
     try {
       await cfs.walk(path, opts, async (e, content) => {
@@ -54,30 +55,83 @@ export function tarFromContainer(cfs: CfsProcess, path: string, opts: TarWalkOpt
         if (e.type !== 'dir' && e.nlink > 1) {
           const first = links.get(e.inode);
           if (first !== undefined) {
-            await entry(pack, { ...base, type: 'link', linkname: first, size: 0 });
+            await queue.add({ ...base, type: 'link', linkname: first, size: 0 });
             return;
           }
           links.set(e.inode, name);
         }
-        if (e.type === 'file' && content) await fileEntry(pack, { ...base, size: e.size }, content);
-        else if (e.type === 'symlink') await entry(pack, { ...base, linkname: e.linkTarget });
-        else if (e.type === 'char' || e.type === 'block') await entry(pack, { ...base, devmajor: e.devMajor, devminor: e.devMinor });
-        else await entry(pack, { ...base, ...(e.type === 'file' ? { size: 0 } : {}) });
+        if (e.type === 'file' && content) {
+          if (Buffer.isBuffer(content)) await queue.add({ ...base, size: e.size }, content);
+          else {
+            await queue.settled();
+            await fileEntry(pack, { ...base, size: e.size }, content);
+          }
+        } else if (e.type === 'symlink') await queue.add({ ...base, linkname: e.linkTarget });
+        else if (e.type === 'char' || e.type === 'block') await queue.add({ ...base, devmajor: e.devMajor, devminor: e.devMinor });
+        else await queue.add({ ...base, ...(e.type === 'file' ? { size: 0 } : {}) });
       });
+      await queue.settled();
       pack.finalize();
     } finally {
       await opts.onDone();
     }
   };
   run().catch((err: unknown) => pack.destroy(err instanceof Error ? err : new Error(String(err))));
-  return Readable.from(pack as AsyncIterable<Buffer>, { objectMode: false });
+  return Readable.from(coalesce(pack as AsyncIterable<Buffer>), { objectMode: false });
 }
 
-async function entry(pack: Pack, header: Header): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    pack.entry(header, Buffer.alloc(0), (err) => (err ? reject(err) : resolve()));
-  });
+/**
+ * tar-stream pushes every header and body as its own chunk: written as is, a 42k-file tree was
+ * ~100k HTTP chunks (a socket write each here, a read each in the client). Sent in 256 KiB pieces.
+ */
+async function* coalesce(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of src) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size >= COALESCE_BYTES) {
+      yield parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield Buffer.concat(parts, size);
 }
+
+const COALESCE_BYTES = 256 << 10;
+
+/**
+ * Entries whose bytes are at hand (headers, small files) are queued on the pack without waiting for
+ * each: tar-stream writes them in order, and the walk waits only when a few MiB or a few hundred
+ * entries are outstanding (the client's backpressure reaches the walk through that wait).
+ */
+class EntryQueue {
+  private last: Promise<void> = Promise.resolve();
+  private bytes = 0;
+  private count = 0;
+
+  constructor(private readonly pack: Pack) {}
+
+  async add(header: Header, data: Buffer = EMPTY): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.pack.entry(header, data, (err) => (err ? reject(err) : resolve()));
+    });
+    // Awaited below or by settled(); a destroyed pack must not also raise an unhandled rejection.
+    done.catch(() => undefined);
+    this.last = done;
+    this.bytes += data.length + 512;
+    if (++this.count >= 256 || this.bytes >= 4 << 20) await this.settled();
+  }
+
+  async settled(): Promise<void> {
+    this.count = 0;
+    this.bytes = 0;
+    await this.last;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
 
 async function fileEntry(pack: Pack, header: Header, content: AsyncIterable<Buffer>): Promise<void> {
   let sink!: ReturnType<Pack['entry']>;
