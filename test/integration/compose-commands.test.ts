@@ -9,20 +9,12 @@
  * tmpfs, extra_hosts, stop_signal and stop_grace_period.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
-import { busyboxImage, pushImage } from '../harness/fixtures';
-import { OUTSIDE_ADDR, startNetnsSandbox, type NetnsSandbox } from '../harness/netns-sandbox';
-import { startRegistry, type RegistryHandle } from '../harness/registry';
-
-const hasCompose = await new Promise<boolean>((res) => {
-  const c = spawn('docker-compose', ['version', '--short'], { stdio: 'ignore' });
-  c.on('error', () => res(false));
-  c.on('close', (code) => res(code === 0));
-});
+import { composeOk, hasDockerCompose, runCompose, startComposeSandbox, type ComposeResult, type ComposeSandbox } from '../harness/compose';
+import { OUTSIDE_ADDR, type NetnsSandbox } from '../harness/netns-sandbox';
 
 const SLEEP = 'exec sleep 3600';
 
@@ -116,35 +108,16 @@ const fgFile = (image: string) => `services:
     stop_grace_period: 1s
 `;
 
-describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack features against berthd (netns sandbox)', () => {
-  let seed: RegistryHandle;
+describe.skipIf(!IS_ROOT || !hasDockerCompose)('docker-compose commands and stack features against berthd (netns sandbox)', () => {
+  let env: ComposeSandbox | undefined;
   let sb: NetnsSandbox;
   let image: string;
   let dir: string;
   let bindDir: string;
 
-  const compose = (args: string[], timeoutMs = 120_000, project = ['-p', 'cmds']): Promise<{ code: number; stdout: string; stderr: string; ms: number }> =>
-    new Promise((resolve, reject) => {
-      const t0 = Date.now();
-      const child = spawn('docker-compose', [...project, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`docker-compose ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-      }, timeoutMs);
-      child.on('close', (code) => {
-        clearTimeout(t);
-        resolve({ code: code ?? 1, stdout, stderr, ms: Date.now() - t0 });
-      });
-    });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await compose(args);
-    if (r.code !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  };
+  const compose = (args: string[], timeoutMs = 120_000, project = 'cmds'): Promise<ComposeResult> =>
+    runCompose({ cwd: dir, dockerHost: sb.berthd.dockerHost, project, timeoutMs }, args);
+  const ok = (args: string[]): Promise<string> => composeOk({ cwd: dir, dockerHost: sb.berthd.dockerHost, project: 'cmds', timeoutMs: 120_000 }, args);
   const inspect = async (name: string, format: string): Promise<string> => {
     const r = await sb.d(['inspect', '-f', format, name]);
     if (r.code !== 0) throw new Error(`inspect ${name}: ${r.stderr}`);
@@ -163,13 +136,8 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
   };
 
   beforeAll(async () => {
-    seed = await startRegistry();
-    const bb = await busyboxImage();
-    await pushImage(seed.url, 'busybox', 'latest', bb);
-    await pushImage(seed.url, 'busybox', 'pulled', bb);
-    sb = await startNetnsSandbox({ registryStorage: seed.storageDir });
-    image = `${sb.registry.host}/busybox:latest`;
-    dir = await mkdtemp(join(tmpdir(), 'berth-compose-cmds-'));
+    env = await startComposeSandbox({ dirPrefix: 'berth-compose-cmds-', tags: ['latest', 'pulled'] });
+    ({ sb, image, dir } = env);
     bindDir = join(dir, 'bind');
     await mkdir(bindDir);
     await writeFile(join(bindDir, 'from-host.txt'), 'host data\n');
@@ -181,9 +149,7 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
   }, 180_000);
 
   afterAll(async () => {
-    await sb?.cleanup();
-    await seed?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.cleanup();
   }, 60_000);
 
   it('config prints the resolved file without the daemon', async () => {
@@ -366,15 +332,15 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose commands and stack feat
   });
 
   it('up in the foreground shows every service\'s output and --exit-code-from returns the exit code', async () => {
-    const fg = ['-p', 'fg', '-f', 'fg.yml'];
-    const r = await compose(['up', '--no-color', '--abort-on-container-exit', '--exit-code-from', 'talker'], 120_000, fg);
+    const fg = ['-f', 'fg.yml'];
+    const r = await compose([...fg, 'up', '--no-color', '--abort-on-container-exit', '--exit-code-from', 'talker'], 120_000, 'fg');
     expect(r.code, r.stderr).toBe(5);
     expect(r.stdout).toMatch(/talker_1\s+\| hello from talker/);
     expect(r.stdout).toMatch(/talker_1\s+\| bye/);
     expect(r.stdout).toMatch(/listener_1\s+\| listening/);
     expect(r.stdout).toMatch(/fg_talker_1 exited with code 5/);
     expect(await inspect('fg_listener_1', '{{.State.Running}}')).toBe('false');
-    await compose(['down'], 60_000, fg);
+    await compose([...fg, 'down'], 60_000, 'fg');
   });
 
   it('restart, kill, kill -s, pause and unpause', async () => {

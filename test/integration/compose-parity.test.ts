@@ -13,27 +13,20 @@
  * com.docker.compose.* included: none depends on the daemon (same client, same file). Not compared:
  * fields of a newer API only one daemon speaks (DNSNames, KernelMemory) and of its own run (IPs).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
 import { docker, type DockerResult } from '../harness/docker-cli';
 import { findDockerdBinary, startDockerd, type PrivateDockerd } from '../harness/dockerd';
-import { busyboxImage, pushImage } from '../harness/fixtures';
-import { startNetnsSandbox, type NetnsSandbox } from '../harness/netns-sandbox';
+import { hasDockerCompose, runCompose, startComposeSandbox, type ComposeResult, type ComposeSandbox } from '../harness/compose';
+import type { NetnsSandbox } from '../harness/netns-sandbox';
 import { startRegistry, type RegistryHandle } from '../harness/registry';
 
 const execFileP = promisify(execFile);
-
-const hasCompose = await new Promise<boolean>((res) => {
-  const c = spawn('docker-compose', ['version', '--short'], { stdio: 'ignore' });
-  c.on('error', () => res(false));
-  c.on('close', (code) => res(code === 0));
-});
 
 const IMAGE = 'parity/busybox:latest';
 const SERVICES = ['web', 'db'] as const;
@@ -147,8 +140,8 @@ type Inspect = Record<string, unknown> & {
   State: { Health?: { Status: string } };
 };
 
-describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('compose parity: the same stack on dockerd and berthd (each in its own netns)', () => {
-  let seed: RegistryHandle;
+describe.skipIf(!IS_ROOT || !hasDockerCompose || findDockerdBinary() === undefined)('compose parity: the same stack on dockerd and berthd (each in its own netns)', () => {
+  let env: ComposeSandbox | undefined;
   let sb: NetnsSandbox;
   let ddNetns: string;
   let ddRegistry: RegistryHandle | undefined;
@@ -163,22 +156,8 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
 
   // compose 1.29 builds some lists (HostConfig.Binds) from Python sets: a fixed hash seed makes it
   // post them in the same order to both daemons, so the echoed order can be compared as is.
-  const compose = (side: Side, args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn('docker-compose', ['-p', 'parity', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: side.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '1', PYTHONHASHSEED: '0' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`docker-compose ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-      }, timeoutMs);
-      child.on('close', (code) => {
-        clearTimeout(t);
-        resolve({ code: code ?? 1, stdout, stderr });
-      });
-    });
+  const compose = (side: Side, args: string[], timeoutMs = 180_000): Promise<ComposeResult> =>
+    runCompose({ cwd: dir, dockerHost: side.dockerHost, project: 'parity', env: { PYTHONHASHSEED: '0' }, timeoutMs }, args);
   const composeOk = async (name: Daemon, args: string[]): Promise<void> => {
     const r = await compose(sides[name], args);
     if (r.code !== 0) throw new Error(`${name}: docker-compose ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
@@ -212,14 +191,13 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
   };
 
   beforeAll(async () => {
-    seed = await startRegistry();
-    await pushImage(seed.url, 'busybox', 'latest', await busyboxImage());
-    sb = await startNetnsSandbox({ registryStorage: seed.storageDir });
+    env = await startComposeSandbox({ dirPrefix: 'berth-parity-' });
+    ({ sb, dir } = env);
     sides.berthd = { d: (args) => sb.d(args, { timeoutMs: 120_000 }), dockerHost: sb.berthd.dockerHost };
     ddNetns = `berth-parity-${randomBytes(3).toString('hex')}`;
     await execFileP('ip', ['netns', 'add', ddNetns]);
     await execFileP('ip', ['-n', ddNetns, 'link', 'set', 'lo', 'up']);
-    ddRegistry = await startRegistry({ netns: ddNetns, storageDir: seed.storageDir });
+    ddRegistry = await startRegistry({ netns: ddNetns, storageDir: env.seed.storageDir });
     dd = await startDockerd({ netns: ddNetns });
     const ddHost = dd.dockerHost;
     roots.dockerd = join(dd.dir, 'data');
@@ -230,7 +208,6 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
       await ok(sides[name], ['tag', `${reg.host}/busybox:latest`, IMAGE]);
       before[name] = await snapshot(sides[name]);
     }
-    dir = await mkdtemp(join(tmpdir(), 'berth-parity-'));
     await mkdir(join(dir, 'site'));
     await mkdir(join(dir, 'conf'));
     await writeFile(join(dir, 'site/index.html'), 'parity\n');
@@ -257,9 +234,7 @@ describe.skipIf(!IS_ROOT || !hasCompose || findDockerdBinary() === undefined)('c
     await dd?.stop();
     await ddRegistry?.stop();
     if (ddNetns) await execFileP('ip', ['netns', 'del', ddNetns]).catch(() => undefined);
-    await sb?.cleanup();
-    await seed?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.cleanup();
   }, 120_000);
 
   /** Runs `pick` on both daemons' inspect of each service and expects berthd's to equal dockerd's. */

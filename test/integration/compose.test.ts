@@ -5,21 +5,12 @@
  * up; the web answers from the outside namespace; services resolve each other by name and alias;
  * `down -v` removes containers, networks and volumes; `up` after a plain `down` keeps the data.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IS_ROOT } from '../harness/berthd';
-import { busyboxImage, pushImage } from '../harness/fixtures';
-import { SANDBOX_ADDR, startNetnsSandbox, type NetnsSandbox } from '../harness/netns-sandbox';
-import { startRegistry, type RegistryHandle } from '../harness/registry';
-
-const hasCompose = await new Promise<boolean>((res) => {
-  const c = spawn('docker-compose', ['version', '--short'], { stdio: 'ignore' });
-  c.on('error', () => res(false));
-  c.on('close', (code) => res(code === 0));
-});
+import { composeOk, hasDockerCompose, runCompose, startComposeSandbox, type ComposeResult, type ComposeSandbox } from '../harness/compose';
+import { SANDBOX_ADDR, type NetnsSandbox } from '../harness/netns-sandbox';
 
 const composeFile = (image: string) => `version: "2.4"
 services:
@@ -52,33 +43,15 @@ networks:
   back: {}
 `;
 
-describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose against berthd (netns sandbox)', () => {
-  let seed: RegistryHandle;
+describe.skipIf(!IS_ROOT || !hasDockerCompose)('docker-compose against berthd (netns sandbox)', () => {
+  let env: ComposeSandbox | undefined;
   let sb: NetnsSandbox;
   let image: string;
   let dir: string;
 
-  const compose = (args: string[], timeoutMs = 180_000): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn('docker-compose', ['-p', 'stack', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: sb.berthd.dockerHost, COMPOSE_INTERACTIVE_NO_CLI: '1' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`docker-compose ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-      }, timeoutMs);
-      child.on('close', (code) => {
-        clearTimeout(t);
-        resolve({ code: code ?? 1, stdout, stderr });
-      });
-    });
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await compose(args);
-    if (r.code !== 0) throw new Error(`docker-compose ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  };
+  const run = () => ({ cwd: dir, dockerHost: sb.berthd.dockerHost, project: 'stack' });
+  const compose = (args: string[]): Promise<ComposeResult> => runCompose(run(), args);
+  const ok = (args: string[]): Promise<string> => composeOk(run(), args);
   const fetchOutside = async (url: string): Promise<string> => {
     let last = '';
     for (let i = 0; i < 50; i++) {
@@ -91,11 +64,8 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose against berthd (netns s
   };
 
   beforeAll(async () => {
-    seed = await startRegistry();
-    await pushImage(seed.url, 'busybox', 'latest', await busyboxImage());
-    sb = await startNetnsSandbox({ registryStorage: seed.storageDir });
-    image = `${sb.registry.host}/busybox:latest`;
-    dir = await mkdtemp(join(tmpdir(), 'berth-compose-'));
+    env = await startComposeSandbox({ dirPrefix: 'berth-compose-' });
+    ({ sb, image, dir } = env);
     await mkdir(join(dir, 'web'));
     await writeFile(join(dir, 'web/Dockerfile'), `FROM ${image}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n`);
     await writeFile(join(dir, 'web/index.html'), 'hello from compose\n');
@@ -103,9 +73,7 @@ describe.skipIf(!IS_ROOT || !hasCompose)('docker-compose against berthd (netns s
   }, 180_000);
 
   afterAll(async () => {
-    await sb?.cleanup();
-    await seed?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await env?.cleanup();
   }, 60_000);
 
   it('up -d builds, waits for the healthy database, publishes the web port and names the services', async () => {
