@@ -230,6 +230,12 @@ function layerFailure(err: unknown, diffId: string): never {
   refuse(`layer ${diffId}: ${(err as Error).message}`);
 }
 
+/** The blob digest the archive names (OCI layouts) and the config's diffID, against what the file held. */
+function checkLayerDigests(blobDigest: string | undefined, fileDigest: string, diffId: string, gotDiffId: string): void {
+  if (blobDigest !== undefined && fileDigest !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
+  if (gotDiffId !== diffId) refuse(`layer diffID mismatch: the config says ${diffId}, the content is ${gotDiffId}`);
+}
+
 /** Keeps a layer file as the layer's blob (see applyLayer) once its content checked out. */
 async function keepBlob(deps: LoadDeps, file: string, fileDigest: string, blobs: string[]): Promise<{ digest: string; size: number }> {
   const blob = await deps.content.adopt(file, fileDigest);
@@ -246,8 +252,7 @@ async function commitApplied(deps: LoadDeps, applied: Speculation, file: string,
   if (!applied.ok) layerFailure(applied.error, diffId);
   const l = applied.layer;
   try {
-    if (blobDigest !== undefined && l.fileDigest !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
-    if (l.diffId !== diffId) refuse(`layer diffID mismatch: the config says ${diffId}, the content is ${l.diffId}`);
+    checkLayerDigests(blobDigest, l.fileDigest, diffId, l.diffId);
     const blob = await keepBlob(deps, file, l.fileDigest, blobs);
     const { layer } = await l.ingest.commit(parent, diffId, l.size);
     if (!quiet) progress({ status: 'Loading layer', id: shortDigest(diffId), current: blob.size, total: blob.size });
@@ -307,8 +312,7 @@ async function applyLayer(deps: LoadDeps, file: string, blobDigest: string | und
     }
     const got = `sha256:${diffHash.digest('hex')}`;
     const fileDigest = gz ? `sha256:${fileHash.digest('hex')}` : got;
-    if (blobDigest !== undefined && fileDigest !== blobDigest) refuse(`layer blob does not match its digest ${blobDigest}`);
-    if (got !== diffId) refuse(`layer diffID mismatch: the config says ${diffId}, the content is ${got}`);
+    checkLayerDigests(blobDigest, fileDigest, diffId, got);
     const { size } = await applying;
     const blob = await keepBlob(deps, file, fileDigest, blobs);
     const { layer } = await ingest.commit(parent, diffId, size);
