@@ -80,7 +80,9 @@ async function copyWithLibs(bin: string, stage: string, as = bin): Promise<void>
   }
 }
 
+// The @@BERTH-MACHINE lines on the console are how a machine that never answers says how far its boot got.
 const STAGE1 = `#!/bin/busybox sh
+/bin/busybox echo "@@BERTH-MACHINE init: moving to a tmpfs root"
 # pivot_root (which every container needs) refuses to run from the initial ramfs: move to a tmpfs.
 /bin/busybox mkdir -p /newroot
 /bin/busybox mount -t tmpfs -o mode=0755 tmpfs /newroot
@@ -92,6 +94,7 @@ exec /bin/busybox switch_root /newroot /init2
 // behind qemu's own NAT; nothing here is reachable except through the desktop's port forwards).
 const STAGE2 = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
+echo "@@BERTH-MACHINE init: mounting the kernel file systems"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mkdir -p /proc /sys /dev /tmp /run /mnt/data /var/lib /opt /root
 mount -t proc proc /proc
@@ -102,17 +105,21 @@ mount -t tmpfs tmp /tmp && mount -t tmpfs -o mode=0755 run /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t securityfs securityfs /sys/kernel/security
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control; done
+echo "@@BERTH-MACHINE init: loading modules"
 for m in $(cat /etc/berth-machine/modules); do insmod "$m" 2>/dev/null; done
 arg() { sed -n "s/.*berth\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 hostname "$(arg name)"
+echo "@@BERTH-MACHINE init: mounting the data disk"
 mount -t ext4 /dev/vda /mnt/data || { echo "@@BERTH-MACHINE no data disk"; poweroff -f; }
 for d in var/lib/berth opt/berth etc/berth etc/ssh root; do mkdir -p "/mnt/data/$d" "/$d"; mount --bind "/mnt/data/$d" "/$d"; done
 chmod 0700 /root
+echo "@@BERTH-MACHINE init: network"
 ip link set lo up
 ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
 echo "nameserver 10.0.2.3" > /etc/resolv.conf
 mkdir -p /run/sshd /var/empty
-/usr/sbin/sshd -f /etc/berth-machine/sshd_config -E /tmp/sshd.log || { echo "@@BERTH-MACHINE sshd failed:"; cat /tmp/sshd.log; }
+echo "@@BERTH-MACHINE init: starting sshd"
+/usr/sbin/sshd -f /etc/berth-machine/sshd_config -E /tmp/sshd.log && echo "@@BERTH-MACHINE sshd started" || { echo "@@BERTH-MACHINE sshd failed:"; cat /tmp/sshd.log; }
 # After sshd: a share that hangs (virtiofsd gone) must not keep the machine unreachable.
 home=$(arg home)
 if [ -n "$home" ]; then mkdir -p "$home" && mount -t virtiofs home "$home" || echo "@@BERTH-MACHINE home share failed"; fi

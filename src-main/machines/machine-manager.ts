@@ -246,9 +246,28 @@ export class MachineManager {
       if (Date.now() > deadline) {
         // The guest's console says why (no data disk, sshd refused its config, a kernel panic).
         const log = await readFile(this.paths(name).consoleLog, 'utf8').catch(() => '');
-        throw new AppError('Unavailable', 'MACHINE_SSH_TIMEOUT', `machine ${name} did not answer over SSH: ${(last as Error | undefined)?.message ?? ''}; console: ${log.slice(-800)}`);
+        const vm = await this.vmStatus(name);
+        throw new AppError('Unavailable', 'MACHINE_SSH_TIMEOUT', `machine ${name} did not answer over SSH: ${(last as Error | undefined)?.message ?? ''}; qemu: ${vm}; console: ${log.slice(-800)}`);
       }
       await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  /** What qemu says of the guest (running, paused, internal-error…), for errors about a guest that does not answer. */
+  private async vmStatus(name: string): Promise<string> {
+    let qmp: QmpClient | undefined;
+    const ask = async (): Promise<string> => {
+      qmp = await QmpClient.open(this.paths(name).qmpSocket);
+      return ((await qmp.execute('query-status')) as { status?: string }).status ?? 'unknown';
+    };
+    // A qemu whose main loop is stuck accepts the connection but never greets: that is an answer too.
+    const timeout = new Promise<string>((r) => setTimeout(() => r('its control socket did not answer in 5 s'), 5000).unref());
+    try {
+      return await Promise.race([ask(), timeout]);
+    } catch (err) {
+      return (err as Error).message;
+    } finally {
+      qmp?.close();
     }
   }
 

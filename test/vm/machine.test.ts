@@ -55,6 +55,7 @@ describe.skipIf(reason !== undefined)('Berth machine: a local VM that runs berth
   let state: string;
   let home: string;
   let dockerConfig: string;
+  let imageDir: string;
   let manager: MachineManager;
   let app: { services: AppServices; cleanup: () => Promise<void> };
   let machine: MachineView & { bootSeconds: number };
@@ -81,7 +82,8 @@ describe.skipIf(reason !== undefined)('Berth machine: a local VM that runs berth
     // The machine boots from the release artefact (what macOS and Windows desktops get), built here
     // from this desktop's packages and packed, so both the builder and the archive are exercised.
     const built = await buildGuestImage({ node: process.execPath, cacheDir: join(state, 'image-build') });
-    const { file: imageArchive } = await packGuestImage(built, await mkdtemp(join(tmpdir(), 'berth-machine-image-')), VERSION);
+    imageDir = await mkdtemp(join(tmpdir(), 'berth-machine-image-'));
+    const { file: imageArchive } = await packGuestImage(built, imageDir, VERSION);
     manager = new MachineManager({
       guestImageArchive: imageArchive,
       stateDir: state,
@@ -96,7 +98,7 @@ describe.skipIf(reason !== undefined)('Berth machine: a local VM that runs berth
   afterAll(async () => {
     await app?.cleanup().catch(() => undefined);
     for (const m of (await manager?.list().catch(() => [])) ?? []) await manager.remove(m.name).catch(() => undefined);
-    for (const d of [home, dockerConfig]) if (d) await rm(d, { recursive: true, force: true });
+    for (const d of [home, dockerConfig, imageDir]) if (d) await rm(d, { recursive: true, force: true });
   });
 
   it('init then start boots the guest on cgroup v2 and installs berthd over SSH', async () => {
