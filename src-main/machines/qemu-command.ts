@@ -49,8 +49,10 @@ export function qemuArgs(spec: MachineSpec, paths: MachinePaths, accel: Accelera
     '-m', `${spec.memoryMiB}M`,
     '-nodefaults', '-no-user-config', '-display', 'none',
     '-kernel', paths.kernel, '-initrd', paths.initramfs,
+    // Not `quiet`: the console goes only to the machine's console.log, and when a guest never
+    // answers, the kernel's last lines are what say where its boot stopped.
     '-append', [
-      'console=ttyS0', 'quiet', 'panic=-1', `berth.name=${spec.name}`,
+      'console=ttyS0', 'panic=-1', `berth.name=${spec.name}`,
       ...(spec.shareHome !== undefined ? [`berth.home=${spec.shareHome}`] : []),
     ].join(' '),
     '-drive', `file=${paths.disk},format=raw,if=virtio,cache=writeback,discard=unmap`,
