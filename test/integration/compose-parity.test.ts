@@ -453,10 +453,29 @@ describe.skipIf(!IS_ROOT || !hasDockerCompose || findDockerdBinary() === undefin
     for (const name of ['dockerd', 'berthd'] as const) {
       const out: Record<string, unknown> = {};
       for (const svc of SERVICES) {
-        const lines = (await ok(sides[name], ['top', inspected[name][svc].Id])).trim().split('\n');
+        const id = inspected[name][svc].Id;
+        const pid = (await ok(sides[name], ['inspect', '-f', '{{.State.Pid}}', id])).trim();
+        const lines = (await ok(sides[name], ['top', id])).trim().split('\n');
         const titles = (lines[0] ?? '').trim().split(/\s+/);
+        const rows = lines.slice(1).map((l) => l.trim().split(/\s+/));
+        // The container's own process tree: its main process and what descends from it. Both
+        // daemons also list a health probe while one runs (every second here, and slow on a loaded
+        // machine), whose parent is the daemon's exec monitor: not part of what is compared.
+        const [pidCol, ppidCol] = [titles.indexOf('PID'), titles.indexOf('PPID')];
+        const tree = new Set([pid]);
+        for (let grew = true; grew; ) {
+          grew = false;
+          for (const f of rows) {
+            const [p, parent] = [f[pidCol] ?? '', f[ppidCol] ?? ''];
+            if (!tree.has(p) && tree.has(parent)) {
+              tree.add(p);
+              grew = true;
+            }
+          }
+        }
+        expect({ name, svc, main: rows.some((f) => f[pidCol] === pid) }).toEqual({ name, svc, main: true });
         // UID and CMD; PIDs, start times and CPU time are this run's.
-        out[svc] = { titles, rows: lines.slice(1).map((l) => { const f = l.trim().split(/\s+/); return `${f[0]} ${f.slice(titles.length - 1).join(' ')}`; }).sort() };
+        out[svc] = { titles, rows: rows.filter((f) => tree.has(f[pidCol] ?? '')).map((f) => `${f[0]} ${f.slice(titles.length - 1).join(' ')}`).sort() };
       }
       seen[name] = out;
     }
