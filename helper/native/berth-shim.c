@@ -628,14 +628,24 @@ static int write_map(pid_t pid, const char *kind) {
   return ok ? 0 : -1;
 }
 
-static int make_userns(char *err, size_t cap) {
+/* `usernsowns <clone flags>`: namespaces (the plan says which) the container gets new are created by
+   the helper inside the user namespace, so the user namespace owns them (as under runc) and container
+   root's capabilities apply there. The child enters them with setns as host root, which may enter
+   the namespaces of any descendant user namespace, so its setup (mqueue, sethostname) is unchanged. */
+static int g_owned_ns[3] = {-1, -1, -1};
+static const struct { int flag; const char *name; } OWNED_NS[3] = {{CLONE_NEWNET, "net"}, {CLONE_NEWUTS, "uts"}, {CLONE_NEWIPC, "ipc"}};
+
+/* `from` (an open user namespace fd, or -1 for a new one with the plan's maps). */
+static int make_userns(int from, char *err, size_t cap) {
+  int owned = (int)plan_num("usernsowns", 0);
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0) return snprintf(err, cap, "pipe: %s", strerror(errno)), -1;
   pid_t h = fork();
   if (h < 0) return snprintf(err, cap, "fork: %s", strerror(errno)), -1;
   if (h == 0) {
     close(p[0]);
-    char c = unshare(CLONE_NEWUSER) == 0 ? 'u' : 'e';
+    char c = (from >= 0 ? setns(from, CLONE_NEWUSER) : unshare(CLONE_NEWUSER)) == 0 ? 'u' : 'e';
+    if (c == 'u' && owned && unshare(owned) < 0) c = 'n';
     if (write(p[1], &c, 1) != 1) _exit(1);
     pause();
     _exit(0);
@@ -643,20 +653,39 @@ static int make_userns(char *err, size_t cap) {
   close(p[1]);
   char c = 0;
   int rc = -1;
-  if (read(p[0], &c, 1) != 1 || c != 'u') snprintf(err, cap, "create user namespace: unshare failed");
-  else if (write_map(h, "uidmap") < 0) snprintf(err, cap, "write uid_map: %s", strerror(errno));
-  else if (write_map(h, "gidmap") < 0) snprintf(err, cap, "write gid_map: %s", strerror(errno));
+  char path[64];
+  if (read(p[0], &c, 1) != 1 || c == 'e') snprintf(err, cap, "%s user namespace failed", from >= 0 ? "join" : "create");
+  else if (c == 'n') snprintf(err, cap, "create namespaces in the user namespace failed");
+  else if (from < 0 && write_map(h, "uidmap") < 0) snprintf(err, cap, "write uid_map: %s", strerror(errno));
+  else if (from < 0 && write_map(h, "gidmap") < 0) snprintf(err, cap, "write gid_map: %s", strerror(errno));
   else {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/ns/user", (int)h);
-    g_userns = open(path, O_RDONLY | O_CLOEXEC);
-    if (g_userns < 0) snprintf(err, cap, "open %s: %s", path, strerror(errno));
-    else rc = 0;
+    rc = 0;
+    if (from >= 0) g_userns = from;
+    else {
+      snprintf(path, sizeof path, "/proc/%d/ns/user", (int)h);
+      if ((g_userns = open(path, O_RDONLY | O_CLOEXEC)) < 0) rc = -1;
+    }
+    for (int i = 0; i < 3 && rc == 0; i++) {
+      if (!(owned & OWNED_NS[i].flag)) continue;
+      snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)h, OWNED_NS[i].name);
+      if ((g_owned_ns[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0) rc = -1;
+    }
+    if (rc < 0) snprintf(err, cap, "open %s: %s", path, strerror(errno));
   }
   close(p[0]);
   kill(h, SIGKILL);
   waitpid(h, NULL, 0);
   return rc;
+}
+
+/* The child's side: enter the namespaces made in the user namespace (in place of unsharing them). */
+static void enter_owned_ns(void) {
+  for (int i = 0; i < 3; i++) {
+    if (g_owned_ns[i] < 0) continue;
+    if (setns(g_owned_ns[i], OWNED_NS[i].flag) < 0) fail("join %s namespace: %s", OWNED_NS[i].name, strerror(errno));
+    close(g_owned_ns[i]);
+    g_owned_ns[i] = -1;
+  }
 }
 
 /* A detached clone of `src`, idmapped through the container's user namespace (and read-only). */
@@ -763,6 +792,7 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     clone_donor_shm();
     int flags = (int)plan_num("unshare", 0);
     if (flags && unshare(flags) < 0) fail("unshare: %s", strerror(errno));
+    enter_owned_ns();
     unsigned long prop = strtoul(plan_get("rootprop") ? plan_get("rootprop") : "0", NULL, 0);
     if (prop && mount("", "/", NULL, prop, NULL) < 0) fail("make / %lx: %s", prop, strerror(errno));
     for (int i = 0; i < nrecs; i++)
@@ -821,8 +851,9 @@ __attribute__((noreturn)) static void child_main(int is_exec, const char *rootfs
     else if (strcmp(k, "shmmove") == 0) op_shmmove(rootfd, fld(r, 1));
   }
   if (rootfd >= 0) close(rootfd);
-  /* Last: every other namespace is owned by the initial user namespace and was set up (and joined)
-     as host root; from here on the process's ids and capabilities are the container's. */
+  /* Last: every namespace was set up (and joined) as host root, those of `usernsowns` owned by this
+     user namespace and the others by the initial one; from here on the process's ids and
+     capabilities are the container's. */
   if (g_userns >= 0 && setns(g_userns, CLONE_NEWUSER) < 0) fail("join user namespace: %s", strerror(errno));
 
   /* stdio and session */
@@ -1566,12 +1597,11 @@ int main(int argc, char **argv) {
   if (plan_get("uidmap")) {
     char err[512];
     const char *from = plan_get("usernsfrom");
-    if (from) {
-      /* Sharing another container's net/ipc/pid namespace: its user namespace too (as dockerd). */
-      if ((g_userns = open(from, O_RDONLY | O_CLOEXEC)) < 0) report_fail("open %s: %s", from, strerror(errno));
-    } else if (make_userns(err, sizeof err) < 0) {
-      report_fail("%s", err);
-    }
+    int fromfd = -1;
+    /* Sharing another container's net/ipc/pid namespace: its user namespace too (as dockerd). */
+    if (from && (fromfd = open(from, O_RDONLY | O_CLOEXEC)) < 0) report_fail("open %s: %s", from, strerror(errno));
+    if (from && !plan_num("usernsowns", 0)) g_userns = fromfd;
+    else if (make_userns(fromfd, err, sizeof err) < 0) report_fail("%s", err);
   }
   /* The pid namespace is entered by the monitor (it only affects its children). */
   const char *pidns = plan_get("pidns");

@@ -124,6 +124,24 @@ describe.skipIf(!IS_ROOT)('security: userns-remap', () => {
     expect(apart).not.toBe(own);
   });
 
+  it('its UTS and IPC namespaces belong to its user namespace, its network and mount ones to the host, as under dockerd', async () => {
+    const id = (await ok(['run', '-d', '--cap-add', 'SYS_ADMIN', image, 'sh', '-c', 'hostname renamed && touch /tmp/done; sleep 300'])).trim();
+    const [pid] = await hostProcessesOf(id);
+    const nsId = (link: string): string => /\[(\d+)\]/.exec(link)?.[1] ?? link;
+    const own = nsId(execFileSync('readlink', [`/proc/${pid}/ns/user`], { encoding: 'utf8' }));
+    const host = nsId(execFileSync('readlink', ['/proc/self/ns/user'], { encoding: 'utf8' }));
+    expect(own).not.toBe(host);
+    const owner = (type: string): string => execFileSync('lsns', ['-n', '-o', 'ONS', '-t', type, '-p', String(pid)], { encoding: 'utf8' }).trim();
+    expect({ uts: owner('uts'), ipc: owner('ipc'), net: owner('net'), mnt: owner('mnt') }).toEqual({ uts: own, ipc: own, net: host, mnt: host });
+    // Root with SYS_ADMIN renames its own host (runc's behaviour); without it, it cannot.
+    expect((await ok(['exec', id, 'sh', '-c', 'until [ -f /tmp/done ]; do sleep 0.1; done; hostname'])).trim()).toBe('renamed');
+    const plain = await ok(['run', '--rm', '--hostname', 'kept', image, 'sh', '-c', 'hostname other 2>/dev/null || echo refused; hostname']);
+    expect(plain.trim().split('\n')).toEqual(['refused', 'kept']);
+    // exec joins them all, as host root, then the user namespace.
+    expect((await ok(['exec', id, 'readlink', '/proc/self/ns/uts'])).trim()).toBe(execFileSync('readlink', [`/proc/${pid}/ns/uts`], { encoding: 'utf8' }).trim());
+    await ok(['rm', '-f', id]);
+  });
+
   it('lists name=userns in docker info', async () => {
     expect(JSON.parse(await ok(['info', '--format', '{{json .SecurityOptions}}']))).toContain('name=userns');
   });

@@ -10,6 +10,7 @@
  *             rootprop <ms flags> | rootfs <path> | pidns <path> | root <path> | oomfile <path>
  *             uidmap|gidmap <container> <host> <size>  (userns-remap: the monitor makes the user namespace)
  *             usernsfrom <ns path>  (or joins this one) | fsroot <uid> <gid>  (setup as container root's host ids)
+ *             usernsowns <clone flags>  (new uts/ipc namespaces made inside the user namespace, entered by setns)
  *             idmap <host dir>  (over-mounted idmapped before rootmount; ordered op: idbind <source> <target> <ro>)
  *             shmfrom <mnt ns path>  (the donor's /dev/shm, cloned before unshare; placed by `shmmove`)
  *             cwd <path> | uid <n> | gid <n> | groups <a,b> | caps <mask> | nonewprivs
@@ -154,6 +155,13 @@ export interface ContainerPlanInput {
   devices?: readonly DeviceNode[];
 }
 
+/**
+ * The namespaces a container's user namespace owns, as under runc (which makes them after it). The
+ * mount one stays host root's (idmapped mounts need that) and the network one too, as dockerd's
+ * (libnetwork makes it outside the user namespace, so raw sockets stay refused there as well).
+ */
+const USERNS_OWNED = CLONE.NEWUTS | CLONE.NEWIPC;
+
 /** The plan of a container's init: namespaces, root, mounts, devices, then the process (§5.2). */
 export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: ContainerPlanInput): PlanRecord[] {
   const { rootfs, process: proc } = spec;
@@ -173,7 +181,10 @@ export function buildContainerPlan({ spec, cgroup, initBinary, devices = [] }: C
     ...(spec.joinPidns !== undefined ? ([['pidns', spec.joinPidns]] satisfies PlanRecord[]) : spec.pidMode === 'host' ? [] : ([['newpid', 1]] satisfies PlanRecord[])),
     ...(spec.joinNetns !== undefined ? ([['joinns', spec.joinNetns]] satisfies PlanRecord[]) : []),
     ...(spec.joinIpc !== undefined ? ([['joinns', spec.joinIpc.ipcns], ['shmfrom', spec.joinIpc.mntns]] satisfies PlanRecord[]) : []),
-    ['unshare', flags],
+    // With userns-remap the monitor's helper makes the new UTS and IPC namespaces inside the user
+    // namespace, so container root's capabilities apply there (sethostname with SYS_ADMIN).
+    ['unshare', spec.userns ? flags & ~USERNS_OWNED : flags],
+    ...(spec.userns && flags & USERNS_OWNED ? ([['usernsowns', flags & USERNS_OWNED]] satisfies PlanRecord[]) : []),
     // Slave, not private: host unmounts still propagate in (so a removed host mount does not stay
     // pinned), and nothing mounted here propagates out.
     ['rootprop', MS.SLAVE | MS.REC],

@@ -29,6 +29,18 @@ describe('userns-remap plan', () => {
     expect(keys(p, 'idmap')).toEqual([['/d/overlay2/l/A'], ['/d/overlay2/l/B'], ['/d/overlay2/m']]);
   });
 
+  it('has the user namespace own the new UTS and IPC namespaces; net, mount and cgroup ones stay unshared by host root', () => {
+    const CLONE_NEWNS = 0x20000, CLONE_NEWUTS = 0x4000000, CLONE_NEWIPC = 0x8000000, CLONE_NEWNET = 0x40000000;
+    const p = buildContainerPlan({ spec: spec({ userns: maps }), cgroup: v1, initBinary: '/i' });
+    expect(keys(p, 'usernsowns')).toEqual([[CLONE_NEWUTS | CLONE_NEWIPC]]);
+    expect(keys(p, 'unshare')).toEqual([[CLONE_NEWNS | CLONE_NEWNET]]);
+    const hostUts = buildContainerPlan({ spec: spec({ userns: maps, utsMode: 'host', ipcMode: 'host' }), cgroup: v1, initBinary: '/i' });
+    expect(keys(hostUts, 'usernsowns')).toEqual([]);
+    const plain = buildContainerPlan({ spec: spec(), cgroup: v1, initBinary: '/i' });
+    expect(keys(plain, 'usernsowns')).toEqual([]);
+    expect(keys(plain, 'unshare')).toEqual([[CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET]]);
+  });
+
   it('joins another container\'s user namespace when told to, instead of making one', () => {
     expect(keys(buildContainerPlan({ spec: spec({ userns: maps }), cgroup: v1, initBinary: '/i' }), 'usernsfrom')).toEqual([]);
     const p = buildContainerPlan({ spec: spec({ userns: maps, joinNetns: '/proc/7/ns/net', joinUserns: '/proc/7/ns/user' }), cgroup: v1, initBinary: '/i' });
