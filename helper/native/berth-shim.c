@@ -644,18 +644,24 @@ static int make_userns(int from, char *err, size_t cap) {
   if (h < 0) return snprintf(err, cap, "fork: %s", strerror(errno)), -1;
   if (h == 0) {
     close(p[0]);
-    char c = (from >= 0 ? setns(from, CLONE_NEWUSER) : unshare(CLONE_NEWUSER)) == 0 ? 'u' : 'e';
-    if (c == 'u' && owned && unshare(owned) < 0) c = 'n';
-    if (write(p[1], &c, 1) != 1) _exit(1);
+    char m[1 + sizeof(int)];
+    m[0] = (from >= 0 ? setns(from, CLONE_NEWUSER) : unshare(CLONE_NEWUSER)) == 0 ? 'u' : 'e';
+    if (m[0] == 'u' && owned && unshare(owned) < 0) m[0] = 'n';
+    int e = errno;
+    memcpy(m + 1, &e, sizeof e);
+    if (write(p[1], m, sizeof m) != (ssize_t)sizeof m) _exit(1);
     pause();
     _exit(0);
   }
   close(p[1]);
-  char c = 0;
-  int rc = -1;
+  char m[1 + sizeof(int)] = {0};
+  int rc = -1, e = 0;
   char path[64];
-  if (read(p[0], &c, 1) != 1 || c == 'e') snprintf(err, cap, "%s user namespace failed", from >= 0 ? "join" : "create");
-  else if (c == 'n') snprintf(err, cap, "create namespaces in the user namespace failed");
+  int got = read(p[0], m, sizeof m) == (ssize_t)sizeof m;
+  memcpy(&e, m + 1, sizeof e);
+  if (!got) snprintf(err, cap, "user namespace helper died");
+  else if (m[0] == 'e') snprintf(err, cap, "%s user namespace: %s", from >= 0 ? "join" : "create", strerror(e));
+  else if (m[0] == 'n') snprintf(err, cap, "create namespaces in the user namespace: %s", strerror(e));
   else if (from < 0 && write_map(h, "uidmap") < 0) snprintf(err, cap, "write uid_map: %s", strerror(errno));
   else if (from < 0 && write_map(h, "gidmap") < 0) snprintf(err, cap, "write gid_map: %s", strerror(errno));
   else {
@@ -1620,6 +1626,9 @@ int main(int argc, char **argv) {
     close(sv[0]);
     child_main(is_exec, rootfs ? rootfs : "/", io);
   }
+  /* The child holds the namespaces it enters; the monitor has no use for them. */
+  for (int i = 0; i < 3; i++)
+    if (g_owned_ns[i] >= 0) close(g_owned_ns[i]);
   close(sv[1]);
   sync_fd = sv[0];
   if (io.in >= 0) close(io.in);
