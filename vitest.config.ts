@@ -18,6 +18,15 @@ function rendererFilesMocking(dir = join(ROOT, 'src-renderer')): string[] {
 }
 const RENDERER_MOCKING = rendererFilesMocking();
 
+/** What both renderer projects share. */
+const RENDERER = {
+  environment: 'jsdom' as const,
+  setupFiles: ['src-renderer/src/testing/setup.ts'],
+  // A file's first render pays for jsdom and the component tree; under the full suite's load
+  // (VMs, e2e browsers) that alone passed the 5 s default (run-dialog, seen in a full run).
+  testTimeout: 20_000,
+};
+
 /**
  * The projects: `unit` (pure logic, next to the code), `renderer` (React views in jsdom; those that
  * mock a module in `renderer-mocked`), `integration` (root: real berthd,
@@ -36,26 +45,14 @@ export default defineConfig({
       },
       {
         test: {
+          ...RENDERER,
           name: 'renderer',
           include: ['src-renderer/**/*.test.{ts,tsx}'],
           exclude: [...configDefaults.exclude, ...RENDERER_MOCKING],
-          environment: 'jsdom',
-          setupFiles: ['src-renderer/src/testing/setup.ts'],
           isolate: false,
-          // A file's first render pays for jsdom and the component tree; under the full suite's load
-          // (VMs, e2e browsers) that alone passed the 5 s default (run-dialog, seen in a full run).
-          testTimeout: 20_000,
         },
       },
-      {
-        test: {
-          name: 'renderer-mocked',
-          include: RENDERER_MOCKING.length > 0 ? RENDERER_MOCKING : ['no-renderer-file-mocks-a-module'],
-          environment: 'jsdom',
-          setupFiles: ['src-renderer/src/testing/setup.ts'],
-          testTimeout: 20_000,
-        },
-      },
+      ...(RENDERER_MOCKING.length > 0 ? [{ test: { ...RENDERER, name: 'renderer-mocked', include: RENDERER_MOCKING } }] : []),
       {
         test: {
           name: 'integration',

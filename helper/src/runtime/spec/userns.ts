@@ -3,9 +3,10 @@
  * what the runtime itself creates. Design (README "User namespaces"): every namespace is set up by
  * host root, so /proc, sysfs, hostname, devices and the network need nothing special; the UTS and
  * IPC ones are created inside the user namespace (it owns them, as under runc), the mount, pid,
- * cgroup and network ones outside it (the network one as dockerd's libnetwork does); image layers and the container's own layer are mounted idmapped, so stored
- * files keep their container owners (images are shared with unremapped containers, and cp, commit,
- * diff and export read them as stored); the process joins the user namespace last.
+ * cgroup and network ones outside it (the network one as dockerd's libnetwork does); image layers
+ * and the container's own layer are mounted idmapped, so stored files keep their container owners
+ * (images are shared with unremapped containers, and cp, commit, diff and export read them as
+ * stored); the process joins the user namespace last.
  */
 import { isAbsolute, dirname, resolve } from 'node:path';
 import { invalidArgument } from '../../lib/errors';
